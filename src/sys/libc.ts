@@ -1,0 +1,102 @@
+// The FFI seam: the only module that loads koffi, lazily and once, so commands that need no
+// syscall beyond Node's never pay for it. Everything is typed here; callers see plain functions.
+import { createRequire } from 'node:module';
+
+/** Result of a call that ran on a worker thread: return value plus the errno it left. */
+export interface AsyncResult {
+  result: number;
+  errno: number;
+}
+
+export interface PollFd {
+  fd: number;
+  events: number;
+  revents: number;
+}
+
+export interface Libc {
+  /** errno left by the last synchronous call on this thread. */
+  errno(): number;
+  flock(fd: number, operation: number): number;
+  /** flock(2) on a libuv worker thread: may block without blocking the event loop. */
+  flockAsync(fd: number, operation: number): Promise<AsyncResult>;
+  /** poll(2) on a single descriptor, on a worker thread. */
+  pollOneAsync(fd: number, events: number, timeoutMs: number): Promise<AsyncResult>;
+  pidfdOpen(pid: number, flags: number): number;
+  mount(
+    source: string | null,
+    target: string,
+    fstype: string | null,
+    flags: number,
+    data: string | null,
+  ): number;
+  umount2(target: string, flags: number): number;
+}
+
+type Callback = (err: unknown, result: number) => void;
+interface NativeFn {
+  (...args: unknown[]): unknown;
+  async: (...args: unknown[]) => void;
+}
+interface KoffiModule {
+  load(path: string | null): { func(definition: string): NativeFn };
+  struct(name: string, def: Record<string, string>): unknown;
+  errno(): number;
+}
+
+// pidfd_open(2) is 434 on every architecture (it postdates the syscall table unification).
+const SYS_pidfd_open = 434;
+
+let instance: Libc | undefined;
+
+/** The libc bindings, loading koffi on first use. */
+export function libc(): Libc {
+  instance ??= bind();
+  return instance;
+}
+
+function bind(): Libc {
+  const koffi = createRequire(import.meta.url)('koffi') as KoffiModule;
+  let lib: { func(definition: string): NativeFn };
+  try {
+    lib = koffi.load('libc.so.6');
+  } catch {
+    lib = koffi.load(null);
+  }
+  koffi.struct('bpm_pollfd', { fd: 'int', events: 'short', revents: 'short' });
+  const flock = lib.func('int flock(int fd, int operation)');
+  const poll = lib.func('int poll(_Inout_ bpm_pollfd *fds, unsigned long nfds, int timeout)');
+  const mount = lib.func(
+    'int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)',
+  );
+  const umount2 = lib.func('int umount2(const char *target, int flags)');
+  let pidfdOpen: (pid: number, flags: number) => number;
+  try {
+    const fn = lib.func('int pidfd_open(int pid, unsigned int flags)');
+    pidfdOpen = (pid, flags) => fn(pid, flags) as number;
+  } catch {
+    // glibc < 2.36 has no wrapper: go through syscall(2).
+    const syscall = lib.func('long syscall(long number, ...)');
+    pidfdOpen = (pid, flags) => Number(syscall(SYS_pidfd_open, 'int', pid, 'unsigned int', flags));
+  }
+
+  const runAsync = (fn: NativeFn, args: unknown[]): Promise<AsyncResult> =>
+    new Promise((resolve, reject) => {
+      const done: Callback = (err, result) => {
+        // koffi restores the worker's errno on this thread for the duration of the callback.
+        if (err) reject(err);
+        else resolve({ result, errno: result < 0 ? koffi.errno() : 0 });
+      };
+      fn.async(...args, done);
+    });
+
+  return {
+    errno: () => koffi.errno(),
+    flock: (fd, operation) => flock(fd, operation) as number,
+    flockAsync: (fd, operation) => runAsync(flock, [fd, operation]),
+    pollOneAsync: (fd, events, timeoutMs) => runAsync(poll, [{ fd, events, revents: 0 }, 1, timeoutMs]),
+    pidfdOpen,
+    mount: (source, target, fstype, flags, data) => mount(source, target, fstype, flags, data) as number,
+    umount2: (target, flags) => umount2(target, flags) as number,
+  };
+}

@@ -1,0 +1,44 @@
+// mount(2)/umount2(2) for shared volumes and cgroup setup, and the cgroup2 statfs check. Failures
+// are SysErrors whose message is the bare Go errno text ("device or resource busy").
+import { statfsSync } from 'node:fs';
+import { SysError } from './errno.ts';
+import { libc } from './libc.ts';
+
+export const MS_NOSUID = 0x2;
+export const MS_NODEV = 0x4;
+export const MS_NOEXEC = 0x8;
+export const MS_BIND = 0x1000;
+export const MS_SHARED = 1 << 20;
+
+export const CGROUP2_SUPER_MAGIC = 0x63677270;
+
+/** mount(2). `null` source/fstype/data pass NULL. */
+export function mount(
+  source: string | null,
+  target: string,
+  fstype: string | null,
+  flags: number,
+  data: string | null,
+): void {
+  if (libc().mount(source, target, fstype, flags, data) !== 0) throw new SysError('mount', libc().errno());
+}
+
+/** umount2(2) with the given flags (0 = plain umount). */
+export function unmount(target: string, flags = 0): void {
+  if (libc().umount2(target, flags) !== 0) throw new SysError('umount', libc().errno());
+}
+
+/** `mount --bind path path` (non-recursive). */
+export function bindMountOntoItself(path: string): void {
+  mount(path, path, null, MS_BIND, null);
+}
+
+/** `mount --make-shared path`. */
+export function makeShared(path: string): void {
+  mount('none', path, null, MS_SHARED, null);
+}
+
+/** Whether `path` is on a cgroup2 file system (statfs f_type == CGROUP2_SUPER_MAGIC). */
+export function isCgroup2(path: string): boolean {
+  return statfsSync(path).type === CGROUP2_SUPER_MAGIC;
+}
