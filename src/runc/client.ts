@@ -1,0 +1,131 @@
+// The only place bpm spawns runc (container.md §6):
+//   R/packages/bpm/bin/runc --root R/sys/run/bpm-runc [--systemd-cgroup] <operation>
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RootPaths } from '../bosh/paths.ts';
+import { RuncError } from './errors.ts';
+import { type ExitResult, succeeded } from './exit-status.ts';
+import { capture, type TeeTargets, teed, withStdio } from './spawn.ts';
+import { type ContainerState, interpretList, interpretState, type StateResult } from './state.ts';
+
+export interface RuncOptions {
+  /** External path of the runc binary. */
+  binary: string;
+  /** runc's state root (`--root`). */
+  root: string;
+  /** The host runs systemd: pass `--systemd-cgroup`. */
+  systemdCgroup: boolean;
+}
+
+/** Signals bpm sends through `runc kill`. */
+export type KillSignal = 'TERM' | 'INT' | 'QUIT' | 'KILL';
+
+export interface DetachedRun {
+  cid: string;
+  bundle: string;
+  pidFile: string;
+  /** The opened PROC.stdout.log / PROC.stderr.log; runc and the container inherit them. */
+  stdoutFd: number;
+  stderrFd: number;
+}
+
+export interface ForegroundRun {
+  cid: string;
+  bundle: string;
+  tee: TeeTargets;
+}
+
+function isMissing(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+export class RuncClient {
+  readonly options: RuncOptions;
+
+  constructor(options: RuncOptions) {
+    this.options = options;
+  }
+
+  /** The client for a BOSH root: its bundled runc and `R/sys/run/bpm-runc`. */
+  static forRoot(root: RootPaths, systemdCgroup: boolean): RuncClient {
+    return new RuncClient({ binary: root.runcBinary, root: root.runcRoot, systemdCgroup });
+  }
+
+  private args(...operation: string[]): string[] {
+    const global = ['--root', this.options.root];
+    if (this.options.systemdCgroup) global.push('--systemd-cgroup');
+    return [...global, ...operation];
+  }
+
+  private async check(operation: string[]): Promise<void> {
+    const exit = await withStdio(this.options.binary, this.args(...operation), 'ignore');
+    if (!succeeded(exit)) throw RuncError.fromExit(exit);
+  }
+
+  /** runc's state file of a container (`<root>/<cid>/state.json`). */
+  stateFile(cid: string): string {
+    return join(this.options.root, cid, 'state.json');
+  }
+
+  /**
+   * `runc --log-format json state CID` (cli.md §10.2). When runc's state file is absent runc
+   * can only answer "container does not exist", so that answer is given without spawning it.
+   */
+  async state(cid: string): Promise<StateResult> {
+    try {
+      await stat(this.stateFile(cid));
+    } catch (err) {
+      if (isMissing(err)) return { exists: false };
+    }
+    const { exit, output } = await capture(
+      this.options.binary,
+      this.args('--log-format', 'json', 'state', cid),
+      true,
+    );
+    return interpretState(exit, output);
+  }
+
+  /** `runc list --format json`; `null` means none. Foreign ids are returned as they are. */
+  async list(): Promise<ContainerState[]> {
+    const { exit, output } = await capture(this.options.binary, this.args('list', '--format', 'json'), false);
+    return interpretList(exit, output);
+  }
+
+  /** `runc run --bundle B --pid-file P --detach CID`; returns once the container init runs. */
+  async runDetached(run: DetachedRun): Promise<void> {
+    const exit = await withStdio(
+      this.options.binary,
+      this.args('run', '--bundle', run.bundle, '--pid-file', run.pidFile, '--detach', run.cid),
+      ['ignore', run.stdoutFd, run.stderrFd],
+    );
+    if (!succeeded(exit)) throw RuncError.fromExit(exit);
+  }
+
+  /**
+   * `runc run --bundle B CID` in the foreground, output teed to the logs and bpm's streams.
+   * Resolves with runc's end (the container init's exit status); rejects only if runc cannot start.
+   */
+  runForeground(run: ForegroundRun): Promise<ExitResult> {
+    return teed(this.options.binary, this.args('run', '--bundle', run.bundle, run.cid), run.tee);
+  }
+
+  /** `runc kill CID SIGNAL`. */
+  kill(cid: string, signal: KillSignal): Promise<void> {
+    return this.check(['kill', cid, signal]);
+  }
+
+  /** `runc delete --force CID`: kills whatever is left with SIGKILL and removes runc's state. */
+  delete(cid: string): Promise<void> {
+    return this.check(['delete', '--force', cid]);
+  }
+
+  /** `runc exec --tty --env TERM=<term> CID <argv…>` with bpm's own stdio (`bpm shell`). */
+  exec(cid: string, term: string, argv: string[] = ['/bin/bash']): Promise<ExitResult> {
+    return withStdio(
+      this.options.binary,
+      this.args('exec', '--tty', '--env', `TERM=${term}`, cid, ...argv),
+      'inherit',
+    );
+  }
+}

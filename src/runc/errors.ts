@@ -1,0 +1,29 @@
+// Errors of runc invocations. Their messages are the texts upstream shows (`exit status 1`,
+// `fork/exec <path>: no such file or directory`, JSON errors).
+import { getSystemErrorMessage } from 'node:util';
+import { type ExitResult, exitText } from './exit-status.ts';
+
+export class RuncError extends Error {
+  /** How runc ended when it ran; undefined when it could not be started or its output was bad. */
+  readonly exit: ExitResult | undefined;
+  constructor(message: string, exit?: ExitResult) {
+    super(message);
+    this.name = 'RuncError';
+    this.exit = exit;
+  }
+  static fromExit(exit: ExitResult): RuncError {
+    return new RuncError(exitText(exit), exit);
+  }
+}
+
+/** Go's text for a failed exec of `path`: `fork/exec <path>: <strerror>`. */
+export function execFailureText(path: string, err: unknown): string {
+  const errno = (err as NodeJS.ErrnoException | undefined)?.errno;
+  const reason =
+    typeof errno === 'number'
+      ? getSystemErrorMessage(errno)
+      : err instanceof Error
+        ? err.message
+        : String(err);
+  return `fork/exec ${path}: ${reason}`;
+}

@@ -1,0 +1,79 @@
+// The three ways bpm runs runc: output captured, stdio handed over as fds, or output teed.
+// Start failures (ENOENT, EACCES, …) become RuncError with Go's `fork/exec` text.
+import { type StdioOptions, spawn } from 'node:child_process';
+import { writeSync } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { execFailureText, RuncError } from './errors.ts';
+import type { ExitResult } from './exit-status.ts';
+
+function settle(
+  binary: string,
+  args: string[],
+  stdio: StdioOptions,
+  onStart: (child: ReturnType<typeof spawn>) => void,
+): Promise<ExitResult> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const child = spawn(binary, args, { stdio });
+    child.once('error', (err) => {
+      if (done) return;
+      done = true;
+      reject(new RuncError(execFailureText(binary, err)));
+    });
+    // 'close' waits for the piped streams to drain as well as for the exit.
+    child.once('close', (code, signal) => {
+      if (done) return;
+      done = true;
+      resolve({ code, signal });
+    });
+    onStart(child);
+  });
+}
+
+export interface Captured {
+  exit: ExitResult;
+  /** stdout, or stdout and stderr interleaved in arrival order when combined. */
+  output: Buffer;
+}
+
+/** Run with stdin /dev/null and capture stdout (plus stderr when `combine`, else discarded). */
+export async function capture(binary: string, args: string[], combine: boolean): Promise<Captured> {
+  const chunks: Buffer[] = [];
+  const exit = await settle(binary, args, ['ignore', 'pipe', combine ? 'pipe' : 'ignore'], (child) => {
+    child.stdout?.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr?.on('data', (c: Buffer) => chunks.push(c));
+  });
+  return { exit, output: Buffer.concat(chunks) };
+}
+
+/** Run with the given stdio (fds, 'ignore', 'inherit'); resolves when runc exits. */
+export function withStdio(binary: string, args: string[], stdio: StdioOptions): Promise<ExitResult> {
+  return settle(binary, args, stdio, () => {});
+}
+
+/** Where a foreground run's output goes: a log fd and one of bpm's own streams, per channel. */
+export interface TeeTargets {
+  stdoutLog: number;
+  stderrLog: number;
+  stdout: Writable;
+  stderr: Writable;
+}
+
+function writeAll(fd: number, chunk: Buffer): void {
+  let off = 0;
+  while (off < chunk.length) off += writeSync(fd, chunk, off);
+}
+
+/** Run with stdin /dev/null; each output chunk is appended to its log, then written to bpm's stream. */
+export function teed(binary: string, args: string[], targets: TeeTargets): Promise<ExitResult> {
+  return settle(binary, args, ['ignore', 'pipe', 'pipe'], (child) => {
+    child.stdout?.on('data', (c: Buffer) => {
+      writeAll(targets.stdoutLog, c);
+      targets.stdout.write(c);
+    });
+    child.stderr?.on('data', (c: Buffer) => {
+      writeAll(targets.stderrLog, c);
+      targets.stderr.write(c);
+    });
+  });
+}

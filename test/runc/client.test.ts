@@ -1,0 +1,153 @@
+// The runc command lines, checked against a stand-in runc that records its argv and stdio.
+import assert from 'node:assert/strict';
+import {
+  chmodSync,
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { after, test } from 'node:test';
+import { RuncClient } from '../../src/runc/client.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'bpm-runc-client-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const argvFile = join(dir, 'argv');
+const fake = join(dir, 'runc');
+// Behaviour chosen by FAKE_MODE; argv is recorded one per line.
+writeFileSync(
+  fake,
+  `#!/bin/sh
+printf '%s\\n' "$@" > ${argvFile}
+case "$FAKE_MODE" in
+  missing) echo '{"level":"error","msg":"container does not exist","time":"t"}' >&2; exit 1 ;;
+  state) echo '{"id":"bpm-web","pid":77,"status":"running"}' ;;
+  list) echo 'log line on stderr' >&2; echo '[{"id":"bpm-web","pid":77,"status":"running"}]' ;;
+  tee) echo out; echo err >&2; exit 6 ;;
+  fds) echo to-stdout-log; echo to-stderr-log >&2 ;;
+  fail) exit 3 ;;
+esac
+exit 0
+`,
+);
+chmodSync(fake, 0o755);
+const root = join(dir, 'runc-root');
+
+function client(systemd = false): RuncClient {
+  return new RuncClient({ binary: fake, root, systemdCgroup: systemd });
+}
+function argv(): string[] {
+  return readFileSync(argvFile, 'utf8').trimEnd().split('\n');
+}
+function mode(m: string): void {
+  process.env['FAKE_MODE'] = m;
+}
+
+test('state without a state file does not spawn runc', async () => {
+  rmSync(argvFile, { force: true });
+  assert.deepEqual(await client().state('bpm-web'), { exists: false });
+  assert.throws(() => readFileSync(argvFile));
+});
+
+test('state with a state file asks runc, log format json', async () => {
+  mkdirSync(join(root, 'bpm-web'), { recursive: true });
+  writeFileSync(join(root, 'bpm-web', 'state.json'), '{}');
+  mode('state');
+  assert.deepEqual(await client().state('bpm-web'), {
+    exists: true,
+    state: { id: 'bpm-web', pid: 77, status: 'running' },
+  });
+  assert.deepEqual(argv(), ['--root', root, '--log-format', 'json', 'state', 'bpm-web']);
+  mode('missing');
+  assert.deepEqual(await client(true).state('bpm-web'), { exists: false });
+  assert.deepEqual(argv(), ['--root', root, '--systemd-cgroup', '--log-format', 'json', 'state', 'bpm-web']);
+});
+
+test('list discards stderr', async () => {
+  mode('list');
+  assert.deepEqual(await client().list(), [{ id: 'bpm-web', pid: 77, status: 'running' }]);
+  assert.deepEqual(argv(), ['--root', root, 'list', '--format', 'json']);
+});
+
+test('kill and delete --force; failures are exit statuses', async () => {
+  mode('ok');
+  await client().kill('bpm-web', 'TERM');
+  assert.deepEqual(argv(), ['--root', root, 'kill', 'bpm-web', 'TERM']);
+  await client().delete('bpm-web');
+  assert.deepEqual(argv(), ['--root', root, 'delete', '--force', 'bpm-web']);
+  mode('fail');
+  await assert.rejects(client().kill('bpm-web', 'QUIT'), { message: 'exit status 3' });
+});
+
+test('detached run hands the log fds to runc', async () => {
+  mode('fds');
+  const outPath = join(dir, 'out.log');
+  const errPath = join(dir, 'err.log');
+  const out = openSync(outPath, 'a');
+  const err = openSync(errPath, 'a');
+  try {
+    await client().runDetached({
+      cid: 'bpm-web',
+      bundle: '/b',
+      pidFile: '/p.pid',
+      stdoutFd: out,
+      stderrFd: err,
+    });
+  } finally {
+    closeSync(out);
+    closeSync(err);
+  }
+  assert.deepEqual(argv(), [
+    '--root',
+    root,
+    'run',
+    '--bundle',
+    '/b',
+    '--pid-file',
+    '/p.pid',
+    '--detach',
+    'bpm-web',
+  ]);
+  assert.equal(readFileSync(outPath, 'utf8'), 'to-stdout-log\n');
+  assert.equal(readFileSync(errPath, 'utf8'), 'to-stderr-log\n');
+});
+
+test('foreground run tees output to logs and streams and reports the exit', async () => {
+  mode('tee');
+  const outPath = join(dir, 'tee-out.log');
+  const errPath = join(dir, 'tee-err.log');
+  const out = openSync(outPath, 'a');
+  const err = openSync(errPath, 'a');
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const seen: string[] = [];
+  stdout.on('data', (c: Buffer) => seen.push(`1:${c}`));
+  stderr.on('data', (c: Buffer) => seen.push(`2:${c}`));
+  const exit = await client().runForeground({
+    cid: 'bpm-web',
+    bundle: '/b',
+    tee: { stdoutLog: out, stderrLog: err, stdout, stderr },
+  });
+  closeSync(out);
+  closeSync(err);
+  assert.deepEqual(exit, { code: 6, signal: null });
+  assert.deepEqual(argv(), ['--root', root, 'run', '--bundle', '/b', 'bpm-web']);
+  assert.equal(readFileSync(outPath, 'utf8'), 'out\n');
+  assert.equal(readFileSync(errPath, 'utf8'), 'err\n');
+  assert.deepEqual(seen.sort(), ['1:out\n', '2:err\n']);
+});
+
+test('a missing runc is a fork/exec error', async () => {
+  const missing = new RuncClient({ binary: join(dir, 'nope'), root, systemdCgroup: false });
+  await assert.rejects(missing.list(), {
+    message: `fork/exec ${join(dir, 'nope')}: no such file or directory`,
+  });
+  await assert.rejects(missing.state('bpm-web'), /^Error: fork\/exec|fork\/exec/);
+});
