@@ -1,0 +1,109 @@
+// Host feature probe (locking-and-recovery.md §6.1, §6.3; container.md resolv mounts). Cheap: a
+// few synchronous stats and reads, no spawns, no FFI.
+//
+// Errors: probeFeatures throws a BpmError `failed to fetch system features: <cause>` (the final
+// message; callers must not wrap it again). The only causes are a missing v1 memory controller
+// (`mountpoint for memory not found`), an unreadable mount table, and a stat of /run/resolvconf or
+// /run/systemd/resolve failing other than with ENOENT (upstream reports that last one unwrapped
+// while building the spec; it cannot happen to root in practice).
+import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { BpmError, messageOf } from '../errors.ts';
+import type { HostFeatures } from '../oci/input.ts';
+import { goPathError, hasCode } from '../sys/errno.ts';
+import { isCgroup2 } from '../sys/mount.ts';
+import { MOUNTINFO_FILE, readMountinfo } from './mountinfo.ts';
+
+/** Where the probe looks; tests point these into temporary directories. */
+export interface HostFiles {
+  cgroupRoot: string;
+  mountinfo: string;
+  selfCgroup: string;
+  rosetta: string;
+  systemdDir: string;
+  resolvconf: string;
+  systemdResolve: string;
+}
+
+export const HOST_FILES: HostFiles = {
+  cgroupRoot: '/sys/fs/cgroup',
+  mountinfo: MOUNTINFO_FILE,
+  selfCgroup: '/proc/self/cgroup',
+  rosetta: '/proc/sys/fs/binfmt_misc/rosetta',
+  systemdDir: '/run/systemd/system',
+  resolvconf: '/run/resolvconf',
+  systemdResolve: '/run/systemd/resolve',
+};
+
+/** The host "runs systemd" iff lstat(/run/systemd/system) is a directory (a symlink does not count). */
+export function hostRunsSystemd(dir: string = HOST_FILES.systemdDir): boolean {
+  try {
+    return lstatSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** cgroup v2 unified mode: the cgroup root is itself a cgroup2 file system. */
+export function isUnifiedCgroupHost(cgroupRoot: string = HOST_FILES.cgroupRoot): boolean {
+  try {
+    return isCgroup2(cgroupRoot);
+  } catch {
+    return false;
+  }
+}
+
+/** runc's FindCgroupMountpoint("", subsystem) for cgroup v1. */
+export function findV1Mountpoint(subsystem: string, mountinfoFile: string): string {
+  for (const m of readMountinfo(mountinfoFile)) {
+    if (m.fsType === 'cgroup' && m.superOptions.includes(subsystem)) return m.mountPoint;
+  }
+  throw new BpmError(`mountpoint for ${subsystem} not found`);
+}
+
+function swapLimitSupported(files: HostFiles): boolean {
+  if (isUnifiedCgroupHost(files.cgroupRoot)) return existsSync(join(files.cgroupRoot, 'memory.swap.max'));
+  return existsSync(join(findV1Mountpoint('memory', files.mountinfo), 'memory.memsw.limit_in_bytes'));
+}
+
+/** Text after `0::` in /proc/self/cgroup; undefined without such a line or file. */
+export function ownCgroup(selfCgroup: string = HOST_FILES.selfCgroup): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(selfCgroup, 'utf8');
+  } catch {
+    return undefined;
+  }
+  for (const line of text.split('\n')) {
+    if (line.startsWith('0::')) return line.slice(3);
+  }
+  return undefined;
+}
+
+/** stat succeeds → true; ENOENT → false; any other error is an error. */
+function statExists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch (err) {
+    if (hasCode(err, 'ENOENT')) return false;
+    throw goPathError('stat', path, err);
+  }
+}
+
+export function probeFeatures(files: HostFiles = HOST_FILES): HostFeatures {
+  try {
+    const features: HostFeatures = {
+      swapLimit: swapLimitSupported(files),
+      seccomp: !existsSync(files.rosetta),
+      systemd: hostRunsSystemd(files.systemdDir),
+      resolvconf: statExists(files.resolvconf),
+      systemdResolve: statExists(files.systemdResolve),
+    };
+    const cgroup = ownCgroup(files.selfCgroup);
+    if (cgroup !== undefined) features.ownCgroup = cgroup;
+    return features;
+  } catch (err) {
+    throw new BpmError(`failed to fetch system features: ${messageOf(err)}`, { cause: err });
+  }
+}

@@ -1,0 +1,28 @@
+// The `vcap` user (uid and primary gid) from the host's passwd database, as Go's os/user does
+// without cgo: /etc/passwd lines `name:pw:uid:gid:gecos:home:shell`.
+import { readFileSync } from 'node:fs';
+import { BpmError } from '../errors.ts';
+import type { User } from '../oci/input.ts';
+import { goPathError } from '../sys/errno.ts';
+
+export const PASSWD_FILE = '/etc/passwd';
+
+/** Look up `name`; unknown → `user: unknown user <name>`. */
+export function lookupUser(name: string, passwdFile: string = PASSWD_FILE): User {
+  let text: string;
+  try {
+    text = readFileSync(passwdFile, 'utf8');
+  } catch (err) {
+    throw goPathError('open', passwdFile, err);
+  }
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#') || line.startsWith('+') || line.startsWith('-')) continue;
+    const fields = line.split(':');
+    if (fields.length < 7 || fields[0] !== name) continue;
+    const uid = Number.parseInt(fields[2] ?? '', 10);
+    const gid = Number.parseInt(fields[3] ?? '', 10);
+    if (!Number.isInteger(uid) || !Number.isInteger(gid)) continue;
+    return { uid, gid };
+  }
+  throw new BpmError(`user: unknown user ${name}`);
+}
