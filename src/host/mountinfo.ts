@@ -14,7 +14,7 @@ export interface MountEntry {
 }
 
 /** The kernel escapes space, tab, newline and backslash in paths as `\ooo`. */
-function unescape(field: string): string {
+function unescapeOctal(field: string): string {
   return field.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(Number.parseInt(oct, 8)));
 }
 
@@ -26,9 +26,9 @@ export function parseMountinfo(text: string): MountEntry[] {
     const sep = fields.indexOf('-', 6);
     if (sep < 0 || fields.length < sep + 4) continue;
     entries.push({
-      mountPoint: unescape(fields[4] ?? ''),
+      mountPoint: unescapeOctal(fields[4] ?? ''),
       fsType: fields[sep + 1] ?? '',
-      source: unescape(fields[sep + 2] ?? ''),
+      source: unescapeOctal(fields[sep + 2] ?? ''),
       superOptions: (fields[sep + 3] ?? '').split(','),
     });
   }
