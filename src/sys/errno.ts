@@ -1,61 +1,9 @@
-// The one errno → text table for syscall failures, worded like Go's syscall.Errno.Error() (upstream
-// bpm prints these), e.g. EBUSY → "device or resource busy". Keyed by the POSIX name so it serves
-// both raw errno numbers from FFI calls and Node's `err.code` strings.
+// Syscall failures worded like Go's syscall.Errno / *os.PathError (upstream bpm prints these), e.g.
+// EBUSY → "device or resource busy". The text table itself lives in src/text/os-error.ts; this
+// module maps raw errno numbers from FFI calls onto it and gives them a typed error.
 import { constants } from 'node:os';
 import { BpmError } from '../errors.ts';
-
-const goTexts: Record<string, string> = {
-  EPERM: 'operation not permitted',
-  ENOENT: 'no such file or directory',
-  ESRCH: 'no such process',
-  EINTR: 'interrupted system call',
-  EIO: 'input/output error',
-  ENXIO: 'no such device or address',
-  E2BIG: 'argument list too long',
-  ENOEXEC: 'exec format error',
-  EBADF: 'bad file descriptor',
-  ECHILD: 'no child processes',
-  EAGAIN: 'resource temporarily unavailable',
-  ENOMEM: 'cannot allocate memory',
-  EACCES: 'permission denied',
-  EFAULT: 'bad address',
-  ENOTBLK: 'block device required',
-  EBUSY: 'device or resource busy',
-  EEXIST: 'file exists',
-  EXDEV: 'invalid cross-device link',
-  ENODEV: 'no such device',
-  ENOTDIR: 'not a directory',
-  EISDIR: 'is a directory',
-  EINVAL: 'invalid argument',
-  ENFILE: 'too many open files in system',
-  EMFILE: 'too many open files',
-  ENOTTY: 'inappropriate ioctl for device',
-  ETXTBSY: 'text file busy',
-  EFBIG: 'file too large',
-  ENOSPC: 'no space left on device',
-  ESPIPE: 'illegal seek',
-  EROFS: 'read-only file system',
-  EMLINK: 'too many links',
-  EPIPE: 'broken pipe',
-  EDOM: 'numerical argument out of domain',
-  ERANGE: 'numerical result out of range',
-  EDEADLK: 'resource deadlock avoided',
-  ENAMETOOLONG: 'file name too long',
-  ENOLCK: 'no locks available',
-  ENOSYS: 'function not implemented',
-  ENOTEMPTY: 'directory not empty',
-  ELOOP: 'too many levels of symbolic links',
-  EOPNOTSUPP: 'operation not supported',
-  ENOTSUP: 'operation not supported',
-  ETIMEDOUT: 'connection timed out',
-  ESTALE: 'stale NFS file handle',
-  EDQUOT: 'disk quota exceeded',
-  ENOTCONN: 'transport endpoint is not connected',
-  ECONNREFUSED: 'connection refused',
-  ENOTSOCK: 'socket operation on non-socket',
-  EOVERFLOW: 'value too large for defined data type',
-  ENOMEDIUM: 'no medium found',
-};
+import { goErrnoText } from '../text/os-error.ts';
 
 const errnoNames: Map<number, string> = new Map();
 for (const [name, num] of Object.entries(constants.errno)) {
@@ -73,13 +21,14 @@ export function errnoNumber(name: string): number | undefined {
   return (constants.errno as Record<string, number>)[name];
 }
 
-/** Go's text for an errno given as number or POSIX name; `errno N` when unknown (as Go does). */
+/** Go's text for an errno given as number or POSIX name. */
 export function errnoText(errno: number | string): string {
-  const name = typeof errno === 'number' ? errnoNames.get(errno) : errno;
-  const text = name === undefined ? undefined : goTexts[name];
-  if (text !== undefined) return text;
+  const code = typeof errno === 'number' ? errnoNames.get(errno) : errno;
   const num = typeof errno === 'number' ? errno : errnoNumber(errno);
-  return num === undefined ? String(errno) : `errno ${num}`;
+  const text = goErrnoText({ code, errno: num === undefined ? undefined : -num });
+  // Outside the table Go prints `errno N`; libuv would say `unknown system error -N`.
+  if (num !== undefined && (text === code || text.startsWith('unknown system error'))) return `errno ${num}`;
+  return text;
 }
 
 /**
