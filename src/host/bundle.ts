@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { JobPaths } from '../bosh/paths.ts';
 import { BpmError, messageOf } from '../errors.ts';
 import { goPathError } from '../sys/errno.ts';
-import { mkdirAll } from './prerequisites.ts';
+import { mkdirAll } from './mkdir-all.ts';
 
 function unlinkQuietly(path: string): void {
   try {

@@ -3,13 +3,14 @@
 //
 // Errors: a BpmError `failed to create system files: <cause>` (the final text of this step; the
 // lifecycle adds `failed to start job-process: ` around it as usual). `cause` holds the inner error.
-import { chmodSync, chownSync, closeSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, statSync } from 'node:fs';
 import type { JobPaths } from '../bosh/paths.ts';
 import type { Volume } from '../config/types.ts';
 import { BpmError, messageOf } from '../errors.ts';
 import type { User } from '../oci/input.ts';
-import { goPathError, hasCode, SysError } from '../sys/errno.ts';
+import { goPathError, hasCode } from '../sys/errno.ts';
 import { openLogFile } from './log-file.ts';
+import { mkdirAll } from './mkdir-all.ts';
 import { makeVolumeShared } from './shared-volume.ts';
 
 export interface PrerequisitesInput {
@@ -27,16 +28,6 @@ export interface PrerequisitesInput {
 export interface ProcessLogs {
   stdout: number;
   stderr: number;
-}
-
-/** Go's os.MkdirAll: existing directories are fine, anything else there is ENOTDIR. */
-export function mkdirAll(dir: string, mode: number): void {
-  try {
-    mkdirSync(dir, { recursive: true, mode });
-  } catch (err) {
-    if (hasCode(err, 'EEXIST')) throw new SysError('mkdir', 'ENOTDIR', dir);
-    throw goPathError('mkdir', dir, err);
-  }
 }
 
 function chown(path: string, user: User): void {
