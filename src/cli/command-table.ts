@@ -1,0 +1,169 @@
+// The commands bpm knows. Adding a command is one entry here (plus its module in src/commands/):
+// name, help texts, flags, whether it takes a JOB, and a lazy loader (esbuild makes each module
+// its own chunk, so `bpm version` never loads yaml, koffi or runc code).
+import type { Command } from '../commands/types.ts';
+import type { FlagSpec } from './flag-spec.ts';
+
+export interface CommandSpec {
+  name: string;
+  /** One line, shown in the root's command list and as the help's first line. */
+  short: string;
+  /** Longer help text replacing `short` at the top of the command's own help. */
+  long?: string;
+  /** Usage after `bpm ` (`start <job-name>`); ` [flags]` is appended. */
+  use: string;
+  /** The command's own flags (`-h` and `--version` are added for every command). */
+  flags: readonly FlagSpec[];
+  /** Takes JOB as its first argument and `-p` (cli.md §1.3). */
+  needsJob: boolean;
+  /** Left out of the root's command list and of suggestions. */
+  hidden?: boolean;
+  load: () => Promise<{ default: Command }>;
+}
+
+const processFlag: FlagSpec = { name: 'process', short: 'p', kind: 'string', usage: 'optional process name' };
+
+const TRACE_LONG = `
+traces a BOSH Process
+
+  Executes strace with the following options:
+    strace -s 100 -f -y -yy -p <process-pid>
+
+  <process-pid> is determined using the 'bpm pid' command
+
+  Note: This command may impact performance.
+`;
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'completion',
+    short: 'Generate the autocompletion script for the specified shell',
+    long:
+      'Generate the autocompletion script for bpm for the specified shell.\n' +
+      "See each sub-command's help for details on how to use the generated script.\n",
+    use: 'completion',
+    flags: [],
+    needsJob: false,
+    load: () => import('../commands/completion.ts'),
+  },
+  {
+    name: 'help',
+    short: 'Help about any command',
+    long:
+      'Help provides help for any command in the application.\n' +
+      'Simply type bpm help [path to command] for full details.',
+    use: 'help [command]',
+    flags: [],
+    needsJob: false,
+    load: () => import('../commands/help.ts'),
+  },
+  {
+    name: 'list',
+    short: 'list the state of bpm containers',
+    use: 'list',
+    flags: [],
+    needsJob: false,
+    load: () => import('../commands/list.ts'),
+  },
+  {
+    name: 'logs',
+    short: 'streams the logs for a given job',
+    use: 'logs <job-name>',
+    flags: [
+      { name: 'all', short: 'a', kind: 'bool', usage: 'show both stdout and stderr' },
+      { name: 'err', short: 'e', kind: 'bool', usage: 'show stderr' },
+      { name: 'follow', short: 'f', kind: 'bool', usage: 'show and follow specified logs' },
+      { name: 'lines', short: 'n', kind: 'int', usage: 'number of lines to show', defaultValue: 25 },
+      processFlag,
+      { name: 'quiet', short: 'q', kind: 'bool', usage: 'suppress filename headers' },
+    ],
+    needsJob: true,
+    load: () => import('../commands/logs.ts'),
+  },
+  {
+    name: 'pid',
+    short: 'displays the pid for a given job',
+    use: 'pid <job-name>',
+    flags: [processFlag],
+    needsJob: true,
+    load: () => import('../commands/pid.ts'),
+  },
+  {
+    name: 'run',
+    short: 'runs a bosh process synchronously',
+    use: 'run <job-name>',
+    flags: [
+      // The missing `)` is upstream's text.
+      {
+        name: 'env',
+        short: 'e',
+        kind: 'stringArray',
+        usage: 'Additional environment variables (format: KEY=VALUE',
+      },
+      { name: 'process', short: 'p', kind: 'string', usage: 'the optional process name' },
+      {
+        name: 'volume',
+        short: 'v',
+        kind: 'stringArray',
+        usage: 'Optional list of volumes (format: <path>[:<options>])',
+      },
+    ],
+    needsJob: true,
+    load: () => import('../commands/run.ts'),
+  },
+  {
+    name: 'shell',
+    short: 'start a shell inside the process container',
+    use: 'shell <job-name>',
+    flags: [processFlag],
+    needsJob: true,
+    load: () => import('../commands/shell.ts'),
+  },
+  {
+    name: 'start',
+    short: 'starts a BOSH Process',
+    use: 'start <job-name>',
+    flags: [processFlag],
+    needsJob: true,
+    load: () => import('../commands/start.ts'),
+  },
+  {
+    name: 'stop',
+    short: 'stops a BOSH Process',
+    use: 'stop <job-name>',
+    flags: [processFlag],
+    needsJob: true,
+    load: () => import('../commands/stop.ts'),
+  },
+  {
+    name: 'trace',
+    short: 'traces a BOSH Process',
+    long: TRACE_LONG,
+    use: 'trace <job-name>',
+    flags: [processFlag],
+    needsJob: true,
+    load: () => import('../commands/trace.ts'),
+  },
+  {
+    name: 'version',
+    short: 'prints the BPM version',
+    use: 'version',
+    flags: [],
+    needsJob: false,
+    load: () => import('../commands/version.ts'),
+  },
+];
+
+export function findCommand(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+/** Commands listed in help and offered as suggestions, sorted by name (cobra's order). */
+export function visibleCommands(): CommandSpec[] {
+  return COMMANDS.filter((c) => c.hidden !== true).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
+}
+
+/** The shells `bpm completion` knows, with cobra's descriptions. */
+export const COMPLETION_SHELLS: readonly string[] = ['bash', 'fish', 'powershell', 'zsh'];

@@ -1,0 +1,67 @@
+// Running a tool (tail, strace) in the foreground like Go's os/exec: looked up in PATH, bpm's
+// stdio inherited, every catchable signal bpm receives forwarded to it.
+import { spawn } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { BpmError } from '../errors.ts';
+import type { ExitResult } from '../runc/exit-status.ts';
+import { goQuote } from '../text/go-quote.ts';
+
+/** Signals bpm forwards (Go's signal.Notify with no list catches all of these). */
+export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = [
+  'SIGHUP',
+  'SIGINT',
+  'SIGQUIT',
+  'SIGTERM',
+  'SIGUSR1',
+  'SIGUSR2',
+  'SIGWINCH',
+  'SIGALRM',
+  'SIGCONT',
+];
+
+function isExecutableFile(path: string): boolean {
+  try {
+    if (statSync(path).isDirectory()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Go's exec.LookPath: a name with a slash is used as is; otherwise searched in PATH. */
+export function lookPath(name: string, pathEnv: string | undefined = process.env['PATH']): string {
+  if (name.includes('/')) {
+    if (isExecutableFile(name)) return name;
+    throw new BpmError(`exec: ${goQuote(name)}: permission denied`);
+  }
+  for (const dir of (pathEnv ?? '').split(':')) {
+    const candidate = join(dir === '' ? '.' : dir, name);
+    if (isExecutableFile(candidate)) return candidate;
+  }
+  throw new BpmError(`exec: ${goQuote(name)}: executable file not found in $PATH`);
+}
+
+/** Run `name args…` with bpm's stdio and forward signals until it ends. */
+export function runForeground(name: string, args: readonly string[]): Promise<ExitResult> {
+  const file = lookPath(name);
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { stdio: 'inherit', argv0: name });
+    const forward = (signal: NodeJS.Signals): void => {
+      child.kill(signal);
+    };
+    for (const sig of FORWARDED_SIGNALS) process.on(sig, forward);
+    const cleanup = (): void => {
+      for (const sig of FORWARDED_SIGNALS) process.off(sig, forward);
+    };
+    child.once('error', (err) => {
+      cleanup();
+      reject(new BpmError(`fork/exec ${file}: ${err.message}`, { cause: err }));
+    });
+    child.once('exit', (code, signal) => {
+      cleanup();
+      resolve({ code, signal });
+    });
+  });
+}

@@ -1,0 +1,41 @@
+// `bpm logs JOB [-p PROC] [-a|-e] [-f] [-q] [-n N]` (cli.md §7): GNU tail from PATH on the
+// process's log files. `-f` follows the open file (truncation by copytruncate is reported by tail
+// and reading restarts); see docs/operator-logs.md for why it is not `-F`.
+import { existsSync } from 'node:fs';
+import { runForeground } from '../cli/foreground-child.ts';
+import { BpmError } from '../errors.ts';
+import { printLogsEnd } from '../presenters/cli-text.ts';
+import { exitText } from '../runc/exit-status.ts';
+import type { Command, Invocation } from './types.ts';
+
+/** The files to show, stdout first. */
+export function logFiles(inv: Invocation): string[] {
+  const paths = inv.root.job(inv.job);
+  const { all, err } = inv.flags;
+  const files: string[] = [];
+  if (err !== true || all === true) files.push(paths.stdoutLog(inv.process));
+  if (err === true || all === true) files.push(paths.stderrLog(inv.process));
+  return files;
+}
+
+/** tail's argv, in upstream's order: `-f`, `-q`, the single element `-n N`, the files. */
+export function tailArgs(inv: Invocation, files: readonly string[]): string[] {
+  const args: string[] = [];
+  if (inv.flags['follow'] === true) args.push('-f');
+  if (inv.flags['quiet'] === true) args.push('-q');
+  args.push(`-n ${String(inv.flags['lines'] ?? 25)}`);
+  return [...args, ...files];
+}
+
+const logs: Command = async (inv) => {
+  const files = logFiles(inv);
+  if (!files.every((f) => existsSync(f))) throw new BpmError('logs not found');
+  const end = await runForeground('tail', tailArgs(inv, files));
+  if ((end.signal === null && end.code === 0) || end.signal === 'SIGINT') {
+    printLogsEnd();
+    return 0;
+  }
+  throw new BpmError(exitText(end));
+};
+
+export default logs;

@@ -1,0 +1,9 @@
+// Temporary stub so the CLI's lazy loader resolves; the lifecycle engineer replaces this file.
+import { BpmError } from '../errors.ts';
+import type { Command } from './types.ts';
+
+const run: Command = async () => {
+  throw new BpmError('bpm run is not implemented yet');
+};
+
+export default run;

@@ -1,0 +1,30 @@
+// shared by `shell` and `trace` (cli.md §8): probe the host, ask runc for the container's state,
+// and insist that it is running. Same three outcomes as `bpm pid`.
+import type { RootPaths } from '../bosh/paths.ts';
+import { BpmError, messageOf } from '../errors.ts';
+import { containerId } from '../ids/container-id.ts';
+import { probeHost } from '../lifecycle/context.ts';
+import { processState } from '../lifecycle/state.ts';
+import type { RuncClient } from '../runc/client.ts';
+
+export interface RunningInit {
+  cid: string;
+  /** The container init's (tini's) host pid. */
+  pid: number;
+  runc: RuncClient;
+}
+
+export async function runningInit(root: RootPaths, job: string, proc: string): Promise<RunningInit> {
+  const { runc } = probeHost(root);
+  const cid = containerId(job, proc);
+  let state: Awaited<ReturnType<typeof processState>>;
+  try {
+    state = await processState(runc, cid);
+  } catch (err) {
+    throw new BpmError(`failed to get job: ${messageOf(err)}`, { cause: err });
+  }
+  if (state === undefined || state.status === 'failed') {
+    throw new BpmError('process is not running or could not be found');
+  }
+  return { cid, pid: state.pid, runc };
+}

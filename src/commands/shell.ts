@@ -1,0 +1,19 @@
+// `bpm shell JOB [-p PROC]` (cli.md §8): `runc exec --tty … /bin/bash` in the running container.
+import { isatty } from 'node:tty';
+import { BpmError } from '../errors.ts';
+import { exitText, succeeded } from '../runc/exit-status.ts';
+import { runningInit } from './running-init.ts';
+import type { Command } from './types.ts';
+
+export const NO_TTY = 'bpm shell needs a terminal (stdin is not a TTY)';
+
+const shell: Command = async (inv) => {
+  // runc exec --tty would fail obscurely without a terminal: say so before touching runc.
+  if (!isatty(0)) throw new BpmError(NO_TTY);
+  const { cid, runc } = await runningInit(inv.root, inv.job, inv.process);
+  const end = await runc.exec(cid, process.env['TERM'] ?? '');
+  if (!succeeded(end)) throw new BpmError(exitText(end));
+  return 0;
+};
+
+export default shell;

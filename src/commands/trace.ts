@@ -1,0 +1,20 @@
+// `bpm trace JOB [-p PROC]` (cli.md §8): strace from PATH on the container init, signals forwarded.
+import { runForeground } from '../cli/foreground-child.ts';
+import { BpmError } from '../errors.ts';
+import { exitText } from '../runc/exit-status.ts';
+import { runningInit } from './running-init.ts';
+import type { Command } from './types.ts';
+
+export function straceArgs(pid: number): string[] {
+  return ['-s', '100', '-f', '-y', '-yy', '-p', String(pid)];
+}
+
+const trace: Command = async (inv) => {
+  const { pid } = await runningInit(inv.root, inv.job, inv.process);
+  const end = await runForeground('strace', straceArgs(pid));
+  // Killed by a signal (e.g. the forwarded Ctrl-C) or a clean exit: success.
+  if (end.signal !== null || end.code === 0) return 0;
+  throw new BpmError(exitText(end));
+};
+
+export default trace;
