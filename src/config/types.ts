@@ -54,4 +54,12 @@ export interface JobConfig {
   processes: ProcessConfig[];
   /** Where a field path (e.g. `processes[0].limits.memory`) appears in the file, when it does. */
   locate(field: string): SourceLocation | undefined;
+  /** Keys the schema does not know, in file order (ignored at run time; for `bpm validate`). */
+  unknownKeys: readonly UnknownKey[];
+}
+
+/** A key bpm ignores, e.g. `processes[0].limits.cpu`, and where it is. */
+export interface UnknownKey {
+  field: string;
+  location: SourceLocation;
 }

@@ -1,0 +1,194 @@
+// The bpm.yml schema (config.md "Schema"): walks the document and builds ProcessConfig values.
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import {
+  decodeBool,
+  decodeInteger,
+  decodeList,
+  decodeObject,
+  decodeString,
+  decodeStringList,
+  decodeStringMap,
+} from './decode-fields.ts';
+import type { Hooks, Limits, ProcessConfig, Unsafe, Volume } from './types.ts';
+import type { YamlDecoder } from './yaml-decoder.ts';
+
+/** A process slot: null for a `- ~` entry (policy.md fix #2 reports it during validation). */
+export type DecodedProcess = ProcessConfig | null;
+
+export function emptyProcess(): ProcessConfig {
+  return {
+    name: '',
+    executable: '',
+    args: [],
+    env: new Map(),
+    workdir: '',
+    capabilities: [],
+    ephemeralDisk: false,
+    persistentDisk: false,
+    additionalVolumes: [],
+    shutdownSignal: '',
+  };
+}
+
+function decodeVolumes(d: YamlDecoder, node: Node | null, field: string): Volume[] {
+  const out: Volume[] = [];
+  decodeList(d, node, field, (item, _sourceField) => {
+    // Null items are dropped (yaml.v3 cannot set a struct from null); index by position in the result.
+    const itemField = `${field}[${out.length}]`;
+    const vol: Volume = {
+      path: '',
+      writable: false,
+      allowExecutions: false,
+      mountOnly: false,
+      shared: false,
+    };
+    if (d.isNull(d.deref(item, itemField))) return undefined;
+    d.record(itemField, item);
+    const ok = decodeObject(d, item, itemField, {
+      path: (v, f) => {
+        vol.path = decodeString(d, v, f) ?? vol.path;
+      },
+      writable: (v, f) => {
+        vol.writable = decodeBool(d, v, f) ?? vol.writable;
+      },
+      allow_executions: (v, f) => {
+        vol.allowExecutions = decodeBool(d, v, f) ?? vol.allowExecutions;
+      },
+      mount_only: (v, f) => {
+        vol.mountOnly = decodeBool(d, v, f) ?? vol.mountOnly;
+      },
+      shared: (v, f) => {
+        vol.shared = decodeBool(d, v, f) ?? vol.shared;
+      },
+    });
+    if (ok) out.push(vol);
+    return undefined;
+  });
+  return out;
+}
+
+function decodeLimits(d: YamlDecoder, node: Node | null, field: string): Limits | undefined {
+  const limits: Limits = {};
+  const present = decodeObject(d, node, field, {
+    memory: (v, f) => {
+      const s = decodeString(d, v, f);
+      if (s !== undefined) limits.memory = s;
+    },
+    open_files: (v, f) => {
+      const n = decodeInteger(d, v, f, false);
+      if (n !== undefined) limits.openFiles = n;
+    },
+    processes: (v, f) => {
+      const n = decodeInteger(d, v, f, true);
+      if (n !== undefined) limits.processes = n;
+    },
+    core_file_size: (v, f) => {
+      const n = decodeInteger(d, v, f, false);
+      if (n !== undefined) limits.coreFileSize = n;
+    },
+  });
+  return present ? limits : undefined;
+}
+
+function decodeHooks(d: YamlDecoder, node: Node | null, field: string): Hooks | undefined {
+  const hooks: Hooks = { preStart: '' };
+  decodeObject(d, node, field, {
+    pre_start: (v, f) => {
+      hooks.preStart = decodeString(d, v, f) ?? hooks.preStart;
+    },
+  });
+  // policy.md fix #4: `hooks: {}` or an empty pre_start means "no hook".
+  return hooks.preStart === '' ? undefined : hooks;
+}
+
+function decodeUnsafe(d: YamlDecoder, node: Node | null, field: string): Unsafe | undefined {
+  const unsafe: Unsafe = { privileged: false, unrestrictedVolumes: [], hostPidNamespace: false };
+  const present = decodeObject(d, node, field, {
+    privileged: (v, f) => {
+      unsafe.privileged = decodeBool(d, v, f) ?? unsafe.privileged;
+    },
+    unrestricted_volumes: (v, f) => {
+      unsafe.unrestrictedVolumes = decodeVolumes(d, v, f);
+    },
+    host_pid_namespace: (v, f) => {
+      unsafe.hostPidNamespace = decodeBool(d, v, f) ?? unsafe.hostPidNamespace;
+    },
+  });
+  return present ? unsafe : undefined;
+}
+
+export function decodeProcess(d: YamlDecoder, node: Node | null, field: string): DecodedProcess | undefined {
+  const v = d.deref(node, field);
+  if (d.isNull(v)) return null;
+  const p = emptyProcess();
+  const str = (v: Node | null, f: string, set: (s: string) => void) => {
+    const s = decodeString(d, v, f);
+    if (s !== undefined) set(s);
+  };
+  const ok = decodeObject(d, node, field, {
+    name: (v, f) => str(v, f, (s) => (p.name = s)),
+    executable: (v, f) => str(v, f, (s) => (p.executable = s)),
+    args: (v, f) => {
+      p.args = decodeStringList(d, v, f);
+    },
+    env: (v, f) => {
+      p.env = decodeStringMap(d, v, f);
+    },
+    workdir: (v, f) => str(v, f, (s) => (p.workdir = s)),
+    hooks: (v, f) => {
+      const h = decodeHooks(d, v, f);
+      if (h === undefined) delete p.hooks;
+      else p.hooks = h;
+    },
+    capabilities: (v, f) => {
+      p.capabilities = decodeStringList(d, v, f);
+    },
+    limits: (v, f) => {
+      const l = decodeLimits(d, v, f);
+      if (l === undefined) delete p.limits;
+      else p.limits = l;
+    },
+    ephemeral_disk: (v, f) => {
+      p.ephemeralDisk = decodeBool(d, v, f) ?? p.ephemeralDisk;
+    },
+    persistent_disk: (v, f) => {
+      p.persistentDisk = decodeBool(d, v, f) ?? p.persistentDisk;
+    },
+    additional_volumes: (v, f) => {
+      p.additionalVolumes = decodeVolumes(d, v, f);
+    },
+    unsafe: (v, f) => {
+      const u = decodeUnsafe(d, v, f);
+      if (u === undefined) delete p.unsafe;
+      else p.unsafe = u;
+    },
+    shutdown_signal: (v, f) => str(v, f, (s) => (p.shutdownSignal = s)),
+  });
+  return ok ? p : undefined;
+}
+
+/**
+ * The whole document. A null or empty document and (HEAD quirk) a top-level sequence give zero
+ * processes; a top-level scalar is a problem.
+ */
+export function decodeJob(d: YamlDecoder, root: Node | null): DecodedProcess[] {
+  const v = d.deref(root, '(document)');
+  if (v === null || d.isNull(v) || isSeq(v)) return [];
+  if (!isMap(v) && !isScalar(v)) return [];
+  if (isScalar(v)) {
+    d.problem(root, '(document)', `must be a mapping with a processes: list, got ${d.describe(v)}`);
+    return [];
+  }
+  const out: DecodedProcess[] = [];
+  decodeObject(d, root, '', {
+    processes: (value, field) => {
+      decodeList(d, value, field, (item, f) => {
+        d.record(f, item, d.locations.get(field));
+        const p = decodeProcess(d, item, f);
+        if (p !== undefined) out.push(p);
+        return undefined;
+      });
+    },
+  });
+  return out;
+}

@@ -1,0 +1,25 @@
+// Read a bpm.yml from disk and parse it. Read errors use Go's os.PathError text; the caller adds
+// `failed to parse job configuration: `.
+import { readFileSync } from 'node:fs';
+import { BpmError, ConfigError } from '../errors.ts';
+import { goPathErrorText } from '../text/os-error.ts';
+import { type ParseOptions, parseJobConfig } from './parse.ts';
+import type { JobConfig } from './types.ts';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function loadJobConfig(file: string, opts: ParseOptions): JobConfig {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    throw new BpmError(goPathErrorText(file, err), { cause: err });
+  }
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new ConfigError(`${file}: yaml: invalid UTF-8 in the file`);
+  }
+  return parseJobConfig(text, file, opts);
+}
