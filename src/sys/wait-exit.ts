@@ -1,8 +1,8 @@
 // Wait for an arbitrary (not necessarily child) process to exit, waking as soon as it does:
-// pidfd_open(2) + poll(2) on a worker thread, or kill(pid, 0) with a millisecond back-off where
+// pidfd_open(2) + poll(2) on a worker thread, or kill(pid, 0) plus /proc/PID/stat (zombie check) with a millisecond back-off where
 // pidfds are unavailable. Both paths give up at the deadline without leaving a thread blocked: poll
 // runs in bounded slices and the pidfd is closed only after the last slice returned.
-import { closeSync } from 'node:fs';
+import { closeSync, readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SysError } from './errno.ts';
@@ -27,9 +27,8 @@ export function processExists(pid: number): boolean {
 }
 
 /**
- * Resolve `true` as soon as process `pid` has exited, or `false` once `timeoutMs` passed.
- * Note that an exited but unreaped child of the caller is still reported as exited on the pidfd
- * path (the pidfd turns readable at exit) but as alive on the fallback path.
+ * Resolve `true` as soon as process `pid` has exited (a zombie counts as exited), or `false` once
+ * `timeoutMs` passed.
  */
 export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = performance.now() + Math.max(0, timeoutMs);
@@ -57,15 +56,28 @@ export async function waitForExit(pid: number, timeoutMs: number): Promise<boole
   }
 }
 
-/** The fallback path of waitForExit (exported for tests): kill(pid, 0) with a growing back-off. */
+/** The fallback path of waitForExit (exported for tests): hasExited() with a growing back-off. */
 export async function waitForExitByKill(pid: number, timeoutMs: number): Promise<boolean> {
   return pollByKill(pid, performance.now() + Math.max(0, timeoutMs));
+}
+
+/** Gone, or a zombie (exited, waiting for its parent to reap it): /proc/PID/stat state Z or X. */
+export function hasExited(pid: number): boolean {
+  if (!processExists(pid)) return true;
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return !processExists(pid);
+  }
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state === 'Z' || state === 'X';
 }
 
 async function pollByKill(pid: number, deadline: number): Promise<boolean> {
   let delay = 1;
   for (;;) {
-    if (!processExists(pid)) return true;
+    if (hasExited(pid)) return true;
     const remaining = deadline - performance.now();
     if (remaining <= 0) return false;
     await sleep(Math.min(delay, remaining));

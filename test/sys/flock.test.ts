@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { acquireLock, tryLock } from '../../src/sys/flock.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'bpm-flock-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const flockModule = new URL('../../src/sys/flock.ts', import.meta.url).href;
+
+/** A separate node process that takes the lock, says `locked`, and then waits for `release\n`. */
+function holder(file: string): Promise<ChildProcess> {
+  const script = `
+    import { acquireLock } from ${JSON.stringify(flockModule)};
+    const lock = await acquireLock(${JSON.stringify(file)});
+    process.stdout.write('locked\\n');
+    process.stdin.on('data', (d) => { if (String(d).includes('release')) { lock.release(); process.stdout.write('released\\n'); } });
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout.once('data', (d) =>
+      String(d).includes('locked') ? resolve(child) : reject(new Error(String(d))),
+    );
+    child.once('exit', (code) => reject(new Error(`holder exited with ${code}`)));
+  });
+}
+
+function settled(p: Promise<unknown>): { done: boolean } {
+  const state = { done: false };
+  p.then(
+    () => {
+      state.done = true;
+    },
+    () => {
+      state.done = true;
+    },
+  );
+  return state;
+}
+
+describe('flock locks', () => {
+  it('creates an empty 0600 lock file and excludes a second descriptor', async () => {
+    const file = join(dir, 'a.lock');
+    const lock = await acquireLock(file);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.equal(readFileSync(file, 'utf8'), '');
+    assert.equal(tryLock(file), undefined);
+    lock.release();
+    lock.release(); // idempotent
+    const again = tryLock(file);
+    assert.ok(again);
+    again.release();
+  });
+
+  it('blocks while another process holds it, without blocking the event loop, until that process dies', async () => {
+    const file = join(dir, 'b.lock');
+    const child = await holder(file);
+    try {
+      assert.equal(tryLock(file), undefined);
+      const pending = acquireLock(file);
+      const state = settled(pending);
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 10);
+      await sleep(300);
+      clearInterval(timer);
+      assert.equal(state.done, false, 'lock must not be granted while the other process holds it');
+      assert.ok(ticks >= 10, `event loop kept running (${ticks} ticks)`);
+      const killedAt = performance.now();
+      child.kill('SIGKILL');
+      const lock = await pending;
+      assert.ok(performance.now() - killedAt < 2000);
+      lock.release();
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('is granted as soon as the other process releases it explicitly', async () => {
+    const file = join(dir, 'c.lock');
+    const child = await holder(file);
+    try {
+      const pending = acquireLock(file);
+      const state = settled(pending);
+      await sleep(100);
+      assert.equal(state.done, false);
+      child.stdin?.write('release\n');
+      const lock = await pending;
+      lock.release();
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('reports an unopenable lock file Go-style', async () => {
+    await assert.rejects(acquireLock(join(dir, 'missing', 'x.lock')), {
+      message: `open ${join(dir, 'missing', 'x.lock')}: no such file or directory`,
+    });
+  });
+});
