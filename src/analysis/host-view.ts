@@ -1,0 +1,14 @@
+// What the analysis may ask about the host. The real implementation (src/analysis/io/) reads the
+// file system; tests pass a fake, so every rule stays pure and unit-testable.
+
+/** `ok`: a regular file with an execute bit; `directory` counts as not executable. */
+export type FileStatus = 'ok' | 'missing' | 'not-executable' | 'directory';
+
+export interface HostView {
+  /** Status of a host path for `execve` purposes (symlinks followed). */
+  fileStatus(path: string): FileStatus;
+  /** lstat succeeds. */
+  exists(path: string): boolean;
+  /** Go filepath.Glob semantics (src/host/glob.ts); throws on a malformed pattern. */
+  glob(pattern: string): string[];
+}

@@ -1,0 +1,27 @@
+// The real HostView: stat/lstat on the host and Go-style glob expansion.
+import { lstatSync, statSync } from 'node:fs';
+import { expandGlob } from '../../host/glob.ts';
+import type { FileStatus, HostView } from '../host-view.ts';
+
+function fileStatus(path: string): FileStatus {
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) return 'directory';
+    if (!st.isFile()) return 'not-executable';
+    // Root (bpm's user) may execute a file when any execute bit is set.
+    return (st.mode & 0o111) !== 0 ? 'ok' : 'not-executable';
+  } catch {
+    return 'missing';
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const fsHost: HostView = { fileStatus, exists, glob: expandGlob };

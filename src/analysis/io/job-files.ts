@@ -1,0 +1,50 @@
+// Which bpm.yml files `bpm validate` reads: every job under R/jobs, a job name, or a file path.
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import type { RootPaths } from '../../bosh/paths.ts';
+import { type JobConfig, loadJobConfig } from '../../config/index.ts';
+import { type AnalysisContext, analyseConfig, type JobReport, loadErrorReport } from '../analyse-job.ts';
+
+export interface JobTarget {
+  job: string;
+  file: string;
+}
+
+/** A `PATH/TO/bpm.yml` argument (has a slash or a .yml/.yaml suffix) rather than a job name. */
+export function isPathArgument(arg: string): boolean {
+  return arg.includes('/') || /\.ya?ml$/.test(arg);
+}
+
+/** `…/jobs/JOB/config/bpm.yml` → JOB; otherwise the directory above the file's directory. */
+export function jobNameOf(file: string): string {
+  const dir = dirname(resolve(file));
+  return basename(dir) === 'config' ? basename(dirname(dir)) : basename(dir);
+}
+
+/** Jobs under R/jobs with a config/bpm.yml, sorted by name (like `bpm list`). */
+export function allJobs(root: RootPaths): JobTarget[] {
+  let names: string[];
+  try {
+    names = readdirSync(root.jobsDir).sort();
+  } catch {
+    return [];
+  }
+  return names.map((job) => ({ job, file: root.job(job).configFile })).filter((t) => existsSync(t.file));
+}
+
+export function targetsFor(args: readonly string[], root: RootPaths): JobTarget[] {
+  if (args.length === 0) return allJobs(root);
+  return args.map((a) =>
+    isPathArgument(a) ? { job: jobNameOf(a), file: a } : { job: a, file: root.job(a).configFile },
+  );
+}
+
+export function analyseTarget(t: JobTarget, ctx: AnalysisContext): JobReport {
+  let config: JobConfig;
+  try {
+    config = loadJobConfig(t.file, { root: ctx.root.root, job: t.job });
+  } catch (err) {
+    return loadErrorReport(t.job, t.file, err);
+  }
+  return analyseConfig(t.job, config, ctx);
+}
