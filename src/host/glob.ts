@@ -3,6 +3,7 @@
 // metacharacters yields itself only when lstat succeeds, and a malformed pattern is an error.
 import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { joinPath } from '../bosh/clean.ts';
+import type { Volume } from '../config/types.ts';
 import { BpmError } from '../errors.ts';
 import { BadPatternError, hasMeta, matchBytes } from './glob-match.ts';
 
@@ -61,4 +62,9 @@ export function expandGlob(pattern: string): string[] {
     if (err instanceof BadPatternError) throw new BpmError(err.message, { cause: err });
     throw err;
   }
+}
+
+/** unsafe.unrestricted_volumes → SpecInput.unrestrictedVolumes: each match inherits its volume's options. */
+export function expandVolumes(volumes: readonly Volume[]): Volume[] {
+  return volumes.flatMap((v) => expandGlob(v.path).map((path) => ({ ...v, path })));
 }

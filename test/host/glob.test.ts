@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { BpmError } from '../../src/errors.ts';
-import { expandGlob } from '../../src/host/glob.ts';
+import { expandGlob, expandVolumes } from '../../src/host/glob.ts';
 
 let dir = '';
 
@@ -97,4 +97,20 @@ test('relative patterns are resolved against the working directory and stay rela
   } finally {
     process.chdir(cwd);
   }
+});
+
+test("expandVolumes: matches in pattern order, each with its volume's options; misses vanish", () => {
+  const opts = { writable: true, allowExecutions: false, mountOnly: false, shared: true };
+  assert.deepEqual(
+    expandVolumes([
+      { path: `${dir}/q?`, ...opts },
+      { path: `${dir}/nope`, ...opts },
+      { path: `${dir}/c`, ...opts, writable: false },
+    ]),
+    [
+      { path: `${dir}/q1`, ...opts },
+      { path: `${dir}/q2`, ...opts },
+      { path: `${dir}/c`, ...opts, writable: false },
+    ],
+  );
 });
