@@ -16,8 +16,8 @@ test('parseGoInt accepts what strconv.ParseInt(s, 0, 64) accepts', () => {
     ['1_000', 1000],
     ['0x_1f', 31],
     ['0_1', 1],
-    ['9223372036854775807', 9223372036854775807],
-    ['-9223372036854775808', -9223372036854775808],
+    ['9223372036854775807', Number(9223372036854775807n)],
+    ['-9223372036854775808', Number(-9223372036854775808n)],
   ];
   for (const [input, want] of cases) assert.equal(parseGoInt(input), want, input);
 });
