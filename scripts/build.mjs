@@ -20,4 +20,6 @@ await build({
   define: { BPM_VERSION: JSON.stringify(process.env.BPM_VERSION ?? pkg.version) },
   logLevel: 'warning',
   legalComments: 'none',
+  // CommonJS dependencies (yaml) require Node built-ins; give the ESM bundle a real `require`.
+  banner: { js: "import { createRequire as __bpmCreateRequire } from 'node:module'; const require = __bpmCreateRequire(import.meta.url);" },
 });

@@ -1,9 +1,26 @@
-// Temporary stub so the CLI's lazy loader resolves; the lifecycle engineer replaces this file.
+// `bpm list` (cli.md §5): configured processes and their state. Notices go to stderr as found.
 import { BpmError } from '../errors.ts';
+import { listProcesses } from '../lifecycle/list.ts';
+import { extraProcessNotice, invalidConfigNotice, listFailedNotice } from '../presenters/list-notices.ts';
+import { renderListTable } from '../presenters/list-table.ts';
+import { RuncError } from '../runc/errors.ts';
 import type { Command } from './types.ts';
 
-const list: Command = async () => {
-  throw new BpmError('bpm list is not implemented yet');
+const list: Command = async (inv) => {
+  let rows: Awaited<ReturnType<typeof listProcesses>>;
+  try {
+    rows = await listProcesses(inv.root, {
+      onInvalidConfig: (job, error) => process.stderr.write(invalidConfigNotice(job, error)),
+      onExtra: (decoded) => process.stderr.write(extraProcessNotice(decoded)),
+    });
+  } catch (err) {
+    if (!(err instanceof RuncError)) throw err;
+    // Upstream prints the runc failure twice: once here, once as `Error: <err>`.
+    process.stderr.write(listFailedNotice(err.message));
+    throw new BpmError(err.message, { cause: err });
+  }
+  process.stdout.write(renderListTable(rows));
+  return 0;
 };
 
 export default list;

@@ -1,9 +1,12 @@
-// Temporary stub so the CLI's lazy loader resolves; the lifecycle engineer replaces this file.
-import { BpmError } from '../errors.ts';
+// `bpm pid JOB [-p PROC]` (cli.md §6): the container init's host pid. No config, no lock, no log.
+import { renderPid } from '../presenters/pid.ts';
+import { runningInit } from './running-init.ts';
 import type { Command } from './types.ts';
 
-const pid: Command = async () => {
-  throw new BpmError('bpm pid is not implemented yet');
+const pid: Command = async (inv) => {
+  const init = await runningInit(inv.root, inv.job, inv.process);
+  process.stdout.write(renderPid(init.pid));
+  return 0;
 };
 
 export default pid;

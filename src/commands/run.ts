@@ -1,9 +1,21 @@
-// Temporary stub so the CLI's lazy loader resolves; the lifecycle engineer replaces this file.
-import { BpmError } from '../errors.ts';
+// `bpm run JOB [-p PROC] [-v VOLUME]… [-e KEY=VALUE]…` (cli.md §4): glue between the CLI and
+// src/lifecycle. The errand's exit status becomes bpm's (ExitStatusError).
+import { withLifecycleLock } from '../lifecycle/lock.ts';
+import { runProcess } from '../lifecycle/run.ts';
 import type { Command } from './types.ts';
 
-const run: Command = async () => {
-  throw new BpmError('bpm run is not implemented yet');
-};
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+const run: Command = (inv) =>
+  withLifecycleLock(inv.root, 'run', inv.job, inv.process, (ref, log) =>
+    runProcess(ref, log, {
+      volumes: strings(inv.flags['volume']),
+      env: strings(inv.flags['env']),
+      stdout: process.stdout,
+      stderr: process.stderr,
+    }),
+  );
 
 export default run;

@@ -1,9 +1,11 @@
-// Temporary stub so the CLI's lazy loader resolves; the lifecycle engineer replaces this file.
-import { BpmError } from '../errors.ts';
+// `bpm start JOB [-p PROC]` (cli.md §2): glue between the CLI and src/lifecycle.
+import { withLifecycleLock } from '../lifecycle/lock.ts';
+import { startProcess } from '../lifecycle/start.ts';
 import type { Command } from './types.ts';
 
-const start: Command = async () => {
-  throw new BpmError('bpm start is not implemented yet');
+const start: Command = async (inv) => {
+  await withLifecycleLock(inv.root, 'start', inv.job, inv.process, startProcess);
+  return 0;
 };
 
 export default start;

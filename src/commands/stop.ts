@@ -1,9 +1,11 @@
-// Temporary stub so the CLI's lazy loader resolves; the lifecycle engineer replaces this file.
-import { BpmError } from '../errors.ts';
+// `bpm stop JOB [-p PROC]` (cli.md §3): glue between the CLI and src/lifecycle.
+import { withLifecycleLock } from '../lifecycle/lock.ts';
+import { stopProcess } from '../lifecycle/stop.ts';
 import type { Command } from './types.ts';
 
-const stop: Command = async () => {
-  throw new BpmError('bpm stop is not implemented yet');
+const stop: Command = async (inv) => {
+  await withLifecycleLock(inv.root, 'stop', inv.job, inv.process, stopProcess);
+  return 0;
 };
 
 export default stop;

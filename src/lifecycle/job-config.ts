@@ -1,0 +1,25 @@
+// Reading bpm.yml and selecting the process, with the log events and error texts of cli.md §2.
+
+import { loadJobConfig } from '../config/load.ts';
+import type { JobConfig, ProcessConfig } from '../config/types.ts';
+import { BpmError, messageOf } from '../errors.ts';
+import type { Logger } from '../log/logger.ts';
+import type { ProcessRef } from './context.ts';
+
+/** Read and validate the job's bpm.yml; failure → `failed to parse job configuration: <err>`. */
+export function loadConfig(ref: ProcessRef, log: Logger): JobConfig {
+  try {
+    return loadJobConfig(ref.paths.configFile, { root: ref.root.root, job: ref.job });
+  } catch (err) {
+    log.error('failed-to-parse-config', err);
+    throw new BpmError(`failed to parse job configuration: ${messageOf(err)}`, { cause: err });
+  }
+}
+
+/** The configured process named PROC, or `process "<PROC>" not present in job configuration (…)`. */
+export function selectProcess(ref: ProcessRef, config: JobConfig, log: Logger): ProcessConfig {
+  const proc = config.processes.find((p) => p.name === ref.proc);
+  if (proc !== undefined) return proc;
+  log.error('process-not-defined', new Error(`invalid process: ${ref.proc}`));
+  throw new BpmError(`process "${ref.proc}" not present in job configuration (${ref.paths.configFile})`);
+}

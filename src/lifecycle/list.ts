@@ -1,0 +1,72 @@
+// `bpm list` (cli.md §5): configured processes joined with runc's containers. No lock, no bpm.log.
+// Foreign or odd container ids are reported, never fatal (policy.md fix #7).
+import { readdirSync } from 'node:fs';
+import type { RootPaths } from '../bosh/paths.ts';
+import { loadJobConfig } from '../config/load.ts';
+import { messageOf } from '../errors.ts';
+import { containerId, decode } from '../ids/container-id.ts';
+import type { ListRow } from '../presenters/list-table.ts';
+import { probeHost } from './context.ts';
+import { mapStatus } from './state.ts';
+
+function jobNames(jobsDir: string): string[] {
+  try {
+    return readdirSync(jobsDir).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  } catch {
+    return [];
+  }
+}
+
+function isNotExist(err: unknown): boolean {
+  for (let e: unknown = err; e !== undefined && e !== null; e = (e as { cause?: unknown }).cause) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    if (!(e instanceof Error)) break;
+  }
+  return false;
+}
+
+export interface ListHooks {
+  /** Called for each job whose bpm.yml exists but is invalid, as soon as it is found. */
+  onInvalidConfig(job: string, error: string): void;
+  /** Called for each container no configured process accounts for, in runc's order. */
+  onExtra(decoded: { name: string } | { error: string }): void;
+}
+
+/** The configured processes with their runc state. `failed to list jobs` errors carry the runc error. */
+export async function listProcesses(root: RootPaths, hooks: ListHooks): Promise<ListRow[]> {
+  const rows: ListRow[] = [];
+  const byCid = new Map<string, ListRow>();
+  for (const job of jobNames(root.jobsDir)) {
+    const paths = root.job(job);
+    let processes: string[];
+    try {
+      processes = loadJobConfig(paths.configFile, { root: root.root, job }).processes.map((p) => p.name);
+    } catch (err) {
+      if (isNotExist(err)) continue;
+      hooks.onInvalidConfig(job, messageOf(err));
+      continue;
+    }
+    for (const proc of processes) {
+      const cid = containerId(job, proc);
+      const row = { name: decode(cid), pid: 0, status: 'stopped' };
+      rows.push(row);
+      byCid.set(cid, row);
+    }
+  }
+  const host = probeHost(root);
+  const containers = await host.runc.list();
+  for (const c of containers) {
+    const row = byCid.get(c.id);
+    if (row !== undefined) {
+      row.status = mapStatus(c.status);
+      row.pid = c.pid;
+      continue;
+    }
+    try {
+      hooks.onExtra({ name: decode(c.id) });
+    } catch (err) {
+      hooks.onExtra({ error: messageOf(err) });
+    }
+  }
+  return rows;
+}

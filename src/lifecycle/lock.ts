@@ -1,0 +1,52 @@
+// The lifecycle preamble of start, stop and run (cli.md §1.4): bpm.log, then the per-process
+// lock held for the whole operation. The lock is released explicitly and the release logged on
+// failure too (policy.md fix #9); the kernel would drop it at exit anyway.
+import type { RootPaths } from '../bosh/paths.ts';
+import { lookupUser } from '../host/user.ts';
+import { lifecycleLockName } from '../ids/container-id.ts';
+import { setupBpmLog } from '../log/bpm-log.ts';
+import { commandLogger, type Logger } from '../log/logger.ts';
+import { acquireLock } from '../sys/flock.ts';
+import { type ProcessRef, processRef } from './context.ts';
+
+export type LifecycleCommand = 'start' | 'stop' | 'run';
+
+/** Open bpm.log, take the lifecycle lock, run `main`, release the lock. */
+export async function withLifecycleLock<T>(
+  root: RootPaths,
+  command: LifecycleCommand,
+  job: string,
+  proc: string,
+  main: (ref: ProcessRef, log: Logger) => Promise<T>,
+): Promise<T> {
+  const ref = processRef(root, job, proc);
+  const file = setupBpmLog(ref.paths, () => lookupUser('vcap'));
+  try {
+    const log = commandLogger(file, command, job, proc);
+    const acquiring = log.session('acquiring-lifecycle-lock');
+    acquiring.info('starting');
+    let lock: Awaited<ReturnType<typeof acquireLock>>;
+    try {
+      lock = await acquireLock(root.lockFile(lifecycleLockName(job, proc)));
+    } catch (err) {
+      acquiring.error('failed-to-acquire-lock', err);
+      throw err;
+    } finally {
+      acquiring.info('complete');
+    }
+    try {
+      return await main(ref, log);
+    } finally {
+      const releasing = log.session('releasing-lifecycle-lock');
+      releasing.info('starting');
+      try {
+        lock.release();
+      } catch (err) {
+        releasing.error('failed-to-release-lock', err);
+      }
+      releasing.info('complete');
+    }
+  } finally {
+    file.close();
+  }
+}

@@ -1,0 +1,77 @@
+// Process setup shared by start and run (cli.md §10.1), in the `start-process` / `run-process`
+// session: user, prerequisites, spec, bundle, pre-start hook, then the caller's runc invocation.
+import { closeSync } from 'node:fs';
+import type { ProcessConfig, Volume } from '../config/types.ts';
+import { writeBundle } from '../host/bundle.ts';
+import { expandGlob } from '../host/glob.ts';
+import { createPrerequisites, type ProcessLogs } from '../host/prerequisites.ts';
+import { lookupUser } from '../host/user.ts';
+import type { Logger } from '../log/logger.ts';
+import { buildSpec } from '../oci/build.ts';
+import { serializeSpec } from '../oci/serialize.ts';
+import type { Host, ProcessRef } from './context.ts';
+import { runPreStartHook } from './hook.ts';
+
+export interface PreparedProcess {
+  bundle: string;
+  logs: ProcessLogs;
+}
+
+/** unsafe.unrestricted_volumes glob-expanded in order; each match keeps its volume's options. */
+function expandUnrestricted(proc: ProcessConfig): Volume[] {
+  const out: Volume[] = [];
+  for (const v of proc.unsafe?.unrestrictedVolumes ?? []) {
+    for (const path of expandGlob(v.path)) out.push({ ...v, path });
+  }
+  return out;
+}
+
+/**
+ * Run the setup steps, then `launch` (the runc invocation) after logging `running-container`.
+ * The log files are closed and `complete` is logged whatever happens.
+ */
+export async function withProcessSession<T>(
+  ref: ProcessRef,
+  host: Host,
+  proc: ProcessConfig,
+  session: Logger,
+  launch: (prepared: PreparedProcess) => Promise<T>,
+): Promise<T> {
+  session.info('starting');
+  let logs: ProcessLogs | undefined;
+  try {
+    const user = lookupUser('vcap');
+    session.info('creating-job-prerequisites');
+    logs = await createPrerequisites({
+      paths: ref.paths,
+      proc: ref.proc,
+      volumes: proc.additionalVolumes,
+      ephemeralDisk: proc.ephemeralDisk,
+      persistentDisk: proc.persistentDisk,
+      user,
+    });
+    session.info('building-spec');
+    const { spec, duplicateMounts } = buildSpec({
+      job: ref.job,
+      process: proc,
+      containerId: ref.cid,
+      paths: ref.paths,
+      user,
+      features: host.features,
+      unrestrictedVolumes: expandUnrestricted(proc),
+    });
+    for (const mount of duplicateMounts) session.info('duplicate-mount', { mount });
+    session.info('creating-bundle');
+    writeBundle(ref.paths, ref.proc, serializeSpec(spec));
+    const hook = proc.hooks?.preStart ?? '';
+    if (hook !== '') await runPreStartHook(hook, spec.process?.env ?? [], logs);
+    session.info('running-container');
+    return await launch({ bundle: ref.paths.bundle(ref.proc), logs });
+  } finally {
+    if (logs !== undefined) {
+      closeSync(logs.stdout);
+      closeSync(logs.stderr);
+    }
+    session.info('complete');
+  }
+}

@@ -1,0 +1,85 @@
+// State query with broken-state recovery for start and run (cli.md §2 step 5,
+// locking-and-recovery.md §4.1), with policy.md fix #5: runc's state.json is deleted only when it
+// is unreadable or not JSON, and only after the processes left in the container's cgroups were
+// killed. A failing runc (missing, crashing) never costs a container its state.
+import { readFileSync, rmSync } from 'node:fs';
+import { BpmError, messageOf } from '../errors.ts';
+import type { Logger } from '../log/logger.ts';
+import { goPathError } from '../sys/errno.ts';
+import { killContainerProcesses } from './cgroup-procs.ts';
+import type { Host, ProcessRef } from './context.ts';
+import { removeProcess } from './remove.ts';
+import { type ProcessState, processState } from './state.ts';
+
+/** Whether runc's state file exists but cannot be read or parsed. */
+function stateFileBroken(file: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+  try {
+    JSON.parse(text);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+async function recover(ref: ProcessRef, host: Host, log: Logger): Promise<void> {
+  const file = host.runc.stateFile(ref.cid);
+  if (stateFileBroken(file)) {
+    try {
+      await killContainerProcesses(ref, host.features);
+      try {
+        rmSync(file, { recursive: true, force: true });
+      } catch (err) {
+        throw goPathError('unlinkat', file, err);
+      }
+    } catch (err) {
+      log.error('failed-to-remove-state-file', err);
+      log.error('failed-cleaning-up-broken-job', err);
+      throw new BpmError(`failed to clean up stale state file: ${messageOf(err)}`, { cause: err });
+    }
+  }
+  try {
+    await removeProcess(ref, host.runc, log);
+  } catch (err) {
+    log.error('failed-to-cleanup', err);
+    log.error('failed-cleaning-up-broken-job', err);
+    throw new BpmError(`failed to clean up stale job-process: ${messageOf(err)}`, { cause: err });
+  }
+}
+
+/** The process's state; any runc failure other than "does not exist" triggers recovery (→ none). */
+export async function stateOrRecover(
+  ref: ProcessRef,
+  host: Host,
+  log: Logger,
+): Promise<ProcessState | undefined> {
+  try {
+    return await processState(host.runc, ref.cid);
+  } catch (err) {
+    log.error('failed-getting-job', err);
+    await recover(ref, host, log);
+    return undefined;
+  }
+}
+
+/** start/run step 6: a failed (stopped/paused) container is removed before a new one is made. */
+export async function removeIfFailed(
+  ref: ProcessRef,
+  host: Host,
+  log: Logger,
+  state: ProcessState,
+): Promise<void> {
+  if (state.status !== 'failed') return;
+  log.info('removing-stopped-process');
+  try {
+    await removeProcess(ref, host.runc, log);
+  } catch (err) {
+    log.error('failed-to-cleanup', err);
+    throw new BpmError(`failed to clean up stale job-process: ${messageOf(err)}`, { cause: err });
+  }
+}

@@ -1,0 +1,77 @@
+// `bpm run` main step (cli.md §4): the process in the foreground, output teed to its logs and to
+// bpm's stdout/stderr, bpm's exit status = the process's. With policy.md fix #1, a failure before
+// runc runs exits 1 (same message as upstream, which exited 0).
+import type { Writable } from 'node:stream';
+import { applyRunEnv, applyRunVolumes } from '../config/run-flags.ts';
+import { ExitStatusError, messageOf } from '../errors.ts';
+import type { Logger } from '../log/logger.ts';
+import { type ExitResult, exitCode, exitText, succeeded } from '../runc/exit-status.ts';
+import { type ProcessRef, probeHost } from './context.ts';
+import { loadConfig, selectProcess } from './job-config.ts';
+import { withProcessSession } from './process-session.ts';
+import { removeIfFailed, stateOrRecover } from './recover.ts';
+
+export interface RunOptions {
+  /** `-v` values, in order. */
+  volumes: string[];
+  /** `-e` values, in order. */
+  env: string[];
+  /** bpm's own streams, which receive the process's output besides its log files. */
+  stdout: Writable;
+  stderr: Writable;
+}
+
+/** Resolves with 0 when the process exited 0; throws ExitStatusError carrying its status otherwise. */
+export async function runProcess(ref: ProcessRef, log: Logger, options: RunOptions): Promise<number> {
+  log.info('starting');
+  try {
+    const config = loadConfig(ref, log);
+    const proc = selectProcess(ref, config, log);
+    try {
+      applyRunVolumes(proc, options.volumes, { root: ref.root.root, job: ref.job });
+    } catch (err) {
+      log.error('invalid-volume-definition', err);
+      throw err;
+    }
+    try {
+      applyRunEnv(proc, options.env, { root: ref.root.root, job: ref.job });
+    } catch (err) {
+      log.error('invalid-environment-definition', err);
+      throw err;
+    }
+    const host = probeHost(ref.root);
+    const state = await stateOrRecover(ref, host, log);
+    if (state?.status === 'running') {
+      log.info('process-already-running');
+      return 0;
+    }
+    if (state !== undefined) await removeIfFailed(ref, host, log, state);
+
+    let exit: ExitResult;
+    try {
+      exit = await withProcessSession(ref, host, proc, log.session('run-process'), ({ bundle, logs }) =>
+        host.runc.runForeground({
+          cid: ref.cid,
+          bundle,
+          tee: {
+            stdoutLog: logs.stdout,
+            stderrLog: logs.stderr,
+            stdout: options.stdout,
+            stderr: options.stderr,
+          },
+        }),
+      );
+    } catch (err) {
+      // Nothing ran: upstream reports `(exit status 0)` and exits 0; we keep the text, exit 1.
+      throw new ExitStatusError(`failed to run job-process: ${messageOf(err)} (exit status 0)`, 1);
+    }
+    if (succeeded(exit)) return 0;
+    const code = exitCode(exit);
+    throw new ExitStatusError(
+      `failed to run job-process: ${exitText(exit)} (exit status ${code})`,
+      code & 0xff,
+    );
+  } finally {
+    log.info('complete');
+  }
+}
