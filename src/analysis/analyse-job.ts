@@ -43,8 +43,8 @@ function checkUnknownKeys(config: JobConfig, out: FindingSink): void {
     const key = m?.[2] ?? u.field;
     const known = knownKeysAt(parent);
     const near = known === undefined ? undefined : closest(key, known);
-    out.warning(
-      u.field,
+    out.warningAt(
+      { ...u.location, field: u.field },
       'unknown-key',
       `unknown key ${JSON.stringify(key)} is ignored by bpm`,
       near !== undefined ? `did you mean ${JSON.stringify(near)}?` : 'remove it, or check the bpm.yml schema',

@@ -41,21 +41,39 @@ export function parentField(field: string): string | undefined {
 export interface FindingSink {
   error(field: string, code: string, message: string, hint?: string): void;
   warning(field: string, code: string, message: string, hint?: string): void;
+  /** A warning at a location already known (e.g. an unknown key's own position). */
+  warningAt(loc: SourceLocation, code: string, message: string, hint?: string): void;
   readonly findings: Finding[];
 }
 
 /** Collects findings for one file, attaching locations through the locator. */
 export function findingSink(file: string, locate: Locator): FindingSink {
   const findings: Finding[] = [];
-  const add = (severity: Severity, field: string, code: string, message: string, hint?: string): void => {
-    const loc = locateField(file, locate, field);
-    const f: Finding = { file: loc.file, line: loc.line, column: loc.column, field, severity, code, message };
+  const push = (
+    severity: Severity,
+    loc: SourceLocation,
+    code: string,
+    message: string,
+    hint?: string,
+  ): void => {
+    const f: Finding = {
+      file: loc.file,
+      line: loc.line,
+      column: loc.column,
+      field: loc.field,
+      severity,
+      code,
+      message,
+    };
     if (hint !== undefined) f.hint = hint;
     findings.push(f);
   };
+  const add = (severity: Severity, field: string, code: string, message: string, hint?: string): void =>
+    push(severity, locateField(file, locate, field), code, message, hint);
   return {
     error: (field, code, message, hint) => add('error', field, code, message, hint),
     warning: (field, code, message, hint) => add('warning', field, code, message, hint),
+    warningAt: (loc, code, message, hint) => push('warning', loc, code, message, hint),
     findings,
   };
 }
