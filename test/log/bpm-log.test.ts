@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { RootPaths } from '../../src/bosh/paths.ts';
+import { setupBpmLog } from '../../src/log/bpm-log.ts';
+import { commandLogger } from '../../src/log/logger.ts';
+import type { User } from '../../src/oci/input.ts';
+import { ensureVcap } from '../host/vcap-user.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'bpm-bpmlog-'));
+let vcap: User;
+before(() => {
+  vcap = ensureVcap();
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('setupBpmLog', () => {
+  it('creates the log dir 0750 root and bpm.log 0600 vcap, and appends lines', () => {
+    const job = new RootPaths(dir).job('web');
+    for (const command of ['start', 'stop']) {
+      const file = setupBpmLog(job, () => vcap);
+      commandLogger(file, command, 'web', 'web').info('starting');
+      file.close();
+    }
+    const dirStat = statSync(job.logDir);
+    assert.deepEqual([dirStat.uid, dirStat.mode & 0o777], [0, 0o750]);
+    const st = statSync(job.bpmLog);
+    assert.deepEqual([st.uid, st.gid, st.mode & 0o777], [vcap.uid, vcap.gid, 0o600]);
+    const lines = readFileSync(job.bpmLog, 'utf8').split('\n');
+    assert.equal(lines.length, 3);
+    assert.match(
+      lines[0] ?? '',
+      /^\{"timestamp":"[^"]{30}","level":"info","source":"bpm","message":"bpm.start.starting"/,
+    );
+    assert.match(
+      lines[1] ?? '',
+      /"message":"bpm.stop.starting","data":\{"job":"web","process":"web","session":"1"\}\}$/,
+    );
+  });
+
+  it('refuses a symlink at bpm.log', () => {
+    const job = new RootPaths(dir).job('linked');
+    mkdirSync(job.logDir, { recursive: true });
+    symlinkSync(join(dir, 'target'), job.bpmLog);
+    assert.throws(() => setupBpmLog(job, vcap), {
+      message: `refusing to open symlink at ${job.bpmLog}: too many levels of symbolic links`,
+    });
+  });
+
+  it('creates the log dir before looking up the user, as upstream', () => {
+    const job = new RootPaths(dir).job('nouser');
+    assert.throws(
+      () =>
+        setupBpmLog(job, () => {
+          throw new Error('user: unknown user vcap');
+        }),
+      { message: 'user: unknown user vcap' },
+    );
+    assert.ok(statSync(job.logDir).isDirectory());
+  });
+
+  it('keeps whole lines when several processes log concurrently', async () => {
+    const job = new RootPaths(dir).job('busy');
+    const mod = (p: string) => JSON.stringify(new URL(p, import.meta.url).href);
+    const script = `
+      import { setupBpmLog } from ${mod('../../src/log/bpm-log.ts')};
+      import { commandLogger } from ${mod('../../src/log/logger.ts')};
+      import { RootPaths } from ${mod('../../src/bosh/paths.ts')};
+      const f = setupBpmLog(new RootPaths(${JSON.stringify(dir)}).job('busy'), ${JSON.stringify(vcap)});
+      const log = commandLogger(f, 'start', 'busy', 'p' + process.argv[1]);
+      for (let i = 0; i < 300; i++) log.info('event-' + 'x'.repeat(200));
+      f.close();`;
+    const codes = await Promise.all(
+      [1, 2, 3].map(
+        (n) =>
+          new Promise<number | null>((resolve) => {
+            const child = spawn(process.execPath, ['--input-type=module', '-e', script, String(n)], {
+              stdio: ['ignore', 'ignore', 'inherit'],
+            });
+            child.once('exit', resolve);
+          }),
+      ),
+    );
+    assert.deepEqual(codes, [0, 0, 0]);
+    const lines = readFileSync(job.bpmLog, 'utf8').trimEnd().split('\n');
+    assert.equal(lines.length, 900);
+    for (const l of lines) JSON.parse(l);
+  });
+});
