@@ -7,17 +7,36 @@ test('booleans: core words and YAML 1.1 words', () => {
   const truthy = ['true', 'True', 'TRUE', 'y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON'];
   const falsy = ['false', 'False', 'FALSE', 'n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'];
   for (const w of truthy) assert.equal(proc(`  ephemeral_disk: ${w}\n`).ephemeralDisk, true, w);
-  for (const w of falsy) assert.equal(proc(`  ephemeral_disk: ${w}\n  persistent_disk: true\n`).ephemeralDisk, false, w);
+  for (const w of falsy)
+    assert.equal(proc(`  ephemeral_disk: ${w}\n  persistent_disk: true\n`).ephemeralDisk, false, w);
   assert.equal(proc('  ephemeral_disk: ~\n').ephemeralDisk, false);
 });
 
 test('booleans: quoted "true", integers and other words are errors', () => {
-  assert.equal(procError('  ephemeral_disk: "true"\n'), `${FILE}:4:19: processes[0].ephemeral_disk: must be a boolean, got "true"`);
-  assert.equal(procError('  ephemeral_disk: 1\n'), `${FILE}:4:19: processes[0].ephemeral_disk: must be a boolean, got 1`);
-  assert.equal(procError('  ephemeral_disk: maybe\n'), `${FILE}:4:19: processes[0].ephemeral_disk: must be a boolean, got "maybe"`);
-  assert.equal(procError('  ephemeral_disk: tRUE\n'), `${FILE}:4:19: processes[0].ephemeral_disk: must be a boolean, got "tRUE"`);
-  assert.equal(procError('  ephemeral_disk: [true]\n'), `${FILE}:4:19: processes[0].ephemeral_disk: must be a boolean, got a sequence`);
-  assert.match(procError('  unsafe: {privileged: 0}\n'), /processes\[0\]\.unsafe\.privileged: must be a boolean, got 0$/);
+  assert.equal(
+    procError('  ephemeral_disk: "true"\n'),
+    `${FILE}:4:19: processes[0].ephemeral_disk: must be a boolean, got "true"`,
+  );
+  assert.equal(
+    procError('  ephemeral_disk: 1\n'),
+    `${FILE}:4:19: processes[0].ephemeral_disk: must be a boolean, got 1`,
+  );
+  assert.equal(
+    procError('  ephemeral_disk: maybe\n'),
+    `${FILE}:4:19: processes[0].ephemeral_disk: must be a boolean, got "maybe"`,
+  );
+  assert.equal(
+    procError('  ephemeral_disk: tRUE\n'),
+    `${FILE}:4:19: processes[0].ephemeral_disk: must be a boolean, got "tRUE"`,
+  );
+  assert.equal(
+    procError('  ephemeral_disk: [true]\n'),
+    `${FILE}:4:19: processes[0].ephemeral_disk: must be a boolean, got a sequence`,
+  );
+  assert.match(
+    procError('  unsafe: {privileged: 0}\n'),
+    /processes\[0\]\.unsafe\.privileged: must be a boolean, got 0$/,
+  );
   assert.match(
     procError('  additional_volumes: [{path: /var/vcap/data/x, writable: si}]\n'),
     /processes\[0\]\.additional_volumes\[0\]\.writable: must be a boolean, got "si"$/,
@@ -67,11 +86,17 @@ test('integers: quoted numbers are strings and rejected', () => {
     procError('  limits: {processes: "12"}\n'),
     `${FILE}:4:23: processes[0].limits.processes: must be an integer, got "12" (quoted, so it is a string: remove the quotes)`,
   );
-  assert.match(procError("  limits: {open_files: '12'}\n"), /must be a non-negative integer, got "12" \(quoted/);
+  assert.match(
+    procError("  limits: {open_files: '12'}\n"),
+    /must be a non-negative integer, got "12" \(quoted/,
+  );
 });
 
 test('integers: words, booleans, out of range and infinities are rejected', () => {
-  assert.match(procError('  limits: {processes: many}\n'), /processes\[0\]\.limits\.processes: must be an integer, got "many"$/);
+  assert.match(
+    procError('  limits: {processes: many}\n'),
+    /processes\[0\]\.limits\.processes: must be an integer, got "many"$/,
+  );
   assert.match(procError('  limits: {processes: true}\n'), /must be an integer, got true$/);
   assert.match(
     procError('  limits: {processes: 9223372036854775808}\n'),
@@ -83,7 +108,10 @@ test('integers: words, booleans, out of range and infinities are rejected', () =
   );
   assert.match(procError('  limits: {open_files: .inf}\n'), /must be a non-negative integer, got \.inf$/);
   assert.match(procError('  limits: {processes: .nan}\n'), /must be an integer, got \.nan$/);
-  assert.match(procError('  limits: {open_files: {a: 1}}\n'), /must be a non-negative integer, got a mapping$/);
+  assert.match(
+    procError('  limits: {open_files: {a: 1}}\n'),
+    /must be a non-negative integer, got a mapping$/,
+  );
 });
 
 test('strings take the literal source text of any scalar', () => {
@@ -102,6 +130,8 @@ test('strings: name and executable from non-string scalars', () => {
 });
 
 test('strings: quoting, escapes, block and folded scalars', () => {
-  const p = proc('  args:\n  - "a\\tb"\n  - \'it\'\'s\'\n  - |\n    line1\n    line2\n  - >-\n    folded\n    text\n  - plain\n    multi\n');
+  const p = proc(
+    "  args:\n  - \"a\\tb\"\n  - 'it''s'\n  - |\n    line1\n    line2\n  - >-\n    folded\n    text\n  - plain\n    multi\n",
+  );
   assert.deepEqual(p.args, ['a\tb', "it's", 'line1\nline2\n', 'folded text', 'plain multi']);
 });

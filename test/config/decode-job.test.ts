@@ -35,7 +35,13 @@ test('the example of config.md decodes completely', () => {
     ephemeralDisk: true,
     persistentDisk: false,
     additionalVolumes: [
-      { path: '/var/vcap/data/sockets', writable: true, allowExecutions: false, mountOnly: false, shared: false },
+      {
+        path: '/var/vcap/data/sockets',
+        writable: true,
+        allowExecutions: false,
+        mountOnly: false,
+        shared: false,
+      },
     ],
     shutdownSignal: 'INT',
   });
@@ -64,7 +70,9 @@ test('defaults of an almost empty process', () => {
 });
 
 test('workdir, persistent_disk, capabilities, shutdown_signal TERM', () => {
-  const p = proc('  workdir: /tmp/w\n  persistent_disk: true\n  capabilities: [NET_ADMIN, CAP_X]\n  shutdown_signal: TERM\n');
+  const p = proc(
+    '  workdir: /tmp/w\n  persistent_disk: true\n  capabilities: [NET_ADMIN, CAP_X]\n  shutdown_signal: TERM\n',
+  );
   assert.equal(p.workdir, '/tmp/w');
   assert.equal(p.persistentDisk, true);
   assert.deepEqual(p.capabilities, ['NET_ADMIN', 'CAP_X']);
@@ -100,7 +108,9 @@ test('every volume option, in additional and unrestricted volumes', () => {
 });
 
 test('all limits, and unset ones are absent', () => {
-  const p = proc('  limits:\n    memory: 256M\n    open_files: 1024\n    processes: 10\n    core_file_size: 0\n');
+  const p = proc(
+    '  limits:\n    memory: 256M\n    open_files: 1024\n    processes: 10\n    core_file_size: 0\n',
+  );
   assert.deepEqual(p.limits, { memory: '256M', openFiles: 1024n, processes: 10n, coreFileSize: 0n });
   assert.deepEqual(proc('  limits: {open_files: ~, memory: }\n').limits, {});
   assert.equal(proc('  limits:\n').limits, undefined);
@@ -114,7 +124,13 @@ test('64-bit limits keep their full range', () => {
 });
 
 test('hooks: null, {}, empty pre_start all mean no hook (policy.md #4)', () => {
-  for (const body of ['  hooks:\n', '  hooks: ~\n', '  hooks: {}\n', '  hooks: {pre_start: ""}\n', '  hooks: {pre_start: }\n']) {
+  for (const body of [
+    '  hooks:\n',
+    '  hooks: ~\n',
+    '  hooks: {}\n',
+    '  hooks: {pre_start: ""}\n',
+    '  hooks: {pre_start: }\n',
+  ]) {
     assert.equal(proc(body).hooks, undefined, body);
   }
   assert.deepEqual(proc('  hooks: {pre_start: setup}\n').hooks, { preStart: 'setup' });
@@ -122,20 +138,35 @@ test('hooks: null, {}, empty pre_start all mean no hook (policy.md #4)', () => {
 
 test('unsafe: null is absent, {} is present with defaults', () => {
   assert.equal(proc('  unsafe:\n').unsafe, undefined);
-  assert.deepEqual(proc('  unsafe: {}\n').unsafe, { privileged: false, unrestrictedVolumes: [], hostPidNamespace: false });
+  assert.deepEqual(proc('  unsafe: {}\n').unsafe, {
+    privileged: false,
+    unrestrictedVolumes: [],
+    hostPidNamespace: false,
+  });
 });
 
 test('null string fields keep the default, null list items are dropped, null env values are empty', () => {
-  const p = proc('  workdir: ~\n  shutdown_signal:\n  args: [a, ~, null, "", b]\n  capabilities: [~, X]\n  env: {A: ~, B:, C: c}\n');
+  const p = proc(
+    '  workdir: ~\n  shutdown_signal:\n  args: [a, ~, null, "", b]\n  capabilities: [~, X]\n  env: {A: ~, B:, C: c}\n',
+  );
   assert.equal(p.workdir, '');
   assert.equal(p.shutdownSignal, '');
   assert.deepEqual(p.args, ['a', '', 'b']);
   assert.deepEqual(p.capabilities, ['X']);
-  assert.deepEqual([...p.env], [['A', ''], ['B', ''], ['C', 'c']]);
+  assert.deepEqual(
+    [...p.env],
+    [
+      ['A', ''],
+      ['B', ''],
+      ['C', 'c'],
+    ],
+  );
 });
 
 test('null list fields are empty; a null volume item is dropped', () => {
-  const p = proc('  args:\n  env: ~\n  capabilities: null\n  additional_volumes: [~, {path: /var/vcap/data/x}]\n');
+  const p = proc(
+    '  args:\n  env: ~\n  capabilities: null\n  additional_volumes: [~, {path: /var/vcap/data/x}]\n',
+  );
   assert.deepEqual(p.args, []);
   assert.equal(p.env.size, 0);
   assert.deepEqual(p.capabilities, []);
@@ -147,11 +178,21 @@ test('null list fields are empty; a null volume item is dropped', () => {
 
 test('env keys are the literal text of any scalar; a null key is skipped', () => {
   const p = proc('  env: {1: one, true: t, ~: gone, "a b": c, 2.50: x}\n');
-  assert.deepEqual([...p.env], [['1', 'one'], ['true', 't'], ['a b', 'c'], ['2.50', 'x']]);
+  assert.deepEqual(
+    [...p.env],
+    [
+      ['1', 'one'],
+      ['true', 't'],
+      ['a b', 'c'],
+      ['2.50', 'x'],
+    ],
+  );
 });
 
 test('unknown keys are ignored but recorded with their location', () => {
-  const cfg = parse('version: 2\nprocesses:\n- name: p\n  executable: e\n  limits: {cpu: 2}\n  volumes: []\n');
+  const cfg = parse(
+    'version: 2\nprocesses:\n- name: p\n  executable: e\n  limits: {cpu: 2}\n  volumes: []\n',
+  );
   assert.equal(cfg.processes.length, 1);
   assert.deepEqual(
     cfg.unknownKeys.map((k) => [k.field, k.location.line, k.location.column]),
@@ -164,7 +205,9 @@ test('unknown keys are ignored but recorded with their location', () => {
 });
 
 test('locate() finds every field present in the file', () => {
-  const cfg = parse('processes:\n- name: p\n  executable: e\n  limits:\n    memory: 1G\n  args: [a, b]\n  env: {K: v}\n');
+  const cfg = parse(
+    'processes:\n- name: p\n  executable: e\n  limits:\n    memory: 1G\n  args: [a, b]\n  env: {K: v}\n',
+  );
   const at = (f: string) => {
     const l = cfg.locate(f);
     return l && [l.line, l.column, l.field, l.file];
@@ -179,9 +222,18 @@ test('locate() finds every field present in the file', () => {
 });
 
 test('type errors: sequences or mappings where a string is expected', () => {
-  assert.equal(procError('  workdir: [a]\n'), `${FILE}:4:12: processes[0].workdir: must be a string, got a sequence`);
-  assert.equal(procError('  args: [{a: b}]\n'), `${FILE}:4:10: processes[0].args[0]: must be a string, got a mapping`);
-  assert.equal(procError('  env: {A: [1]}\n'), `${FILE}:4:12: processes[0].env.A: must be a string, got a sequence`);
+  assert.equal(
+    procError('  workdir: [a]\n'),
+    `${FILE}:4:12: processes[0].workdir: must be a string, got a sequence`,
+  );
+  assert.equal(
+    procError('  args: [{a: b}]\n'),
+    `${FILE}:4:10: processes[0].args[0]: must be a string, got a mapping`,
+  );
+  assert.equal(
+    procError('  env: {A: [1]}\n'),
+    `${FILE}:4:12: processes[0].env.A: must be a string, got a sequence`,
+  );
   assert.equal(procError('  args: foo\n'), `${FILE}:4:9: processes[0].args: must be a list, got "foo"`);
   assert.equal(procError('  env: [a]\n'), `${FILE}:4:8: processes[0].env: must be a mapping, got a sequence`);
   assert.equal(procError('  limits: 5\n'), `${FILE}:4:11: processes[0].limits: must be a mapping, got 5`);

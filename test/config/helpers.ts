@@ -1,8 +1,8 @@
 // Shared helpers for the config tests: a fixed BOSH root and job, parse and expect-error shortcuts.
 import assert from 'node:assert/strict';
-import { ConfigError } from '../../src/errors.ts';
 import { parseJobConfig } from '../../src/config/parse.ts';
 import type { JobConfig, ProcessConfig } from '../../src/config/types.ts';
+import { ConfigError } from '../../src/errors.ts';
 
 export const ROOT = '/var/vcap';
 export const JOB = 'web';

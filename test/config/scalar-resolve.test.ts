@@ -34,7 +34,8 @@ test('floats, including the octal-looking 08 that ParseInt refuses', () => {
     ['1.', 1],
     ['18446744073709551616', 18446744073709551616],
   ];
-  for (const [text, want] of cases) assert.deepEqual(resolvePlain(text), { kind: 'float', value: want }, text);
+  for (const [text, want] of cases)
+    assert.deepEqual(resolvePlain(text), { kind: 'float', value: want }, text);
   assert.equal(resolvePlain('.inf').kind, 'float');
   assert.equal(resolvePlain('-.Inf').kind, 'float');
   assert.ok(Number.isNaN((resolvePlain('.nan') as { value: number }).value));
@@ -43,11 +44,26 @@ test('floats, including the octal-looking 08 that ParseInt refuses', () => {
 test('null and bool words of the core schema', () => {
   for (const t of ['', '~', 'null', 'Null', 'NULL']) assert.deepEqual(resolvePlain(t), { kind: 'null' }, t);
   for (const t of ['true', 'True', 'TRUE']) assert.deepEqual(resolvePlain(t), { kind: 'bool', value: true });
-  for (const t of ['false', 'False', 'FALSE']) assert.deepEqual(resolvePlain(t), { kind: 'bool', value: false });
+  for (const t of ['false', 'False', 'FALSE'])
+    assert.deepEqual(resolvePlain(t), { kind: 'bool', value: false });
 });
 
 test('everything else is a string', () => {
-  for (const t of ['yes', 'tRue', '0x', '0b', '0b2', '09.x', '1e400', '-', '+', '1 000', 'nil', '2001-12-14', '1:20']) {
+  for (const t of [
+    'yes',
+    'tRue',
+    '0x',
+    '0b',
+    '0b2',
+    '09.x',
+    '1e400',
+    '-',
+    '+',
+    '1 000',
+    'nil',
+    '2001-12-14',
+    '1:20',
+  ]) {
     assert.deepEqual(resolvePlain(t), { kind: 'string', value: t }, t);
   }
 });

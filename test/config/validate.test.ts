@@ -7,7 +7,13 @@ import { validateProcess } from '../../src/config/validate.ts';
 import { ConfigError } from '../../src/errors.ts';
 import { FILE, parse, parseError } from './helpers.ts';
 
-const vol = (path: string): Volume => ({ path, writable: false, allowExecutions: false, mountOnly: false, shared: false });
+const vol = (path: string): Volume => ({
+  path,
+  writable: false,
+  allowExecutions: false,
+  mountOnly: false,
+  shared: false,
+});
 
 function process(over: Partial<ProcessConfig>): ProcessConfig {
   return { ...emptyProcess(), name: 'p', executable: '/bin/e', ...over };
@@ -27,10 +33,22 @@ function bare(p: ProcessConfig, root = '/var/vcap', job = 'web'): string | undef
 test('name and executable are required (in that order)', () => {
   assert.equal(bare(process({ name: '', executable: '' })), 'invalid config: name');
   assert.equal(bare(process({ executable: '' })), 'invalid config: executable');
-  assert.equal(parseError('processes:\n- executable: b\n'), `${FILE}:2:3: processes[0].name: invalid config: name`);
-  assert.equal(parseError('processes:\n- name: ""\n  executable: b\n'), `${FILE}:2:9: processes[0].name: invalid config: name`);
-  assert.equal(parseError('processes:\n- name: a\n'), `${FILE}:2:3: processes[0].executable: invalid config: executable`);
-  assert.equal(parseError('processes:\n- name: a\n  executable: ~\n'), `${FILE}:3:15: processes[0].executable: invalid config: executable`);
+  assert.equal(
+    parseError('processes:\n- executable: b\n'),
+    `${FILE}:2:3: processes[0].name: invalid config: name`,
+  );
+  assert.equal(
+    parseError('processes:\n- name: ""\n  executable: b\n'),
+    `${FILE}:2:9: processes[0].name: invalid config: name`,
+  );
+  assert.equal(
+    parseError('processes:\n- name: a\n'),
+    `${FILE}:2:3: processes[0].executable: invalid config: executable`,
+  );
+  assert.equal(
+    parseError('processes:\n- name: a\n  executable: ~\n'),
+    `${FILE}:3:15: processes[0].executable: invalid config: executable`,
+  );
 });
 
 test('volume paths must be canonical', () => {
@@ -56,7 +74,10 @@ test('volume paths may not be the default data or store directory', () => {
       `invalid volume path: ${path} cannot conflict with default job data or store directories`,
     );
   }
-  assert.equal(bare(process({ additionalVolumes: [vol('/var/vcap/data/web/tmp'), vol('/var/vcap/store/other')] })), undefined);
+  assert.equal(
+    bare(process({ additionalVolumes: [vol('/var/vcap/data/web/tmp'), vol('/var/vcap/store/other')] })),
+    undefined,
+  );
 });
 
 test('volume paths must be strictly inside the BOSH root', () => {
@@ -80,7 +101,10 @@ test('the root is cleaned first and used for the default directories', () => {
     'invalid volume path: /tmp/r/store/web cannot conflict with default job data or store directories',
   );
   // With R = / nothing can be "strictly inside" by upstream's component comparison.
-  assert.equal(bare(process({ additionalVolumes: [vol('/a')] }), '/'), 'invalid volume path: /a must be within /');
+  assert.equal(
+    bare(process({ additionalVolumes: [vol('/a')] }), '/'),
+    'invalid volume path: /a must be within /',
+  );
 });
 
 test('volume rules run per volume, in order, canonical first', () => {
@@ -138,13 +162,17 @@ test('errors from a file carry the location of the offending field', () => {
 
 test('all processes are validated, the first failure in file order is reported', () => {
   assert.equal(
-    parseError('processes:\n- name: a\n  executable: b\n- name: c\n  executable: d\n  shutdown_signal: HUP\n- name: e\n'),
+    parseError(
+      'processes:\n- name: a\n  executable: b\n- name: c\n  executable: d\n  shutdown_signal: HUP\n- name: e\n',
+    ),
     `${FILE}:6:20: processes[1].shutdown_signal: shutdown signal should either be 'TERM' or 'INT' (or left unspecified), but got 'HUP'`,
   );
 });
 
 test('validateProcess with locate: flag volumes (beyond the file) have no location', () => {
-  const cfg = parse('processes:\n- name: p\n  executable: e\n  additional_volumes: [{path: /var/vcap/data/a}]\n');
+  const cfg = parse(
+    'processes:\n- name: p\n  executable: e\n  additional_volumes: [{path: /var/vcap/data/a}]\n',
+  );
   const p = cfg.processes[0]!;
   p.additionalVolumes.push(vol('/etc'));
   assert.throws(

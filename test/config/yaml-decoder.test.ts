@@ -4,7 +4,16 @@ import { test } from 'node:test';
 import { FILE, parse, parseError } from './helpers.ts';
 
 test('an empty file, a comment-only file and processes: ~ give zero processes', () => {
-  for (const text of ['', '\n', '# nothing\n', 'processes: ~\n', 'processes:\n', 'processes: []\n', '---\n', '{}']) {
+  for (const text of [
+    '',
+    '\n',
+    '# nothing\n',
+    'processes: ~\n',
+    'processes:\n',
+    'processes: []\n',
+    '---\n',
+    '{}',
+  ]) {
     assert.deepEqual(parse(text).processes, [], JSON.stringify(text));
   }
 });
@@ -15,14 +24,23 @@ test('a top-level sequence gives zero processes (HEAD quirk)', () => {
 });
 
 test('a top-level scalar is an error', () => {
-  assert.equal(parseError('foo\n'), `${FILE}:1:1: (document): must be a mapping with a processes: list, got "foo"`);
+  assert.equal(
+    parseError('foo\n'),
+    `${FILE}:1:1: (document): must be a mapping with a processes: list, got "foo"`,
+  );
   assert.equal(parseError('42'), `${FILE}:1:1: (document): must be a mapping with a processes: list, got 42`);
 });
 
 test('processes: must be a list of mappings', () => {
   assert.equal(parseError('processes: server\n'), `${FILE}:1:12: processes: must be a list, got "server"`);
-  assert.equal(parseError('processes: {name: a}\n'), `${FILE}:1:12: processes: must be a list, got a mapping`);
-  assert.equal(parseError('processes:\n- just-a-name\n'), `${FILE}:2:3: processes[0]: must be a mapping, got "just-a-name"`);
+  assert.equal(
+    parseError('processes: {name: a}\n'),
+    `${FILE}:1:12: processes: must be a list, got a mapping`,
+  );
+  assert.equal(
+    parseError('processes:\n- just-a-name\n'),
+    `${FILE}:2:3: processes[0]: must be a mapping, got "just-a-name"`,
+  );
 });
 
 test('a null entry in processes: is an error naming its line (policy.md #2)', () => {
@@ -36,7 +54,10 @@ test('a null entry in processes: is an error naming its line (policy.md #2)', ()
 });
 
 test('validation runs in process order: an earlier invalid process wins over a later null one', () => {
-  assert.equal(parseError('processes:\n- name: a\n- ~\n'), `${FILE}:2:3: processes[0].executable: invalid config: executable`);
+  assert.equal(
+    parseError('processes:\n- name: a\n- ~\n'),
+    `${FILE}:2:3: processes[0].executable: invalid config: executable`,
+  );
 });
 
 test('duplicate keys are rejected at every level', () => {
@@ -44,7 +65,10 @@ test('duplicate keys are rejected at every level', () => {
     parseError('processes:\n- name: a\n  executable: b\n  name: c\n'),
     `${FILE}:4:3: processes[0].name: duplicate key "name" (first defined at line 2)`,
   );
-  assert.equal(parseError('processes: []\nprocesses: []\n'), `${FILE}:2:1: processes: duplicate key "processes" (first defined at line 1)`);
+  assert.equal(
+    parseError('processes: []\nprocesses: []\n'),
+    `${FILE}:2:1: processes: duplicate key "processes" (first defined at line 1)`,
+  );
   assert.match(
     parseError('processes:\n- name: a\n  executable: b\n  env: {A: 1, A: 2}\n'),
     /^.*:4:15: processes\[0\]\.env\.A: duplicate key "A" \(first defined at line 4\)$/,
@@ -53,7 +77,10 @@ test('duplicate keys are rejected at every level', () => {
     parseError('processes:\n- name: a\n  executable: b\n  limits: {memory: 1G, "memory": 2G}\n'),
     /processes\[0\]\.limits\.memory: duplicate key "memory"/,
   );
-  assert.match(parseError('x: 1\nx: 2\nprocesses: []\n'), /:2:1: x: duplicate key "x" \(first defined at line 1\)$/);
+  assert.match(
+    parseError('x: 1\nx: 2\nprocesses: []\n'),
+    /:2:1: x: duplicate key "x" \(first defined at line 1\)$/,
+  );
 });
 
 test('anchors and aliases are followed', () => {
@@ -73,10 +100,22 @@ processes:
   const [a, b] = cfg.processes;
   assert.equal(a!.name, 'server');
   assert.deepEqual(a!.args, ['/bin/serve', 'server']);
-  assert.deepEqual([...a!.env], [['A', '1'], ['B', '2']]);
+  assert.deepEqual(
+    [...a!.env],
+    [
+      ['A', '1'],
+      ['B', '2'],
+    ],
+  );
   assert.equal(a!.additionalVolumes[0]!.writable, true);
   assert.equal(b!.executable, '/bin/serve');
-  assert.deepEqual([...b!.env], [['A', '1'], ['B', '2']]);
+  assert.deepEqual(
+    [...b!.env],
+    [
+      ['A', '1'],
+      ['B', '2'],
+    ],
+  );
   assert.deepEqual(
     cfg.unknownKeys.map((k) => k.field),
     ['common_env', 'vol', 'name'],
@@ -103,11 +142,17 @@ processes:
 });
 
 test('a merge of a non-mapping is an error', () => {
-  assert.match(parseError('processes:\n- <<: 5\n  name: a\n'), /:2:7: processes\[0\]: map merge requires a mapping or a sequence of mappings$/);
+  assert.match(
+    parseError('processes:\n- <<: 5\n  name: a\n'),
+    /:2:7: processes\[0\]: map merge requires a mapping or a sequence of mappings$/,
+  );
 });
 
 test('a complex (non-scalar) key in a schema mapping is an error', () => {
-  assert.match(parseError('processes:\n- ? [a]\n  : b\n  name: a\n'), /processes\[0\]: mapping keys must be strings, got a sequence$/);
+  assert.match(
+    parseError('processes:\n- ? [a]\n  : b\n  name: a\n'),
+    /processes\[0\]: mapping keys must be strings, got a sequence$/,
+  );
 });
 
 test('only the first document of a stream counts', () => {
