@@ -2,7 +2,7 @@
 // with yaml.v3's acceptance rules (config.md "YAML decoding rules") and our error wording.
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { MAX_INT64, MAX_UINT64, MIN_INT64, yaml11Bool } from './scalar-resolve.ts';
-import { childField, scalarText, type YamlDecoder } from './yaml-decoder.ts';
+import { scalarText, type YamlDecoder } from './yaml-decoder.ts';
 
 /** A string field: any scalar's literal text; undefined for null (keeps the default). */
 export function decodeString(d: YamlDecoder, node: Node | null, field: string): string | undefined {
