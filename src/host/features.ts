@@ -1,14 +1,14 @@
 // Host feature probe (locking-and-recovery.md §6.1, §6.3; container.md resolv mounts). Cheap: a
 // few synchronous stats and reads, no spawns, no FFI.
 //
-// Errors: probeFeatures throws a BpmError `failed to fetch system features: <cause>` (the final
-// message; callers must not wrap it again). The only causes are a missing v1 memory controller
+// Errors: probeFeatures throws the bare cause; the caller (lifecycle/context.ts) wraps it as
+// `failed to fetch system features: <cause>`. The only causes are a missing v1 memory controller
 // (`mountpoint for memory not found`), an unreadable mount table, and a stat of /run/resolvconf or
 // /run/systemd/resolve failing other than with ENOENT (upstream reports that last one unwrapped
 // while building the spec; it cannot happen to root in practice).
 import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { BpmError, messageOf } from '../errors.ts';
+import { BpmError } from '../errors.ts';
 import type { HostFeatures } from '../oci/input.ts';
 import { goPathError, hasCode } from '../sys/errno.ts';
 import { isCgroup2 } from '../sys/mount.ts';
@@ -92,18 +92,14 @@ function statExists(path: string): boolean {
 }
 
 export function probeFeatures(files: HostFiles = HOST_FILES): HostFeatures {
-  try {
-    const features: HostFeatures = {
-      swapLimit: swapLimitSupported(files),
-      seccomp: !existsSync(files.rosetta),
-      systemd: hostRunsSystemd(files.systemdDir),
-      resolvconf: statExists(files.resolvconf),
-      systemdResolve: statExists(files.systemdResolve),
-    };
-    const cgroup = ownCgroup(files.selfCgroup);
-    if (cgroup !== undefined) features.ownCgroup = cgroup;
-    return features;
-  } catch (err) {
-    throw new BpmError(`failed to fetch system features: ${messageOf(err)}`, { cause: err });
-  }
+  const features: HostFeatures = {
+    swapLimit: swapLimitSupported(files),
+    seccomp: !existsSync(files.rosetta),
+    systemd: hostRunsSystemd(files.systemdDir),
+    resolvconf: statExists(files.resolvconf),
+    systemdResolve: statExists(files.systemdResolve),
+  };
+  const cgroup = ownCgroup(files.selfCgroup);
+  if (cgroup !== undefined) features.ownCgroup = cgroup;
+  return features;
 }
