@@ -144,6 +144,41 @@ export const COMMANDS: readonly CommandSpec[] = [
     needsJob: true,
     load: () => import('../commands/trace.ts'),
   },
+  // Beyond upstream: hidden so that the root help stays byte-identical (docs/validate.md).
+  {
+    name: 'validate',
+    short: 'checks bpm.yml files without starting anything',
+    use: 'validate [<job-name> | <path/to/bpm.yml>]...',
+    flags: [
+      { name: 'json', kind: 'bool', usage: 'print findings as JSON' },
+      { name: 'strict', kind: 'bool', usage: 'fail on warnings too' },
+    ],
+    needsJob: false,
+    hidden: true,
+    load: () => import('../commands/validate.ts'),
+  },
+  // Beyond upstream: hidden like validate (docs/export-k8s.md).
+  {
+    name: 'export',
+    short: 'exports a job as a Kubernetes Pod manifest',
+    use: 'export k8s <job-name>',
+    flags: [
+      {
+        name: 'image',
+        kind: 'string',
+        usage: 'container image (default bosh-job.invalid/<job-name>:latest)',
+      },
+      {
+        name: 'output',
+        short: 'o',
+        kind: 'string',
+        usage: 'write the manifest to this file instead of stdout',
+      },
+    ],
+    needsJob: false,
+    hidden: true,
+    load: () => import('../commands/export.ts'),
+  },
   {
     name: 'version',
     short: 'prints the BPM version',
