@@ -281,3 +281,13 @@ export async function eventually(check: () => boolean, timeoutMs = 5000): Promis
   }
   return check();
 }
+
+/** Whether `pid` is a live process (a zombie, which has exited but is not yet reaped, is not). */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
