@@ -1,6 +1,6 @@
 // Errors of runc invocations. Their messages are the texts upstream shows (`exit status 1`,
 // `fork/exec <path>: no such file or directory`, JSON errors).
-import { getSystemErrorMessage } from 'node:util';
+import { goErrnoText } from '../text/os-error.ts';
 import { type ExitResult, exitText } from './exit-status.ts';
 
 export class RuncError extends Error {
@@ -18,12 +18,5 @@ export class RuncError extends Error {
 
 /** Go's text for a failed exec of `path`: `fork/exec <path>: <strerror>`. */
 export function execFailureText(path: string, err: unknown): string {
-  const errno = (err as NodeJS.ErrnoException | undefined)?.errno;
-  const reason =
-    typeof errno === 'number'
-      ? getSystemErrorMessage(errno)
-      : err instanceof Error
-        ? err.message
-        : String(err);
-  return `fork/exec ${path}: ${reason}`;
+  return `fork/exec ${path}: ${goErrnoText(err)}`;
 }
