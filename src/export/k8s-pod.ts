@@ -139,7 +139,9 @@ function mountsFor(
         ),
       );
     }
-    // jobs/JOB, packages and data/packages come from the image (read-only root file system).
+    // jobs/JOB, packages and data/packages come from the image (read-only root file system);
+    // their destinations stay taken, so volumes repeating them are dropped as bpm drops them.
+    else seen.add(d);
   }
   const hostVolume =
     (path: string, type?: string) =>
