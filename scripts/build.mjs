@@ -1,15 +1,18 @@
 // Bundles src/main.ts into dist/ with esbuild. Commands are split into lazily loaded chunks.
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
-rmSync(`${root}dist`, { recursive: true, force: true });
+// Build next to dist/ and swap it in with renames, so a bpm running meanwhile never sees a
+// half-written or missing bundle.
+const next = `dist.next-${process.pid}`;
+const old = `dist.old-${process.pid}`;
 
 await build({
   absWorkingDir: root,
   entryPoints: { main: 'src/main.ts' },
-  outdir: 'dist',
+  outdir: next,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -23,3 +26,7 @@ await build({
   // CommonJS dependencies (yaml) require Node built-ins; give the ESM bundle a real `require`.
   banner: { js: "import { createRequire as __bpmCreateRequire } from 'node:module'; const require = __bpmCreateRequire(import.meta.url);" },
 });
+
+if (existsSync(`${root}dist`)) renameSync(`${root}dist`, `${root}${old}`);
+renameSync(`${root}${next}`, `${root}dist`);
+rmSync(`${root}${old}`, { recursive: true, force: true });
