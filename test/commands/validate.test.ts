@@ -1,0 +1,115 @@
+// `bpm validate` end to end (src/main.ts with a temporary BOSH root): exit codes, --strict,
+// --json shape, job names and file paths as arguments, and the root help staying upstream's.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+const REPO = new URL('../..', import.meta.url).pathname;
+const FIXTURES = new URL('../fixtures/jobs/', import.meta.url).pathname;
+
+function bpm(root: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [join(REPO, 'src', 'main.ts'), ...args], {
+    env: { ...process.env, BPM_BOSH_ROOT: root },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('bpm validate (command)', () => {
+  let root = '';
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'bpm-validate-'));
+    for (const job of ['plain', 'hardened'])
+      cpSync(join(FIXTURES, job), join(root, 'jobs', job), { recursive: true });
+    for (const [job, exe] of [
+      ['plain', 'plain/bin/plain'],
+      ['hardened', 'hardened/bin/server'],
+    ] as const) {
+      mkdirSync(join(root, 'packages', job, 'bin'), { recursive: true });
+      writeFileSync(join(root, 'packages', exe), '#!/bin/sh\n');
+      chmodSync(join(root, 'packages', exe), 0o755);
+    }
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('checks every job under the root; warnings alone exit 0', () => {
+    const r = bpm(root, 'validate');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /security hardened\/hardened: 100\/100 \(hardened\)/);
+    assert.match(r.stdout, /security plain\/plain: 90\/100 \(hardened\)/);
+    assert.match(r.stdout, /2 jobs checked: 0 errors, 0 warnings\n$/);
+  });
+
+  it('fails on errors, and on warnings with --strict', () => {
+    const file = join(root, 'bad.yml');
+    writeFileSync(
+      file,
+      'processes:\n- name: x\n  executable: /var/vcap/packages/plain/bin/plain\n  limits: {memory: 10}\n  typo: 1\n',
+    );
+    const r = bpm(root, 'validate', file);
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stdout,
+      new RegExp(`${file}:4:20: error: processes\\[0\\]\\.limits\\.memory: byte quantity`),
+    );
+    const warn = join(root, 'warn.yml');
+    writeFileSync(
+      warn,
+      'processes:\n- name: x\n  executable: /var/vcap/packages/plain/bin/plain\n  typo: 1\n',
+    );
+    assert.equal(bpm(root, 'validate', warn).code, 0);
+    assert.equal(bpm(root, 'validate', '--strict', warn).code, 1);
+  });
+
+  it('--json: one object per finding with file, line, column, field, severity, code, message, hint', () => {
+    const file = join(root, 'json.yml');
+    writeFileSync(
+      file,
+      'processes:\n- name: x\n  executable: /var/vcap/packages/plain/bin/plain\n  capabilities: [CAP_CHOWN]\n',
+    );
+    const r = bpm(root, 'validate', '--json', file, 'plain');
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.deepEqual(doc.findings, [
+      {
+        file,
+        line: 4,
+        column: 18,
+        field: 'processes[0].capabilities[0]',
+        severity: 'warning',
+        code: 'capability-cap-prefix',
+        message:
+          'capability "CAP_CHOWN" has the CAP_ prefix: bpm prepends it again (CAP_CAP_CHOWN), which runc rejects or ignores',
+        hint: 'write CHOWN',
+      },
+    ]);
+    // A file outside R/jobs/JOB/config is named after its directory.
+    assert.deepEqual(
+      doc.security.map((s: { job: string; process: string; score: number }) => [s.job, s.process, s.score]),
+      [
+        [root.split('/').at(-1), 'x', 80],
+        ['plain', 'plain', 90],
+      ],
+    );
+    assert.equal(doc.errors, 0);
+    assert.equal(doc.warnings, 1);
+  });
+
+  it('a missing job is an error finding', () => {
+    const r = bpm(root, 'validate', 'nosuchjob');
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stdout,
+      /nosuchjob\/config\/bpm\.yml:0:0: error: open .*: no such file or directory \[config-unreadable\]/,
+    );
+  });
+
+  it('is not listed in the root help (upstream text stays byte-identical)', () => {
+    const r = bpm(root, '--help');
+    assert.doesNotMatch(r.stdout, /validate|export/);
+  });
+});
