@@ -24,7 +24,9 @@ await build({
   logLevel: 'warning',
   legalComments: 'none',
   // CommonJS dependencies (yaml) require Node built-ins; give the ESM bundle a real `require`.
-  banner: { js: "import { createRequire as __bpmCreateRequire } from 'node:module'; const require = __bpmCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __bpmCreateRequire } from 'node:module'; const require = __bpmCreateRequire(import.meta.url);",
+  },
 });
 
 if (existsSync(`${root}dist`)) renameSync(`${root}dist`, `${root}${old}`);
