@@ -1,0 +1,65 @@
+// Shared by the isolation tests: run a one-shot shell probe as a job process under `bpm run` and
+// read back its `key=value` report lines.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { BoshRoot, BpmResult } from '../../helpers/bosh-root.ts';
+
+export interface Probe {
+  job: string;
+  res: BpmResult;
+  /** `key=value` lines of stdout (first `=` splits; later lines win). */
+  out: Record<string, string>;
+}
+
+/** The process entry of a probe job: `executable` is the job's bin/run script, `extra` is merged in. */
+export function probeProcess(r: BoshRoot, job: string, extra: object = {}): object {
+  return { name: job, executable: r.jobBin(job, 'run'), ...extra };
+}
+
+/** Write a job whose only process runs `script` (a /bin/sh body) and return the job name. */
+export function addProbeJob(r: BoshRoot, prefix: string, extra: object, script: string): string {
+  const job = r.uniqueJob(prefix);
+  r.addJob(job, { processes: [probeProcess(r, job, extra)] }, { run: `#!/bin/sh\n${script}\n` });
+  return job;
+}
+
+/** `bpm run` a fresh probe job; the result's stdout is parsed into `out`. */
+export async function runProbe(
+  r: BoshRoot,
+  prefix: string,
+  extra: object,
+  script: string,
+  ...flags: string[]
+): Promise<Probe> {
+  const job = addProbeJob(r, prefix, extra, script);
+  const res = await r.bpm('run', job, ...flags);
+  return { job, res, out: parseReport(res.stdout) };
+}
+
+export function parseReport(stdout: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of stdout.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return out;
+}
+
+/** uid and primary gid of the host's vcap user. */
+export function vcapIds(): { uid: number; gid: number } {
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('vcap:'));
+  const f = (line ?? '').split(':');
+  return { uid: Number(f[2]), gid: Number(f[3]) };
+}
+
+/** Run argv on the host as vcap (no supplementary groups): the control for "is it seccomp?". */
+export function runOnHostAsVcap(argv: string[]): { code: number | null; stdout: string; stderr: string } {
+  const { uid, gid } = vcapIds();
+  const res = spawnSync('setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--', ...argv], {
+    encoding: 'utf8',
+    cwd: '/',
+  });
+  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
+}
