@@ -1,7 +1,7 @@
 // bpm.yml text → validated JobConfig. Decoding follows Go's yaml.v3 (config.md); every problem is
 // a one-line ConfigError `<file>:<line>:<column>: <field>: <detail>`.
 import { LineCounter, parseAllDocuments } from 'yaml';
-import { ConfigError, type SourceLocation } from '../errors.ts';
+import { BpmError, ConfigError, messageOf, type SourceLocation } from '../errors.ts';
 import { decodeJob } from './decode-job.ts';
 import type { JobConfig, ProcessConfig } from './types.ts';
 import { validateProcess } from './validate.ts';
@@ -38,6 +38,16 @@ function firstDocument(text: string, file: string, lines: LineCounter) {
 
 /** Parse and validate a bpm.yml; throws ConfigError (one line) for the first problem. */
 export function parseJobConfig(text: string, file: string, opts: ParseOptions): JobConfig {
+  try {
+    return parseUnguarded(text, file, opts);
+  } catch (err) {
+    if (err instanceof BpmError) throw err;
+    // Only BpmErrors leave this module, whatever the input (e.g. a stack overflow on absurd nesting).
+    throw new BpmError(`${file}: cannot read the configuration: ${oneLine(messageOf(err))}`, { cause: err });
+  }
+}
+
+function parseUnguarded(text: string, file: string, opts: ParseOptions): JobConfig {
   const lines = new LineCounter();
   const doc = firstDocument(text, file, lines);
   const decoder = doc === undefined ? undefined : new YamlDecoder(file, doc, lines);

@@ -2,6 +2,7 @@
 // are bare messages (ConfigError without location): upstream prints them without a prefix.
 import { ConfigError } from '../errors.ts';
 import { goQuote } from '../text/go-quote.ts';
+import { shown } from './shown.ts';
 import type { ProcessConfig, Volume } from './types.ts';
 import { type ValidateOptions, validateProcess } from './validate.ts';
 
@@ -9,7 +10,7 @@ import { type ValidateOptions, validateProcess } from './validate.ts';
 export function parseRunVolume(value: string): Volume {
   const parts = value.split(':');
   if (parts.length > 2)
-    throw new ConfigError(`invalid volume definition (format: <path>[:<options>]): ${value}`);
+    throw new ConfigError(`invalid volume definition (format: <path>[:<options>]): ${shown(value)}`);
   const vol: Volume = {
     path: parts[0]!,
     writable: false,
@@ -23,7 +24,7 @@ export function parseRunVolume(value: string): Volume {
       else if (option === 'mount_only') vol.mountOnly = true;
       else if (option === 'allow_executions') vol.allowExecutions = true;
       else if (option === 'shared') vol.shared = true;
-      else throw new ConfigError(`invalid volume option: ${option}`);
+      else throw new ConfigError(`invalid volume option: ${shown(option)}`);
     }
   }
   return vol;

@@ -1,6 +1,7 @@
 // Per-process validation (config.md "Validation rules"), in upstream's order and with its texts.
 import { cleanPath, joinPath } from '../bosh/clean.ts';
 import { ConfigError, type SourceLocation } from '../errors.ts';
+import { shown } from './shown.ts';
 import type { ProcessConfig } from './types.ts';
 
 export interface ValidateOptions {
@@ -42,18 +43,23 @@ export function validateProcess(proc: ProcessConfig, opts: ValidateOptions): voi
     const parent = opts.index === undefined ? undefined : `processes[${opts.index}].additional_volumes[${i}]`;
     const clean = cleanPath(vol.path);
     if (clean !== vol.path) {
-      fail(opts, field, `volume path must be canonical, expected ${clean} but got ${vol.path}`, parent);
+      fail(
+        opts,
+        field,
+        `volume path must be canonical, expected ${shown(clean)} but got ${shown(vol.path)}`,
+        parent,
+      );
     }
     if (defaults.includes(vol.path)) {
       fail(
         opts,
         field,
-        `invalid volume path: ${vol.path} cannot conflict with default job data or store directories`,
+        `invalid volume path: ${shown(vol.path)} cannot conflict with default job data or store directories`,
         parent,
       );
     }
     if (!isWithin(root, vol.path))
-      fail(opts, field, `invalid volume path: ${vol.path} must be within ${root}`, parent);
+      fail(opts, field, `invalid volume path: ${shown(vol.path)} must be within ${shown(root)}`, parent);
   });
 
   const sig = proc.shutdownSignal;
@@ -61,7 +67,7 @@ export function validateProcess(proc: ProcessConfig, opts: ValidateOptions): voi
     fail(
       opts,
       'shutdown_signal',
-      `shutdown signal should either be 'TERM' or 'INT' (or left unspecified), but got '${sig}'`,
+      `shutdown signal should either be 'TERM' or 'INT' (or left unspecified), but got '${shown(sig)}'`,
     );
   }
 }

@@ -135,3 +135,9 @@ test('strings: quoting, escapes, block and folded scalars', () => {
   );
   assert.deepEqual(p.args, ['a\tb', "it's", 'line1\nline2\n', 'folded text', 'plain multi']);
 });
+
+test('booleans: a quoted YAML 1.1 word is accepted, as yaml.v3 does for a bool target', () => {
+  // yaml.v3 resolves quoted scalars to strings and then accepts the 1.1 words for bool fields.
+  assert.equal(proc('  ephemeral_disk: "yes"\n').ephemeralDisk, true);
+  assert.equal(proc("  ephemeral_disk: 'off'\n  persistent_disk: true\n").ephemeralDisk, false);
+});

@@ -124,3 +124,10 @@ test('-e: no = is an error with the value Go-quoted (upstream typo kept)', () =>
     'invalid envionment variable definition (format should be KEY=value): "tab\\there\\""',
   );
 });
+
+test('-v: a value with a newline is quoted in the message', () => {
+  assert.equal(
+    bareError(() => parseRunVolume('/a:b\n')),
+    'invalid volume option: "b\\n"',
+  );
+});

@@ -183,3 +183,14 @@ test('validateProcess with locate: flag volumes (beyond the file) have no locati
       err.message === 'invalid volume path: /etc must be within /var/vcap',
   );
 });
+
+test('values with control characters are quoted so the message stays one line', () => {
+  assert.equal(
+    parseError('processes:\n- name: p\n  executable: e\n  shutdown_signal: "TE\\nRM"\n'),
+    `${FILE}:4:20: processes[0].shutdown_signal: shutdown signal should either be 'TERM' or 'INT' (or left unspecified), but got '"TE\\nRM"'`,
+  );
+  assert.equal(
+    bare(process({ additionalVolumes: [vol('/etc\n')] })),
+    'invalid volume path: "/etc\\n" must be within /var/vcap',
+  );
+});

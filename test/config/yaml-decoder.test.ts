@@ -180,3 +180,8 @@ test('a flow mapping entry without a value is null', () => {
   assert.equal(cfg.processes[0]!.workdir, '');
   assert.deepEqual([...cfg.processes[0]!.env], [['K', '']]);
 });
+
+test('absurd nesting is a one-line error, not a crash', () => {
+  assert.match(parseError(`processes: ${'['.repeat(5000)}`), /^.*bpm\.yml:1:\d+: yaml: /);
+  assert.match(parseError(`x: ${'{a: '.repeat(3000)}`), /^.*bpm\.yml:\d+:\d+: /);
+});
