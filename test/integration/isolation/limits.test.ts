@@ -54,9 +54,13 @@ describe('isolation: limits', { skip }, () => {
     // Nothing of the container is left in its pids cgroup, and the host still forks.
     const cg = `/sys/fs/cgroup/pids/${containerId(p.job, p.job)}/cgroup.procs`;
     assert.ok(!existsSync(cg) || readFileSync(cg, 'utf8').trim() === '', `leftovers in ${cg}`);
-    const host = spawnSync('/bin/sh', ['-c', 'for i in 1 2 3 4 5 6 7 8 9 10; do true & done; wait; echo ok'], {
-      encoding: 'utf8',
-    });
+    const host = spawnSync(
+      '/bin/sh',
+      ['-c', 'for i in 1 2 3 4 5 6 7 8 9 10; do true & done; wait; echo ok'],
+      {
+        encoding: 'utf8',
+      },
+    );
     assert.equal(host.stdout, 'ok\n');
   });
 
