@@ -24,6 +24,8 @@ function firstDocument(text: string, file: string, lines: LineCounter) {
     uniqueKeys: false,
     schema: 'core',
     merge: false,
+    // Keep !!omap/!!set/!!binary/!!timestamp nodes as plain collections and scalars (yaml.v3 ignores them).
+    resolveKnownTags: false,
   });
   // yaml.v3 decodes only the first document of the stream.
   const doc = Array.isArray(docs) ? docs[0] : undefined;

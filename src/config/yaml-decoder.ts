@@ -30,8 +30,12 @@ export interface Entry {
   value: Node | null;
 }
 
-const STR_TAG = 'tag:yaml.org,2002:str';
-const CORE_TAGS = new Set(['tag:yaml.org,2002:null', 'tag:yaml.org,2002:bool', 'tag:yaml.org,2002:int']);
+const CORE_TAGS = new Set([
+  'tag:yaml.org,2002:null',
+  'tag:yaml.org,2002:bool',
+  'tag:yaml.org,2002:int',
+  'tag:yaml.org,2002:float',
+]);
 const MAX_ALIAS_DEPTH = 64;
 
 export class YamlDecoder {
@@ -88,13 +92,17 @@ export class YamlDecoder {
     return (current as Node | null) ?? null;
   }
 
-  /** yaml.v3's resolution of a scalar: quoted, block and !!str scalars are strings. */
+  /** yaml.v3's resolution of a scalar: untagged quoted/block scalars and !!str ones are strings. */
   resolve(node: Scalar): Resolved {
     const text = scalarText(node);
-    const indicatedString =
-      node.type !== 'PLAIN' || node.tag === STR_TAG || (node.tag !== undefined && !CORE_TAGS.has(node.tag));
-    if (indicatedString) return { kind: 'string', value: text };
-    return resolvePlain(text);
+    const tag = node.tag;
+    if (tag === undefined || tag === '!') {
+      return node.type === 'PLAIN' || node.type === undefined
+        ? resolvePlain(text)
+        : { kind: 'string', value: text };
+    }
+    if (CORE_TAGS.has(tag)) return resolvePlain(text);
+    return { kind: 'string', value: text };
   }
 
   isNull(node: Node | null): boolean {

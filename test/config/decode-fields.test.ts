@@ -141,3 +141,16 @@ test('booleans: a quoted YAML 1.1 word is accepted, as yaml.v3 does for a bool t
   assert.equal(proc('  ephemeral_disk: "yes"\n').ephemeralDisk, true);
   assert.equal(proc("  ephemeral_disk: 'off'\n  persistent_disk: true\n").ephemeralDisk, false);
 });
+
+test('explicit tags: !!str makes a string, core tags resolve the text, unknown tags give strings', () => {
+  assert.match(
+    procError('  limits: {open_files: !!str 12}\n'),
+    /open_files: must be a non-negative integer, got "12"$/,
+  );
+  assert.equal(proc('  limits: {processes: !!int "12"}\n').limits?.processes, 12n);
+  assert.equal(proc('  ephemeral_disk: !!bool "true"\n').ephemeralDisk, true);
+  assert.deepEqual(
+    proc('  args: [!!str 1, !!float "1.5", ! "x", !custom y, !!timestamp 2001-01-01]\n').args,
+    ['1', '1.5', 'x', 'y', '2001-01-01'],
+  );
+});

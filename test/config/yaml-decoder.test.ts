@@ -185,3 +185,8 @@ test('absurd nesting is a one-line error, not a crash', () => {
   assert.match(parseError(`processes: ${'['.repeat(5000)}`), /^.*bpm\.yml:1:\d+: yaml: /);
   assert.match(parseError(`x: ${'{a: '.repeat(3000)}`), /^.*bpm\.yml:\d+:\d+: /);
 });
+
+test('YAML 1.1 collection tags are ignored (!!omap on processes)', () => {
+  const cfg = parse('processes: !!omap\n- name: a\n  executable: b\n');
+  assert.equal(cfg.processes[0]!.name, 'a');
+});
