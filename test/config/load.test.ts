@@ -1,5 +1,6 @@
 // Reading bpm.yml from disk.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,15 +40,22 @@ test('a directory is "read …: is a directory"', () => {
   assert.throws(() => loadJobConfig(dir, opts), { message: `read ${dir}: is a directory` });
 });
 
-test('an unreadable file is "permission denied" (skipped as root)', (t) => {
-  if (process.getuid?.() === 0) {
-    t.skip('root can read files regardless of mode');
-    return;
-  }
+test('an unreadable file is "permission denied" (checked as an unprivileged user)', () => {
   const file = join(dir, 'secret.yml');
   writeFileSync(file, 'processes: []\n');
   chmodSync(file, 0o000);
-  assert.throws(() => loadJobConfig(file, opts), { message: `open ${file}: permission denied` });
+  chmodSync(dir, 0o755); // mkdtemp makes it 0700; the unprivileged user must reach the file
+  const loader = new URL('../../src/config/load.ts', import.meta.url).pathname;
+  const script = `import { loadJobConfig } from ${JSON.stringify(loader)};
+try { loadJobConfig(${JSON.stringify(file)}, { root: '/', job: 'web' }); } catch (e) { process.stdout.write(e.message); }`;
+  // Root reads any file, so as root the check runs in a child that dropped to nobody.
+  const node = [process.execPath, '--input-type=module', '-e', script];
+  const [cmd, ...args] =
+    process.getuid?.() === 0
+      ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...node]
+      : node;
+  const r = spawnSync(cmd!, args, { encoding: 'utf8' });
+  assert.equal(r.stdout, `open ${file}: permission denied`, r.stderr);
 });
 
 test('invalid UTF-8 is a one-line ConfigError naming the file', () => {
