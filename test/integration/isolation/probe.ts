@@ -7,7 +7,7 @@ import type { BoshRoot, BpmResult } from '../../helpers/bosh-root.ts';
 export interface Probe {
   job: string;
   res: BpmResult;
-  /** `key=value` lines of stdout (first `=` splits; later lines win). */
+  /** `key=value` lines of stdout (first `=` splits, values trimmed; later lines win). */
   out: Record<string, string>;
 }
 
@@ -40,7 +40,7 @@ export function parseReport(stdout: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of stdout.split('\n')) {
     const eq = line.indexOf('=');
-    if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1);
+    if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1).trim();
   }
   return out;
 }
@@ -54,10 +54,27 @@ export function vcapIds(): { uid: number; gid: number } {
   return { uid: Number(f[2]), gid: Number(f[3]) };
 }
 
-/** Run argv on the host as vcap (no supplementary groups): the control for "is it seccomp?". */
-export function runOnHostAsVcap(argv: string[]): { code: number | null; stdout: string; stderr: string } {
+/**
+ * Run argv on the host as vcap (no supplementary groups), optionally holding `caps` (ambient, e.g.
+ * `['sys_admin']`), in a private mount namespace of its own so any mount it makes vanishes with it:
+ * the no-seccomp control for the seccomp tests.
+ */
+export function runOnHostAsVcap(
+  argv: string[],
+  caps: string[] = [],
+): { code: number | null; stdout: string; stderr: string } {
   const { uid, gid } = vcapIds();
-  const res = spawnSync('setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--', ...argv], {
+  const capFlags = caps.length === 0 ? [] : caps.flatMap((c) => [`--inh-caps=+${c}`, `--ambient-caps=+${c}`]);
+  const setpriv = [
+    'setpriv',
+    `--reuid=${uid}`,
+    `--regid=${gid}`,
+    '--clear-groups',
+    ...capFlags,
+    '--',
+    ...argv,
+  ];
+  const res = spawnSync('unshare', ['--mount', '--propagation', 'private', ...setpriv], {
     encoding: 'utf8',
     cwd: '/',
   });
