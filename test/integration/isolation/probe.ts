@@ -1,8 +1,8 @@
 // Shared by the isolation tests: run a one-shot shell probe as a job process under `bpm run` and
 // read back its `key=value` report lines.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import type { BoshRoot, BpmResult } from '../../helpers/bosh-root.ts';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type BoshRoot, type BpmResult, HOST_RUNC } from '../../helpers/bosh-root.ts';
 
 export interface Probe {
   job: string;
@@ -79,4 +79,33 @@ export function runOnHostAsVcap(
     cwd: '/',
   });
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+/**
+ * Replace R/packages/bpm/bin/runc with a wrapper around the host runc that, before `runc run`,
+ * removes `caps` (e.g. `['CAP_SYS_RESOURCE']`) from the bundle's capability lists and leaves
+ * everything else as bpm wrote it. For sandboxes whose bounding set lacks a capability of the
+ * privileged list: runc cannot grant what it does not hold ("unable to apply caps").
+ */
+export function installCapFilteringRunc(r: BoshRoot, caps: string[]): void {
+  const wrapper = r.paths.runcBinary;
+  rmSync(wrapper, { force: true });
+  const body = `#!${process.execPath}
+const { readFileSync, writeFileSync } = require('node:fs');
+const { spawnSync } = require('node:child_process');
+const args = process.argv.slice(2);
+const drop = new Set(${JSON.stringify(caps)});
+const b = args.indexOf('--bundle');
+if (args.includes('run') && b >= 0) {
+  const file = args[b + 1] + '/config.json';
+  const spec = JSON.parse(readFileSync(file, 'utf8'));
+  const c = spec.process.capabilities || {};
+  for (const k of Object.keys(c)) c[k] = c[k].filter((x) => !drop.has(x));
+  writeFileSync(file, JSON.stringify(spec, null, '\\t') + '\\n');
+}
+const res = spawnSync(${JSON.stringify(HOST_RUNC)}, args, { stdio: 'inherit' });
+process.exitCode = res.status ?? 128;
+`;
+  writeFileSync(wrapper, body, { mode: 0o755 });
+  chmodSync(wrapper, 0o755);
 }
