@@ -82,7 +82,7 @@ describe('isolation: what the process sees', { skip }, () => {
     });
   });
 
-  test('/tmp, /var/tmp and /var/vcap/data/JOB/tmp are the one host directory R/data/JOB/tmp', async () => {
+  test('/tmp, /var/tmp and /var/vcap/data/JOB/tmp are the one (noexec) host directory R/data/JOB/tmp', async () => {
     const p = await runProbe(
       r,
       'tmp',
@@ -95,6 +95,7 @@ describe('isolation: what the process sees', { skip }, () => {
         'echo ids=$(stat -c %d:%i /tmp /var/tmp /var/vcap/data/$J/tmp | sort -u | wc -l)',
         'echo tmpdir_is_tmp=$([ "$TMPDIR" -ef /tmp ] && echo yes || echo no)',
         'echo fstype=$(stat -f -c %T /tmp)',
+        'cp /bin/true /tmp/true && if /tmp/true 2>/dev/null; then echo tmp_exec=ok; else echo tmp_exec=fail; fi',
       ].join('\n'),
     );
     assert.equal(p.res.code, 0, p.res.stderr);
@@ -103,6 +104,7 @@ describe('isolation: what the process sees', { skip }, () => {
     assert.equal(p.out.ids, '1');
     assert.equal(p.out.tmpdir_is_tmp, 'yes');
     assert.notEqual(p.out.fstype, 'tmpfs');
+    assert.equal(p.out.tmp_exec, 'fail'); // mounted noexec
     assert.equal(readFileSync(join(r.paths.job(p.job).tmpDir, 'probe'), 'utf8'), 'written\n');
   });
 });
