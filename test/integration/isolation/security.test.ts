@@ -122,6 +122,14 @@ function port80Busy(): boolean {
   });
 }
 
+/** Why the port-80 test cannot tell anything on this host, or false. */
+function port80Unusable(): string | false {
+  if (port80Busy()) return 'something on this host already listens on port 80';
+  const start = Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8').trim());
+  if (start <= 80) return `net.ipv4.ip_unprivileged_port_start is ${start}: anyone may bind port 80 here`;
+  return false;
+}
+
 const BIND80 = `perl -MIO::Socket::INET -e 'my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 80, Proto => "tcp", Listen => 1, ReuseAddr => 1); if ($s) { print "bind80=ok\\n"; close $s } else { print "bind80=$!\\n" }'`;
 
 describe('isolation: identity, capabilities, seccomp, masked paths', { skip }, () => {
