@@ -1,0 +1,160 @@
+// `bpm logs` through bin/bpm with real GNU tail (cli.md §7).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { RootPaths } from '../../src/bosh/paths.ts';
+import { logFiles, tailArgs } from '../../src/commands/logs.ts';
+import type { Invocation } from '../../src/commands/types.ts';
+import { BPM, bpm, ensureBuilt, tempBoshRoot } from '../cli/run-bpm.ts';
+
+const notRoot = process.getuid?.() === 0 ? false : 'bpm requires root';
+const tmp = tempBoshRoot();
+after(tmp.cleanup);
+const env = tmp.env;
+const logDir = join(tmp.root, 'sys', 'log', 'web');
+const out = join(logDir, 'web.stdout.log');
+const err = join(logDir, 'web.stderr.log');
+const lines = (prefix: string, n: number): string =>
+  Array.from({ length: n }, (_, i) => `${prefix} ${i + 1}\n`).join('');
+
+mkdirSync(logDir, { recursive: true });
+writeFileSync(out, lines('out', 40));
+writeFileSync(err, lines('err', 5));
+writeFileSync(join(logDir, 'worker.stdout.log'), 'worker line\n');
+
+function inv(flags: Invocation['flags'], proc = 'web'): Invocation {
+  return { job: 'web', process: proc, args: ['web'], flags, root: new RootPaths('/R') };
+}
+
+test('tail argv keeps upstream order and the single "-n N" element', () => {
+  const i = inv({ follow: true, quiet: true, lines: 7, all: true, err: false });
+  assert.deepEqual(logFiles(i), ['/R/sys/log/web/web.stdout.log', '/R/sys/log/web/web.stderr.log']);
+  assert.deepEqual(tailArgs(i, logFiles(i)), [
+    '-f',
+    '-q',
+    '-n 7',
+    '/R/sys/log/web/web.stdout.log',
+    '/R/sys/log/web/web.stderr.log',
+  ]);
+  assert.deepEqual(logFiles(inv({ err: true }, 'w')), ['/R/sys/log/web/w.stderr.log']);
+  assert.deepEqual(tailArgs(inv({ lines: 25 }), ['f']), ['-n 25', 'f']);
+});
+
+test('default: last 25 lines of stdout, then an empty line', { skip: notRoot }, () => {
+  assert.deepEqual(bpm(['logs', 'web'], { env }), {
+    code: 0,
+    stdout: `${lines('out', 40).split('\n').slice(15, 40).join('\n')}\n\n`,
+    stderr: '',
+  });
+});
+
+test('-n, -e, -p', { skip: notRoot }, () => {
+  assert.equal(bpm(['logs', 'web', '-n', '2'], { env }).stdout, 'out 39\nout 40\n\n');
+  assert.equal(bpm(['logs', '-n2', 'web', '-e'], { env }).stdout, 'err 4\nerr 5\n\n');
+  assert.equal(bpm(['logs', 'web', '-pworker'], { env }).stdout, 'worker line\n\n');
+});
+
+test('-a shows both files with headers; -q drops them', { skip: notRoot }, () => {
+  assert.equal(
+    bpm(['logs', 'web', '-a', '-n', '1'], { env }).stdout,
+    `==> ${out} <==\nout 40\n\n==> ${err} <==\nerr 5\n\n`,
+  );
+  assert.equal(bpm(['logs', 'web', '-aq', '--lines=1'], { env }).stdout, 'out 40\nerr 5\n\n');
+});
+
+test('logs not found when any selected file is missing', { skip: notRoot }, () => {
+  const missing = { code: 1, stdout: '', stderr: 'Error: logs not found\n' };
+  assert.deepEqual(bpm(['logs', 'nojob'], { env }), missing);
+  assert.deepEqual(bpm(['logs', 'web', '-p', 'worker', '-a'], { env }), missing);
+});
+
+test('tail failing or missing', { skip: notRoot }, () => {
+  // A directory where the log file should be: tail itself fails.
+  mkdirSync(join(logDir, 'dir.stdout.log'));
+  const r = bpm(['logs', 'web', '-p', 'dir'], { env });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /Is a directory\n(.*\n)*Error: exit status 1\n$/);
+  assert.equal(r.stdout, '');
+  // A PATH with the launcher's readlink but no tail.
+  const bin = join(tmp.root, 'bin-without-tail');
+  mkdirSync(bin);
+  symlinkSync('/usr/bin/readlink', join(bin, 'readlink'));
+  assert.deepEqual(bpm(['logs', 'web'], { env: { ...env, PATH: bin } }), {
+    code: 1,
+    stdout: '',
+    stderr: 'Error: exec: "tail": executable file not found in $PATH\n',
+  });
+});
+
+/** Start `bpm logs … -f` and collect its stdout. */
+function follow(args: string[]) {
+  ensureBuilt();
+  // Own process group, so that cleanup can kill bpm and its tail together.
+  const child = spawn(BPM, ['logs', 'web', '-f', ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const waitFor = async (text: string, ms = 10_000): Promise<void> => {
+    const deadline = Date.now() + ms;
+    while (!stdout.includes(text)) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out waiting for ${JSON.stringify(text)}; got ${JSON.stringify(stdout)} / ${stderr}`,
+        );
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  const killAll = (): void => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {}
+  };
+  return { child, exited, waitFor, killAll, out: () => stdout, err: () => stderr };
+}
+
+test('-f sees appended lines, survives truncation, and SIGINT ends with an empty line, exit 0', {
+  skip: notRoot,
+}, async () => {
+  const file = join(logDir, 'follow.stdout.log');
+  writeFileSync(file, 'before\n');
+  const f = follow(['-p', 'follow', '-n', '5']);
+  try {
+    await f.waitFor('before\n');
+    appendFileSync(file, 'appended 1\n');
+    await f.waitFor('appended 1\n');
+    // copytruncate-style rotation: the file is emptied and the writer keeps appending.
+    truncateSync(file, 0);
+    await new Promise((r) => setTimeout(r, 300));
+    appendFileSync(file, 'after truncation\n');
+    await f.waitFor('after truncation\n');
+    f.child.kill('SIGINT');
+    assert.deepEqual(await f.exited, { code: 0, signal: null });
+    assert.ok(f.out().endsWith('after truncation\n\n'), JSON.stringify(f.out()));
+    assert.match(f.err(), /file truncated/);
+  } finally {
+    f.killAll();
+  }
+});
+
+test('-f: SIGTERM is forwarded to tail; bpm reports it and exits 1', { skip: notRoot }, async () => {
+  const f = follow(['-n', '1']);
+  try {
+    await f.waitFor('out 40\n');
+    f.child.kill('SIGTERM');
+    assert.deepEqual(await f.exited, { code: 1, signal: null });
+    assert.equal(f.err(), 'Error: signal: terminated\n');
+    assert.equal(f.out(), 'out 40\n');
+  } finally {
+    f.killAll();
+  }
+});
