@@ -92,3 +92,29 @@ test('trace attaches to the container init; SIGINT is forwarded and ends it with
     } catch {}
   }
 });
+
+test('shell through a real pseudo-terminal: id runs inside the container as vcap', { skip }, async () => {
+  // util-linux `script` gives bpm a pty on stdin/stdout, as an operator's terminal would.
+  const env = { ...process.env, BPM_BOSH_ROOT: r.root, TERM: 'dumb' };
+  const child = spawn('script', ['-qec', `${BPM} shell ${job}`, '/dev/null'], { env });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stdin.write('id; echo "cwd=$(pwd)"\n');
+  const sawId = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), 15_000);
+    child.stdout.on('data', () => {
+      if (/cwd=\//.test(out)) {
+        clearTimeout(timer);
+        resolve(true);
+      }
+    });
+  });
+  child.stdin.end('exit\n');
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.ok(sawId, out);
+  assert.match(out, /uid=\d+\(vcap\) gid=\d+\(vcap\) groups=\d+\(vcap\)/);
+  assert.match(out, new RegExp(`cwd=/var/vcap/jobs/${job}`));
+  assert.equal(code, 0, out);
+});
