@@ -1,6 +1,8 @@
 // `bpm start` main step (cli.md §2). runc calls: `state` (skipped when runc has no state file for
 // the container, i.e. on every fresh start) and `run --detach`; plus `delete` for a failed one.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { BpmError, messageOf } from '../errors.ts';
+import { mkdirAll } from '../host/mkdir-all.ts';
 import type { Logger } from '../log/logger.ts';
 import { type ProcessRef, probeHost } from './context.ts';
 import { loadConfig, selectProcess } from './job-config.ts';
@@ -16,6 +18,7 @@ export async function startProcess(ref: ProcessRef, log: Logger): Promise<void> 
     const state = await stateOrRecover(ref, host, log);
     if (state?.status === 'running') {
       log.info('process-already-running');
+      repairPidFile(ref, state.pid, log);
       return;
     }
     if (state !== undefined) await removeIfFailed(ref, host, log, state);
@@ -35,5 +38,30 @@ export async function startProcess(ref: ProcessRef, log: Logger): Promise<void> 
     }
   } finally {
     log.info('complete');
+  }
+}
+
+/**
+ * A running container whose pid file is missing or names another pid (it was made by `bpm run`
+ * whose bpm was killed, or the file was lost): write the live pid, as runc would (temp + rename,
+ * no newline), so monit can see the process `start` reports as running. Failures are logged only.
+ */
+function repairPidFile(ref: ProcessRef, pid: number, log: Logger): void {
+  const file = ref.paths.pidFile(ref.proc);
+  let current = '';
+  try {
+    current = readFileSync(file, 'utf8');
+  } catch {
+    // missing: write it
+  }
+  if (pid <= 0 || current === String(pid)) return;
+  log.info('repairing-pidfile', { pid: String(pid) });
+  try {
+    mkdirAll(ref.paths.pidDir, 0o700);
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, String(pid), { mode: 0o644 });
+    renameSync(tmp, file);
+  } catch (err) {
+    log.error('failed-to-repair-pidfile', err);
   }
 }

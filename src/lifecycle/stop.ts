@@ -1,13 +1,15 @@
 // `bpm stop` main step (cli.md §3) with policy.md fix #8: after the shutdown signal bpm waits on
 // the container init's pidfd (waking the moment it exits) for up to 20 s, then SIGQUIT, up to 2 s
 // more, then `delete --force` (SIGKILL). runc calls: state, kill, delete (+ kill QUIT on timeout).
+import { existsSync } from 'node:fs';
 import { BpmError, messageOf } from '../errors.ts';
+import { removeBundle } from '../host/bundle.ts';
 import type { Logger } from '../log/logger.ts';
 import type { KillSignal } from '../runc/client.ts';
 import { waitForExit } from '../sys/wait-exit.ts';
 import { type Host, type ProcessRef, probeHost } from './context.ts';
 import { loadConfig, selectProcess } from './job-config.ts';
-import { removeProcess } from './remove.ts';
+import { removePidFile, removeProcess } from './remove.ts';
 
 /** How long the process gets after the shutdown signal before SIGQUIT (the documented 20 s). */
 export const STOP_TIMEOUT_MS = 20_000;
@@ -50,6 +52,7 @@ export async function stopProcess(ref: ProcessRef, log: Logger): Promise<void> {
     }
     if (!state.exists) {
       log.info('job-already-stopped');
+      removeLeftovers(ref, log);
       return;
     }
     const proc = selectProcess(ref, loadConfig(ref, log), log);
@@ -63,5 +66,26 @@ export async function stopProcess(ref: ProcessRef, log: Logger): Promise<void> {
     }
   } finally {
     log.info('complete');
+  }
+}
+
+/**
+ * No container, but a bundle or pid file left by a stop that was killed between `runc delete` and
+ * their removal: remove them now, so that no stale pid file (whose number the kernel may reuse)
+ * outlives the container. Nothing is logged when there is nothing to remove.
+ */
+function removeLeftovers(ref: ProcessRef, log: Logger): void {
+  try {
+    if (existsSync(ref.paths.bundle(ref.proc))) {
+      log.info('destroying-bundle');
+      removeBundle(ref.paths, ref.proc);
+    }
+    if (existsSync(ref.paths.pidFile(ref.proc))) {
+      log.info('deleting-pidfile');
+      removePidFile(ref);
+    }
+  } catch (err) {
+    log.error('failed-to-cleanup', err);
+    throw new BpmError(`failed to cleanup job-process: ${messageOf(err)}`, { cause: err });
   }
 }
