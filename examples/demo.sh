@@ -59,11 +59,15 @@ on_exit() {
     echo >&2
     echo "demo: FAILED during: ${step_name:-start-up} (exit status $status)" >&2
     local f
-    for f in "$R"/sys/log/$JOB/*.stderr.log "$R/sys/log/$JOB/bpm.log"; do
+    for f in "$R"/sys/log/$JOB/*.stderr.log; do
       [ -s "$f" ] || continue
       echo "--- last lines of $f" >&2
-      tail -n 5 "$f" >&2
+      tail -n 15 "$f" >&2
     done
+    if grep -qs '"level":"error"' "$R/sys/log/$JOB/bpm.log"; then
+      echo "--- errors in $R/sys/log/$JOB/bpm.log" >&2
+      grep '"level":"error"' "$R/sys/log/$JOB/bpm.log" | tail -n 5 >&2
+    fi
     teardown
     echo "demo: stopped the job and removed its containers and mounts" >&2
   fi
@@ -131,15 +135,16 @@ done
 "$node" -e '
 const [url, pid] = process.argv.slice(1);
 const deadline = Date.now() + 15000;
-const alive = () => { try { process.kill(Number(pid), 0); return true; } catch { return false; } };
+const fs = require("node:fs");
+const alive = () => { try { return !/^\d+ \(.*\) Z/s.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8")); } catch { return false; } };
 (async () => {
   for (;;) {
+    if (!alive()) { console.error("the server process exited (see: bpm logs guestbook -e)"); process.exit(1); }
     try {
-      const res = await fetch(url);
+      const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
       process.stdout.write(`HTTP ${res.status}\n${await res.text()}`);
       process.exit(res.ok ? 0 : 1);
     } catch (err) {
-      if (!alive()) { console.error("the server process exited (see bpm logs guestbook -e)"); process.exit(1); }
       if (Date.now() > deadline) { console.error(`no answer from ${url}: ${err.cause?.code ?? err}`); process.exit(1); }
       await new Promise((r) => setTimeout(r, 100));
     }
