@@ -15,6 +15,15 @@ import type { YamlDecoder } from './yaml-decoder.ts';
 /** A process slot: null for a `- ~` entry (policy.md fix #2 reports it during validation). */
 export type DecodedProcess = ProcessConfig | null;
 
+/** One entry of `processes:` that decoded to a mapping (or null). */
+export interface DecodedEntry {
+  /** Position in `processes:`, as in the field paths (`processes[2]`). */
+  index: number;
+  process: DecodedProcess;
+  /** Decoding this entry found type errors: fields that had them kept their defaults. */
+  typeErrors: boolean;
+}
+
 export function emptyProcess(): ProcessConfig {
   return {
     name: '',
@@ -43,7 +52,6 @@ function decodeVolumes(d: YamlDecoder, node: Node | null, field: string): Volume
       shared: false,
     };
     if (d.isNull(d.deref(item, itemField))) return undefined;
-    d.record(itemField, item);
     const ok = decodeObject(d, item, itemField, {
       path: (v, f) => {
         vol.path = decodeString(d, v, f) ?? vol.path;
@@ -61,7 +69,11 @@ function decodeVolumes(d: YamlDecoder, node: Node | null, field: string): Volume
         vol.shared = decodeBool(d, v, f) ?? vol.shared;
       },
     });
-    if (ok) out.push(vol);
+    if (ok) {
+      // Recorded only for a volume that is kept, so the index stays that of the kept volume.
+      d.record(itemField, item);
+      out.push(vol);
+    }
     return undefined;
   });
   return out;
@@ -169,9 +181,10 @@ export function decodeProcess(d: YamlDecoder, node: Node | null, field: string):
 
 /**
  * The whole document. A null or empty document and (HEAD quirk) a top-level sequence give zero
- * processes; a top-level scalar is a problem.
+ * processes; a top-level scalar is a problem. Entries that are not mappings (or have duplicate
+ * keys) are left out, with their problems recorded.
  */
-export function decodeJob(d: YamlDecoder, root: Node | null): DecodedProcess[] {
+export function decodeJob(d: YamlDecoder, root: Node | null): DecodedEntry[] {
   const v = d.deref(root, '(document)');
   if (v === null || d.isNull(v) || isSeq(v)) return [];
   if (!isMap(v) && !isScalar(v)) return [];
@@ -179,13 +192,16 @@ export function decodeJob(d: YamlDecoder, root: Node | null): DecodedProcess[] {
     d.problem(root, '(document)', `must be a mapping with a processes: list, got ${d.describe(v)}`);
     return [];
   }
-  const out: DecodedProcess[] = [];
+  const out: DecodedEntry[] = [];
   decodeObject(d, root, '', {
     processes: (value, field) => {
+      let index = 0;
       decodeList(d, value, field, (item, f) => {
         d.record(f, item, d.locations.get(field));
+        const before = d.problems.length;
         const p = decodeProcess(d, item, f);
-        if (p !== undefined) out.push(p);
+        if (p !== undefined) out.push({ index, process: p, typeErrors: d.problems.length > before });
+        index++;
         return undefined;
       });
     },

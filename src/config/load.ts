@@ -8,18 +8,21 @@ import type { JobConfig } from './types.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export function loadJobConfig(file: string, opts: ParseOptions): JobConfig {
+/** The text of a bpm.yml: BpmError (Go's os.PathError text) when unreadable, ConfigError when not UTF-8. */
+export function readJobConfigText(file: string): string {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch (err) {
     throw new BpmError(goPathErrorText(file, err), { cause: err });
   }
-  let text: string;
   try {
-    text = utf8.decode(bytes);
+    return utf8.decode(bytes);
   } catch {
     throw new ConfigError(`${file}: yaml: invalid UTF-8 in the file`);
   }
-  return parseJobConfig(text, file, opts);
+}
+
+export function loadJobConfig(file: string, opts: ParseOptions): JobConfig {
+  return parseJobConfig(readJobConfigText(file), file, opts);
 }

@@ -1,4 +1,6 @@
 // Per-process validation (config.md "Validation rules"), in upstream's order and with its texts.
+// `ruleViolations` lists every independent violation (for `bpm validate`); `validateProcess`
+// throws the first one, as upstream reports it.
 import { cleanPath, joinPath } from '../bosh/clean.ts';
 import { ConfigError, type SourceLocation } from '../errors.ts';
 import { shown } from './shown.ts';
@@ -14,13 +16,22 @@ export interface ValidateOptions {
   index?: number;
 }
 
-function fail(opts: ValidateOptions, field: string, detail: string, fallbackField?: string): never {
-  if (opts.locate === undefined || opts.index === undefined) throw new ConfigError(detail);
-  const full = `processes[${opts.index}]${field === '' ? '' : `.${field}`}`;
-  const exact = opts.locate(full);
-  if (exact) throw new ConfigError(detail, { ...exact, field: full });
-  const parent = opts.locate(fallbackField ?? `processes[${opts.index}]`);
-  throw new ConfigError(detail, parent ? { ...parent, field: full } : undefined);
+/** Which validation rule a process breaks. */
+export type RuleName =
+  | 'name-empty'
+  | 'executable-empty'
+  | 'volume-not-canonical'
+  | 'volume-default-directory'
+  | 'volume-outside-root'
+  | 'shutdown-signal';
+
+export interface RuleViolation {
+  rule: RuleName;
+  detail: string;
+  /** Field path relative to the process, e.g. `additional_volumes[0].path`. */
+  field: string;
+  /** Relative field whose location stands in when `field` is absent from the file. */
+  fallbackField?: string;
 }
 
 /** `path` has strictly more `/`-separated components than `root` and starts with all of them. */
@@ -31,43 +42,69 @@ function isWithin(root: string, path: string): boolean {
   return rootParts.every((part, i) => pathParts[i] === part);
 }
 
-/** Throws ConfigError for the first rule the process breaks. */
-export function validateProcess(proc: ProcessConfig, opts: ValidateOptions): void {
-  if (proc.name === '') fail(opts, 'name', 'invalid config: name');
-  if (proc.executable === '') fail(opts, 'executable', 'invalid config: executable');
+/**
+ * Every violation, in upstream's order. Rules that do not depend on each other are all reported
+ * (name, executable, each volume, shutdown signal); per volume only the first failing rule.
+ */
+export function ruleViolations(proc: ProcessConfig, opts: { root: string; job: string }): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  if (proc.name === '') out.push({ rule: 'name-empty', field: 'name', detail: 'invalid config: name' });
+  if (proc.executable === '')
+    out.push({ rule: 'executable-empty', field: 'executable', detail: 'invalid config: executable' });
 
   const root = cleanPath(opts.root);
   const defaults = [joinPath(root, 'data', opts.job), joinPath(root, 'store', opts.job)];
   proc.additionalVolumes.forEach((vol, i) => {
-    const field = `additional_volumes[${i}].path`;
-    const parent = opts.index === undefined ? undefined : `processes[${opts.index}].additional_volumes[${i}]`;
+    const at = { field: `additional_volumes[${i}].path`, fallbackField: `additional_volumes[${i}]` };
     const clean = cleanPath(vol.path);
     if (clean !== vol.path) {
-      fail(
-        opts,
-        field,
-        `volume path must be canonical, expected ${shown(clean)} but got ${shown(vol.path)}`,
-        parent,
-      );
+      out.push({
+        rule: 'volume-not-canonical',
+        detail: `volume path must be canonical, expected ${shown(clean)} but got ${shown(vol.path)}`,
+        ...at,
+      });
+    } else if (defaults.includes(vol.path)) {
+      out.push({
+        rule: 'volume-default-directory',
+        detail: `invalid volume path: ${shown(vol.path)} cannot conflict with default job data or store directories`,
+        ...at,
+      });
+    } else if (!isWithin(root, vol.path)) {
+      out.push({
+        rule: 'volume-outside-root',
+        detail: `invalid volume path: ${shown(vol.path)} must be within ${shown(root)}`,
+        ...at,
+      });
     }
-    if (defaults.includes(vol.path)) {
-      fail(
-        opts,
-        field,
-        `invalid volume path: ${shown(vol.path)} cannot conflict with default job data or store directories`,
-        parent,
-      );
-    }
-    if (!isWithin(root, vol.path))
-      fail(opts, field, `invalid volume path: ${shown(vol.path)} must be within ${shown(root)}`, parent);
   });
 
   const sig = proc.shutdownSignal;
   if (sig !== '' && sig !== 'TERM' && sig !== 'INT') {
-    fail(
-      opts,
-      'shutdown_signal',
-      `shutdown signal should either be 'TERM' or 'INT' (or left unspecified), but got '${shown(sig)}'`,
-    );
+    out.push({
+      rule: 'shutdown-signal',
+      field: 'shutdown_signal',
+      detail: `shutdown signal should either be 'TERM' or 'INT' (or left unspecified), but got '${shown(sig)}'`,
+    });
   }
+  return out;
+}
+
+/**
+ * Where a violation is: its field, else its fallback field, else the process entry, labelled with
+ * the full field path; undefined without a locator (flag-only values).
+ */
+export function violationLocation(v: RuleViolation, opts: ValidateOptions): SourceLocation | undefined {
+  if (opts.locate === undefined || opts.index === undefined) return undefined;
+  const process = `processes[${opts.index}]`;
+  const full = `${process}.${v.field}`;
+  const exact = opts.locate(full);
+  if (exact) return { ...exact, field: full };
+  const parent = opts.locate(v.fallbackField === undefined ? process : `${process}.${v.fallbackField}`);
+  return parent ? { ...parent, field: full } : undefined;
+}
+
+/** Throws ConfigError for the first rule the process breaks. */
+export function validateProcess(proc: ProcessConfig, opts: ValidateOptions): void {
+  const first = ruleViolations(proc, opts)[0];
+  if (first !== undefined) throw new ConfigError(first.detail, violationLocation(first, opts));
 }
