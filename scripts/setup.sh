@@ -14,6 +14,8 @@ command -v runc >/dev/null 2>&1 || missing+=(runc)
 [ -x /usr/bin/tini-static ] || missing+=(tini)
 command -v strace >/dev/null 2>&1 || missing+=(strace)
 command -v monit >/dev/null 2>&1 || missing+=(monit)
+command -v script >/dev/null 2>&1 || missing+=(bsdutils) # `script`: the pty for the shell test
+command -v npm >/dev/null 2>&1 || missing+=(npm)         # only to run `npm ci`; bpm runs on the pinned Node
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
