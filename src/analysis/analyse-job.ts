@@ -1,10 +1,12 @@
-// `bpm validate` for one bpm.yml: upstream's own validation (as start/run would report it), then
-// the extra rules of docs/validate.md and a security score per process. Pure: the file's text is
+// `bpm validate` for one bpm.yml: every problem upstream's loader rejects (all of them, where
+// start/run report the first), then the extra rules of docs/validate.md and a security score for
+// each process that decoded. Pure: the file's text is
 // given, the host is asked through HostView.
 import type { RootPaths } from '../bosh/paths.ts';
-import { type JobConfig, parseJobConfig } from '../config/index.ts';
+import { inspectJobConfig, type JobConfig } from '../config/index.ts';
 import { BpmError, ConfigError, messageOf } from '../errors.ts';
 import { validateJobName } from '../ids/names.ts';
+import { problemFinding } from './config-problems.ts';
 import { type Finding, type FindingSink, findingSink, sortFindings } from './finding.ts';
 import type { HostView } from './host-view.ts';
 import { knownKeysAt } from './known-keys.ts';
@@ -52,9 +54,10 @@ function checkUnknownKeys(config: JobConfig, out: FindingSink): void {
   }
 }
 
-function checkDuplicateNames(config: JobConfig, out: FindingSink): void {
+function checkDuplicateNames(config: JobConfig, indices: readonly number[], out: FindingSink): void {
   const first = new Map<string, number>();
-  config.processes.forEach((p, i) => {
+  config.processes.forEach((p, k) => {
+    const i = indices[k] ?? k;
     const j = first.get(p.name);
     if (j === undefined) {
       first.set(p.name, i);
@@ -69,15 +72,25 @@ function checkDuplicateNames(config: JobConfig, out: FindingSink): void {
   });
 }
 
-/** Every rule on an already loaded (and upstream-valid) config. */
-export function analyseConfig(job: string, config: JobConfig, ctx: AnalysisContext): JobReport {
+/**
+ * Every rule on a loaded config. `indices` gives each process's position in `processes:` when some
+ * entries were left out (inspectJobConfig's best-effort config); `upstreamErrors` are the findings
+ * for what upstream rejects, which also stand in for `no-processes`.
+ */
+export function analyseConfig(
+  job: string,
+  config: JobConfig,
+  ctx: AnalysisContext,
+  indices: readonly number[] = config.processes.map((_, i) => i),
+  upstreamErrors: readonly Finding[] = [],
+): JobReport {
   const out = findingSink(config.file, (f) => config.locate(f));
   try {
     validateJobName(job);
   } catch (err) {
     out.error('', 'job-name-invalid', messageOf(err));
   }
-  if (config.processes.length === 0) {
+  if (config.processes.length === 0 && upstreamErrors.length === 0) {
     out.error(
       'processes',
       'no-processes',
@@ -86,10 +99,12 @@ export function analyseConfig(job: string, config: JobConfig, ctx: AnalysisConte
     );
   }
   checkUnknownKeys(config, out);
-  checkDuplicateNames(config, out);
+  checkDuplicateNames(config, indices, out);
   const paths = ctx.root.job(job);
-  config.processes.forEach((p, i) => {
-    checkName(p, i, out);
+  config.processes.forEach((p, k) => {
+    const i = indices[k] ?? k;
+    // An empty name is upstream's `invalid config: name` already.
+    if (p.name !== '') checkName(p, i, out);
     checkMemory(p, i, out);
     checkCapabilities(p, i, out);
     checkUnsafe(p, i, out);
@@ -103,12 +118,25 @@ export function analyseConfig(job: string, config: JobConfig, ctx: AnalysisConte
   return {
     job,
     file: config.file,
-    findings: sortFindings(out.findings),
+    findings: sortFindings([...upstreamErrors, ...out.findings]),
     security: config.processes.map(securityScore),
   };
 }
 
-/** A load failure as a finding: ConfigError → `config-invalid` at its location, else `config-unreadable`. */
+/** Error and warning totals over all reports (the exit status of `bpm validate` depends on them). */
+export function countFindings(reports: readonly JobReport[]): { errors: number; warnings: number } {
+  let errors = 0;
+  let warnings = 0;
+  for (const r of reports) {
+    for (const f of r.findings) {
+      if (f.severity === 'error') errors++;
+      else warnings++;
+    }
+  }
+  return { errors, warnings };
+}
+
+/** A read failure as a finding: ConfigError (not UTF-8) → `config-invalid`, else `config-unreadable`. */
 export function loadErrorReport(job: string, file: string, err: unknown): JobReport {
   if (err instanceof ConfigError) {
     const loc = err.location;
@@ -120,7 +148,7 @@ export function loadErrorReport(job: string, file: string, err: unknown): JobRep
       severity: 'error',
       code: 'config-invalid',
       message: err.detail,
-      hint: 'bpm start and bpm run reject this file: fix it first, then validate again for more checks',
+      hint: 'bpm start and bpm run reject this file: save it as UTF-8',
     };
     return { job, file, findings: [finding], security: [] };
   }
@@ -139,13 +167,14 @@ export function loadErrorReport(job: string, file: string, err: unknown): JobRep
   throw err;
 }
 
-/** Parses `text` as `file` with upstream's rules, then analyses it. */
+/**
+ * Inspects `text` as `file` with upstream's rules: every problem it would reject becomes an error
+ * finding, and the processes that decoded get the other rules and a security score.
+ */
 export function analyseText(job: string, file: string, text: string, ctx: AnalysisContext): JobReport {
-  let config: JobConfig;
-  try {
-    config = parseJobConfig(text, file, { root: ctx.root.root, job });
-  } catch (err) {
-    return loadErrorReport(job, file, err);
-  }
-  return analyseConfig(job, config, ctx);
+  const inspection = inspectJobConfig(text, file, { root: ctx.root.root, job });
+  const errors = inspection.problems.map(problemFinding);
+  // Nothing decoded (syntax errors, not a mapping): only the job-wide checks run.
+  const config = inspection.config ?? { file, processes: [], unknownKeys: [], locate: () => undefined };
+  return analyseConfig(job, config, ctx, inspection.indices, errors);
 }

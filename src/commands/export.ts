@@ -6,6 +6,7 @@ import { expandUnrestrictedVolumes, vcapUser } from '../export/io/pod-inputs.ts'
 import { buildPod } from '../export/k8s-pod.ts';
 import { podYaml } from '../export/k8s-yaml.ts';
 import { validateJobName } from '../ids/names.ts';
+import { notExpressibleWarning, noVcapUserWarning } from '../presenters/export-warnings.ts';
 import type { Command } from './types.ts';
 
 export const FORMATS = ['k8s'];
@@ -48,11 +49,8 @@ const exportCommand: Command = async (inv) => {
     throw err;
   }
   const { pod, notExpressible } = buildPod({ job, config, paths, image, user, unrestricted });
-  if (!fromHost)
-    process.stderr.write(
-      `warning: no vcap user on this host; runAsUser/runAsGroup use ${user.uid}:${user.gid}\n`,
-    );
-  for (const n of notExpressible) process.stderr.write(`warning: not expressible in Kubernetes: ${n}\n`);
+  if (!fromHost) process.stderr.write(noVcapUserWarning(user));
+  for (const n of notExpressible) process.stderr.write(notExpressibleWarning(n));
 
   const text = podYaml(pod);
   const out = inv.flags['output'];

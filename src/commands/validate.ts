@@ -1,16 +1,18 @@
 // `bpm validate [JOB | PATH/TO/bpm.yml]...` (docs/validate.md): static analysis of bpm.yml files.
 // Exit 0 without errors (warnings too with --strict), 1 otherwise.
-import type { AnalysisContext } from '../analysis/analyse-job.ts';
+import { type AnalysisContext, countFindings } from '../analysis/analyse-job.ts';
 import { fsHost } from '../analysis/io/fs-host.ts';
 import { analyseTarget, targetsFor } from '../analysis/io/job-files.ts';
-import { renderJson } from '../analysis/report-json.ts';
-import { countFindings, renderText } from '../analysis/report-text.ts';
+import { renderValidateJson } from '../presenters/validate-json.ts';
+import { renderValidateText } from '../presenters/validate-text.ts';
 import type { Command } from './types.ts';
 
 const validate: Command = async (inv) => {
   const ctx: AnalysisContext = { root: inv.root, host: fsHost, hostPathEnv: process.env['PATH'] ?? '' };
   const reports = targetsFor(inv.args, inv.root).map((t) => analyseTarget(t, ctx));
-  process.stdout.write(inv.flags['json'] === true ? renderJson(reports) : renderText(reports));
+  process.stdout.write(
+    inv.flags['json'] === true ? renderValidateJson(reports) : renderValidateText(reports),
+  );
   const { errors, warnings } = countFindings(reports);
   return errors > 0 || (inv.flags['strict'] === true && warnings > 0) ? 1 : 0;
 };

@@ -1,11 +1,16 @@
-// `bpm validate --json`: one JSON document, `findings` holding one object per finding.
-import type { JobReport } from './analyse-job.ts';
-import type { Finding } from './finding.ts';
-import { countFindings } from './report-text.ts';
-import type { SecurityScore } from './security-score.ts';
+// `bpm validate --json` stdout (docs/validate.md "Output"): one JSON document, `findings` holding
+// one object per finding with a fixed set of keys.
+import { countFindings, type JobReport } from '../analysis/analyse-job.ts';
+import type { Finding } from '../analysis/finding.ts';
+import type { SecurityScore } from '../analysis/security-score.ts';
+
+export interface JsonFinding extends Finding {
+  /** '' when there is none. */
+  hint: string;
+}
 
 export interface JsonReport {
-  findings: Finding[];
+  findings: JsonFinding[];
   security: (SecurityScore & { job: string; file: string })[];
   errors: number;
   warnings: number;
@@ -30,6 +35,6 @@ export function toJsonReport(reports: readonly JobReport[]): JsonReport {
   };
 }
 
-export function renderJson(reports: readonly JobReport[]): string {
+export function renderValidateJson(reports: readonly JobReport[]): string {
   return `${JSON.stringify(toJsonReport(reports), null, 2)}\n`;
 }

@@ -1,8 +1,8 @@
-// Human output of `bpm validate`: one line per finding (compiler style), the security summary per
-// process, then a totals line.
-import type { JobReport } from './analyse-job.ts';
-import type { Finding } from './finding.ts';
-import type { SecurityScore } from './security-score.ts';
+// `bpm validate` stdout (docs/validate.md "Output"): one line per finding, compiler style, with
+// its hint below; the security summary per process; then a totals line.
+import { countFindings, type JobReport } from '../analysis/analyse-job.ts';
+import type { Finding } from '../analysis/finding.ts';
+import type { SecurityScore } from '../analysis/security-score.ts';
 
 export function findingLine(f: Finding): string {
   const field = f.field === '' ? '' : `${f.field}: `;
@@ -16,23 +16,11 @@ export function securityLines(job: string, s: SecurityScore): string[] {
   return lines;
 }
 
-export function countFindings(reports: readonly JobReport[]): { errors: number; warnings: number } {
-  let errors = 0;
-  let warnings = 0;
-  for (const r of reports) {
-    for (const f of r.findings) {
-      if (f.severity === 'error') errors++;
-      else warnings++;
-    }
-  }
-  return { errors, warnings };
-}
-
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-export function renderText(reports: readonly JobReport[]): string {
+export function renderValidateText(reports: readonly JobReport[]): string {
   const lines: string[] = [];
   for (const r of reports) for (const f of r.findings) lines.push(findingLine(f));
   for (const r of reports) for (const s of r.security) lines.push(...securityLines(r.job, s));

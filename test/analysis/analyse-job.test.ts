@@ -53,11 +53,86 @@ describe('bpm validate rules', () => {
       assert.match(f.message, /shutdown signal should either be 'TERM' or 'INT'/);
     });
 
-    it('reports YAML type errors', () => {
-      const f = only(analyse(`${BASE}  ephemeral_disk: maybe\n`), 'config-invalid');
-      assert.equal(f.line, 4);
-      assert.equal(f.field, 'processes[0].ephemeral_disk');
+    it('reports YAML type errors (config-type)', () => {
+      const f = only(analyse(`${BASE}  ephemeral_disk: maybe\n`), 'config-type');
+      at(f, 4, 19, 'processes[0].ephemeral_disk', 'error');
       assert.match(f.message, /maybe/);
+    });
+
+    it('reports every YAML syntax error (config-syntax) and no security score', () => {
+      const r = analyse('processes:\n\t- name: a\n- name: {\n');
+      const s = r.findings.filter((f) => f.code === 'config-syntax');
+      assert.deepEqual(
+        s.map((f) => [f.line, f.column, f.field, f.severity]),
+        [
+          [2, 1, 'yaml', 'error'],
+          [4, 1, 'yaml', 'error'],
+        ],
+      );
+      assert.equal(r.findings.length, 2);
+      assert.deepEqual(r.security, []);
+    });
+
+    it('reports every upstream error of a file at once, with the other rules for what decoded', () => {
+      const yaml = [
+        'processes:',
+        '- name: web',
+        '  executable: /var/vcap/jobs/web/bin/web',
+        '  additional_volumes:',
+        '  - path: /srv/data',
+        '  shutdown_signal: KILL',
+        '  capabilities: [CAP_CHOWN]',
+        '  limits: {memory: 1 G}',
+        '- name: worker',
+        '  executable: /var/vcap/jobs/web/bin/web',
+        '  persistent_disk: maybe',
+        '  capabilities: [SYS_ADMIN]',
+        '- ~',
+        '- executable: /var/vcap/jobs/web/bin/web',
+        '  colour: red',
+        '',
+      ].join('\n');
+      const r = analyse(yaml);
+      assert.deepEqual(
+        r.findings.map((f) => [f.line, f.column, f.field, f.severity, f.code]),
+        [
+          [5, 11, 'processes[0].additional_volumes[0].path', 'error', 'config-invalid'],
+          [6, 20, 'processes[0].shutdown_signal', 'error', 'config-invalid'],
+          [7, 18, 'processes[0].capabilities[0]', 'warning', 'capability-cap-prefix'],
+          [8, 20, 'processes[0].limits.memory', 'error', 'memory-limit-invalid'],
+          [11, 20, 'processes[1].persistent_disk', 'error', 'config-type'],
+          [13, 3, 'processes[2]', 'error', 'config-invalid'],
+          [14, 3, 'processes[3].name', 'error', 'config-invalid'],
+          [15, 3, 'processes[3].colour', 'warning', 'unknown-key'],
+        ],
+      );
+      for (const f of r.findings) assert.ok(f.hint !== undefined && f.hint !== '', `hint for ${f.code}`);
+      assert.match(r.findings[0]!.message, /must be within \/var\/vcap/);
+      assert.match(r.findings[0]!.hint ?? '', /unrestricted_volumes/);
+      // The process with a type error (worker) is left out of the other checks and the score.
+      assert.deepEqual(
+        r.security.map((s) => s.process),
+        ['web', ''],
+      );
+    });
+
+    it('points the other rules at the right entry when an earlier one did not decode', () => {
+      const r = analyse(
+        `processes:\n- [not, a, process]\n- name: b\n  executable: /var/vcap/jobs/web/bin/web\n  capabilities: [CAP_KILL]\n- name: b\n  executable: /var/vcap/jobs/web/bin/web\n`,
+      );
+      at(only(r, 'config-type'), 2, 3, 'processes[0]', 'error');
+      at(only(r, 'capability-cap-prefix'), 5, 18, 'processes[1].capabilities[0]', 'warning');
+      const d = only(r, 'duplicate-process-name');
+      at(d, 6, 9, 'processes[2].name', 'warning');
+      assert.match(d.message, /processes\[1\]/);
+    });
+
+    it('does not report a job without processes when its entries have errors', () => {
+      const r = analyse('processes:\n- ~\n');
+      assert.deepEqual(
+        r.findings.map((f) => f.code),
+        ['config-invalid'],
+      );
     });
 
     it('reports a bad memory limit, which upstream only notices at start', () => {

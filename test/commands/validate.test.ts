@@ -99,6 +99,77 @@ describe('bpm validate (command)', () => {
     assert.equal(doc.warnings, 1);
   });
 
+  it('lists every error of a file at once, with the warnings and scores of what decoded', () => {
+    const file = join(root, 'many.yml');
+    writeFileSync(
+      file,
+      [
+        'processes:',
+        '- name: a',
+        '  executable: /var/vcap/packages/plain/bin/plain',
+        `  additional_volumes: [{path: ${root}/data/x/}]`,
+        '  shutdown_signal: KILL',
+        '  capabilities: [CAP_CHOWN]',
+        '- name: b',
+        '  executable: /var/vcap/packages/plain/bin/plain',
+        '  ephemeral_disk: maybe',
+        '- ~',
+        '',
+      ].join('\n'),
+    );
+    const r = bpm(root, 'validate', file);
+    assert.equal(r.code, 1);
+    const lines = r.stdout.split('\n');
+    const findings = lines.filter((l) => l.startsWith(`${file}:`));
+    assert.deepEqual(findings, [
+      `${file}:4:31: error: processes[0].additional_volumes[0].path: volume path must be canonical, expected ${root}/data/x but got ${root}/data/x/ [config-invalid]`,
+      `${file}:5:20: error: processes[0].shutdown_signal: shutdown signal should either be 'TERM' or 'INT' (or left unspecified), but got 'KILL' [config-invalid]`,
+      `${file}:6:18: warning: processes[0].capabilities[0]: capability "CAP_CHOWN" has the CAP_ prefix: bpm prepends it again (CAP_CAP_CHOWN), which runc rejects or ignores [capability-cap-prefix]`,
+      `${file}:9:19: error: processes[1].ephemeral_disk: must be a boolean, got "maybe" [config-type]`,
+      `${file}:10:3: error: processes[2]: process entry is null; expected a mapping with name and executable [config-invalid]`,
+    ]);
+    // Each finding line is followed by its hint.
+    for (const f of findings) assert.match(lines[lines.indexOf(f) + 1] ?? '', /^ {4}hint: \S/);
+    assert.match(r.stdout, /^security [^/\n]+\/a: \d+\/100 /m);
+    assert.doesNotMatch(r.stdout, /^security [^/\n]+\/b/m);
+    assert.match(r.stdout, /1 job checked: 4 errors, 1 warning\n$/);
+
+    const j = bpm(root, 'validate', '--json', file);
+    assert.equal(j.code, 1);
+    const doc = JSON.parse(j.stdout);
+    assert.deepEqual(
+      doc.findings.map((f: { line: number; column: number; field: string; code: string }) => [
+        f.line,
+        f.column,
+        f.field,
+        f.code,
+      ]),
+      [
+        [4, 31, 'processes[0].additional_volumes[0].path', 'config-invalid'],
+        [5, 20, 'processes[0].shutdown_signal', 'config-invalid'],
+        [6, 18, 'processes[0].capabilities[0]', 'capability-cap-prefix'],
+        [9, 19, 'processes[1].ephemeral_disk', 'config-type'],
+        [10, 3, 'processes[2]', 'config-invalid'],
+      ],
+    );
+    assert.deepEqual(
+      doc.security.map((s: { process: string }) => s.process),
+      ['a'],
+    );
+    assert.equal(doc.errors, 4);
+    assert.equal(doc.warnings, 1);
+  });
+
+  it('lists every YAML syntax error', () => {
+    const file = join(root, 'syntax.yml');
+    writeFileSync(file, 'processes:\n\t- name: a\n- name: {\n');
+    const r = bpm(root, 'validate', file);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, new RegExp(`^${file}:2:1: error: yaml: .*\\[config-syntax\\]$`, 'm'));
+    assert.match(r.stdout, new RegExp(`^${file}:4:1: error: yaml: .*\\[config-syntax\\]$`, 'm'));
+    assert.match(r.stdout, /1 job checked: 2 errors, 0 warnings\n$/);
+  });
+
   it('a missing job is an error finding', () => {
     const r = bpm(root, 'validate', 'nosuchjob');
     assert.equal(r.code, 1);

@@ -2,8 +2,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { RootPaths } from '../../bosh/paths.ts';
-import { type JobConfig, loadJobConfig } from '../../config/index.ts';
-import { type AnalysisContext, analyseConfig, type JobReport, loadErrorReport } from '../analyse-job.ts';
+import { readJobConfigText } from '../../config/index.ts';
+import { type AnalysisContext, analyseText, type JobReport, loadErrorReport } from '../analyse-job.ts';
 
 export interface JobTarget {
   job: string;
@@ -40,11 +40,11 @@ export function targetsFor(args: readonly string[], root: RootPaths): JobTarget[
 }
 
 export function analyseTarget(t: JobTarget, ctx: AnalysisContext): JobReport {
-  let config: JobConfig;
+  let text: string;
   try {
-    config = loadJobConfig(t.file, { root: ctx.root.root, job: t.job });
+    text = readJobConfigText(t.file);
   } catch (err) {
     return loadErrorReport(t.job, t.file, err);
   }
-  return analyseConfig(t.job, config, ctx);
+  return analyseText(t.job, t.file, text, ctx);
 }
