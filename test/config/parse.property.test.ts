@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { Document, parse } from 'yaml';
+import { inspectJobConfig } from '../../src/config/inspect.ts';
 import { parseJobConfig } from '../../src/config/parse.ts';
 import { BpmError } from '../../src/errors.ts';
 
@@ -217,8 +218,40 @@ function mutate(text: string, m: Mutation): string {
   return lines.join('\n');
 }
 
+/**
+ * inspectJobConfig never throws, lists one-line problems with locations, and agrees with
+ * parseJobConfig: no problems exactly when it succeeds, else its error is the first problem.
+ */
+function inspectionAgrees(text: string, parsed: BpmError | undefined): void {
+  const file = '/var/vcap/jobs/web/config/bpm.yml';
+  const r = inspectJobConfig(text, file, { root: ROOT, job: 'web' });
+  const why = `for ${JSON.stringify(text)}: ${JSON.stringify(r.problems)}`;
+  for (const p of r.problems) {
+    assert.ok(!p.detail.includes('\n') && p.detail !== '', why);
+    assert.equal(p.location.file, file, why);
+    assert.ok(p.kind === 'unreadable' ? p.location.line === 0 : p.location.line >= 1, why);
+  }
+  assert.equal(r.indices.length, r.config?.processes.length ?? 0, why);
+  assert.ok(
+    r.indices.every((x, i) => i === 0 || x > r.indices[i - 1]!),
+    why,
+  );
+  if (parsed === undefined) {
+    assert.deepEqual(r.problems, [], why);
+    return;
+  }
+  const first = r.problems[0];
+  assert.ok(first !== undefined, `parse failed but no problem ${why}`);
+  assert.ok(parsed.message.includes(first.detail), `${parsed.message} ${why}`);
+  if (first.kind !== 'unreadable') {
+    const { line, column, field } = first.location;
+    assert.ok(parsed.message.startsWith(`${file}:${line}:${column}: ${field}: `), `${parsed.message} ${why}`);
+  }
+}
+
 /** The property: a config, or a one-line BpmError (ConfigError is one). */
 function parsesOrFailsCleanly(text: string): void {
+  let failure: BpmError | undefined;
   try {
     const cfg = parseJobConfig(text, '/var/vcap/jobs/web/config/bpm.yml', { root: ROOT, job: 'web' });
     assert.ok(Array.isArray(cfg.processes));
@@ -235,7 +268,9 @@ function parsesOrFailsCleanly(text: string): void {
     if (err.message.includes('\n') || err.message === '') {
       throw new Error(`bad message ${JSON.stringify(err.message)} for ${JSON.stringify(text)}`);
     }
+    failure = err;
   }
+  inspectionAgrees(text, failure);
 }
 
 test('random schema-shaped documents parse or fail with one line', () => {
