@@ -11,6 +11,7 @@ import type { User } from '../oci/input.ts';
 import { goPathError, hasCode } from '../sys/errno.ts';
 import { openLogFile } from './log-file.ts';
 import { mkdirAll } from './mkdir-all.ts';
+import { assertInsideRoot } from './inside-root.ts';
 import { makeVolumeShared } from './shared-volume.ts';
 
 export interface PrerequisitesInput {
@@ -60,12 +61,15 @@ function chmod0700(path: string): void {
 async function create(input: PrerequisitesInput): Promise<ProcessLogs> {
   const { paths, user } = input;
   const locksDir = paths.rootPaths.locksDir;
+  const root = paths.rootPaths.root;
 
+  assertInsideRoot(root, paths.pidDir);
   mkdirAll(paths.pidDir, 0o700);
 
   const toCreate: string[] = [];
   const toChown: string[] = [];
   for (const volume of input.volumes) {
+    assertInsideRoot(root, volume.path);
     if (volume.shared) await makeVolumeShared(volume.path, locksDir);
     if (volume.mountOnly) continue;
     const kind = statKind(volume.path);
@@ -82,6 +86,7 @@ async function create(input: PrerequisitesInput): Promise<ProcessLogs> {
     toCreate.push(paths.storeDir);
   }
 
+  for (const dir of toCreate) assertInsideRoot(root, dir);
   for (const dir of toCreate) {
     mkdirAll(dir, 0o700);
     chown(dir, user);

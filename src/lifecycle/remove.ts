@@ -1,6 +1,7 @@
 // Remove a process (cli.md §10.3): force-delete the container, its bundle and its pid file.
 import { rmSync } from 'node:fs';
 import { removeBundle } from '../host/bundle.ts';
+import { assertInsideRoot } from '../host/inside-root.ts';
 import type { Logger } from '../log/logger.ts';
 import type { RuncClient } from '../runc/client.ts';
 import { goPathError } from '../sys/errno.ts';
@@ -18,6 +19,7 @@ export async function removeProcess(ref: ProcessRef, runc: RuncClient, log: Logg
 /** Delete R/sys/run/bpm/JOB/PROC.pid; a missing file is fine. */
 export function removePidFile(ref: ProcessRef): void {
   const file = ref.paths.pidFile(ref.proc);
+  assertInsideRoot(ref.paths.rootPaths.root, ref.paths.pidDir);
   try {
     rmSync(file, { force: true });
   } catch (err) {

@@ -6,6 +6,7 @@
 // `refusing to open symlink at …`); upstream prints them unwrapped and logs nothing.
 import { closeSync, writeSync } from 'node:fs';
 import type { JobPaths } from '../bosh/paths.ts';
+import { assertInsideRoot } from '../host/inside-root.ts';
 import { openLogFile } from '../host/log-file.ts';
 import { mkdirAll } from '../host/mkdir-all.ts';
 import type { User } from '../oci/input.ts';
@@ -42,6 +43,7 @@ export class BpmLogFile implements LogSink {
 
 /** Set up bpm.log for a lifecycle command. `user` may be a lookup, run after the mkdir as upstream. */
 export function setupBpmLog(paths: JobPaths, user: User | (() => User)): BpmLogFile {
+  assertInsideRoot(paths.rootPaths.root, paths.logDir);
   mkdirAll(paths.logDir, 0o750);
   const owner = typeof user === 'function' ? user() : user;
   return new BpmLogFile(paths.bpmLog, openLogFile(paths.bpmLog, owner), owner);

@@ -85,9 +85,12 @@ export class BoshRoot {
     this.paths = new RootPaths(root);
   }
 
-  /** A fresh root under /tmp: packages/bpm/bin/{runc,tini}, data/packages, store, jobs. */
-  static create(): BoshRoot {
-    const root = mkdtempSync('/tmp/bpm-it-');
+  /**
+   * A fresh root under /tmp (or under `options.parent`): packages/bpm/bin/{runc,tini},
+   * data/packages, store, jobs.
+   */
+  static create(options: { parent?: string } = {}): BoshRoot {
+    const root = mkdtempSync(join(options.parent ?? '/tmp', 'bpm-it-'));
     chmodSync(root, 0o755);
     const r = new BoshRoot(root);
     const bin = join(root, 'packages', 'bpm', 'bin');
