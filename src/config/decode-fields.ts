@@ -93,7 +93,13 @@ export function decodeStringList(d: YamlDecoder, node: Node | null, field: strin
 }
 
 /** A string→string map; a null value is '', a null key is skipped (yaml.v3). */
-export function decodeStringMap(d: YamlDecoder, node: Node | null, field: string): Map<string, string> {
+export function decodeStringMap(
+  d: YamlDecoder,
+  node: Node | null,
+  field: string,
+  /** A problem with a key (its text), or undefined when the key is fine. */
+  checkKey?: (key: string) => string | undefined,
+): Map<string, string> {
   const out = new Map<string, string>();
   const v = d.deref(node, field);
   if (v === null || d.isNull(v)) return out;
@@ -103,6 +109,8 @@ export function decodeStringMap(d: YamlDecoder, node: Node | null, field: string
   }
   for (const e of d.entries(v, field) ?? []) {
     d.record(e.field, e.value ?? e.keyNode);
+    const bad = checkKey?.(e.key);
+    if (bad !== undefined) d.problem(e.keyNode, e.field, bad);
     out.set(e.key, decodeString(d, e.value, e.field) ?? '');
   }
   return out;

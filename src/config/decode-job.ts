@@ -1,5 +1,6 @@
 // The bpm.yml schema (config.md "Schema"): walks the document and builds ProcessConfig values.
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { goQuote } from '../text/go-quote.ts';
 import {
   decodeBool,
   decodeInteger,
@@ -144,7 +145,7 @@ export function decodeProcess(d: YamlDecoder, node: Node | null, field: string):
       p.args = decodeStringList(d, v, f);
     },
     env: (v, f) => {
-      p.env = decodeStringMap(d, v, f);
+      p.env = decodeStringMap(d, v, f, envNameProblem);
     },
     workdir: (v, f) => str(v, f, (s) => (p.workdir = s)),
     hooks: (v, f) => {
@@ -207,4 +208,15 @@ export function decodeJob(d: YamlDecoder, root: Node | null): DecodedEntry[] {
     },
   });
   return out;
+}
+
+/**
+ * An environment variable name the kernel's `NAME=value` strings cannot carry (runc would fail the
+ * start with a bare `exit status 1`): empty, or containing `=` or NUL.
+ */
+function envNameProblem(name: string): string | undefined {
+  if (name === '' || name.includes('=') || name.includes('\0')) {
+    return `invalid environment variable name ${goQuote(name)}: must be non-empty and must not contain "=" or a NUL byte`;
+  }
+  return undefined;
 }
