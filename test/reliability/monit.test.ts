@@ -7,7 +7,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BoshRoot, BPM, eventually, sleep, skipReason } from '../helpers/bosh-root.ts';
+import { BoshRoot, BPM, eventually, skipReason, sleep } from '../helpers/bosh-root.ts';
 import { addSleeperJob, inspectJob, inspectRoot, Random, scaled, seed, settle } from './support.ts';
 
 const MONIT = '/usr/bin/monit';
@@ -116,7 +116,9 @@ describe('monit restart storm', { skip }, () => {
 
     const allOk = (): boolean => {
       const sum = m.summary();
-      return jobs.every((j) => sum.get(j) === 'OK') && jobs.every((j) => inspectJob(r, j, 'running').length === 0);
+      return (
+        jobs.every((j) => sum.get(j) === 'OK') && jobs.every((j) => inspectJob(r, j, 'running').length === 0)
+      );
     };
     assert.ok(await eventually(allOk, 60_000), `monit did not start the jobs:\n${m.log()}`);
 

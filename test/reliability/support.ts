@@ -5,8 +5,8 @@
 //   BPM_RELIABILITY_SEED=N       replay a run (each test prints the seed it used)
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BoshRoot } from '../helpers/bosh-root.ts';
 import { containerId } from '../../src/ids/container-id.ts';
+import type { BoshRoot } from '../helpers/bosh-root.ts';
 
 export const FULL = process.env['BPM_RELIABILITY_SCALE'] === 'full';
 
@@ -145,13 +145,16 @@ export function inspectJob(r: BoshRoot, job: string, expected: Expected, proc = 
   const bundle = r.paths.job(job).bundle(proc);
   const procs = processesInCgroupOf(cid);
   if (expected === 'running') {
-    if (state?.status !== 'running') problems.push(`${cid}: expected running, runc says ${state?.status ?? 'none'}`);
+    if (state?.status !== 'running')
+      problems.push(`${cid}: expected running, runc says ${state?.status ?? 'none'}`);
     const pid = state?.pid ?? 0;
     const written = readOr(pidFile, '<missing>');
     if (written !== String(pid)) problems.push(`${cid}: pid file says ${written}, runc says ${pid}`);
-    if (pid > 0 && (!existsSync(`/proc/${pid}`) || isZombie(pid))) problems.push(`${cid}: init ${pid} is not alive`);
+    if (pid > 0 && (!existsSync(`/proc/${pid}`) || isZombie(pid)))
+      problems.push(`${cid}: init ${pid} is not alive`);
     const orphans = procs.filter((p) => !descendsFrom(p, pid));
-    if (orphans.length > 0) problems.push(`${cid}: processes outside the live container: ${orphans.join(' ')}`);
+    if (orphans.length > 0)
+      problems.push(`${cid}: processes outside the live container: ${orphans.join(' ')}`);
     if (procs.length === 0) problems.push(`${cid}: no process in the container's cgroup`);
     if (!existsSync(bundle)) problems.push(`${cid}: bundle missing`);
   } else {
