@@ -126,7 +126,7 @@ describe('monit restart storm', { skip }, () => {
     // coalesce: keep requesting, in quick succession and across the jobs, until monit has carried
     // out `restarts` of them. Now and then kill a job's process behind monit's back, as a crash
     // would, so that monit's own restart path races the storm too.
-    const restarts = scaled(50, 300);
+    const restarts = scaled(50, 200);
     const done = (): number => (m.log().match(/restart action done/g) ?? []).length;
     let requested = 0;
     const deadline = performance.now() + scaled(120_000, 600_000);
