@@ -1,5 +1,9 @@
-// Bundles src/main.ts into dist/ with esbuild. Commands are split into lazily loaded chunks.
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+// Bundles bpm into dist/ with esbuild, as CommonJS (docs/performance.md: Node's ES module loader
+// and the ESM facades of built-in modules cost ~10 ms per invocation):
+//   dist/main.js  the entry: enables V8's compile cache, then requires ./cli.js
+//   dist/cli.js   everything else in one file; command modules are initialised lazily
+// koffi stays external (native addon).
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -9,25 +13,41 @@ const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 const next = `dist.next-${process.pid}`;
 const old = `dist.old-${process.pid}`;
 
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: { main: 'src/main.ts' },
   outdir: next,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node22',
   external: ['koffi'],
-  chunkNames: 'chunks/[name]-[hash]',
-  define: { BPM_VERSION: JSON.stringify(process.env.BPM_VERSION ?? pkg.version) },
+  define: {
+    BPM_VERSION: JSON.stringify(process.env.BPM_VERSION ?? pkg.version),
+    // createRequire(import.meta.url) (src/sys/libc.ts) takes a path as well as a URL.
+    'import.meta.url': '__filename',
+  },
   logLevel: 'warning',
   legalComments: 'none',
-  // CommonJS dependencies (yaml) require Node built-ins; give the ESM bundle a real `require`.
-  banner: {
-    js: "import { createRequire as __bpmCreateRequire } from 'node:module'; const require = __bpmCreateRequire(import.meta.url);",
+};
+
+/** src/main.ts loads the CLI through `import('./cli/main.ts')`: point that at dist/cli.js. */
+const cliExternal = {
+  name: 'cli-external',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/cli\/main\.ts$/ }, () => ({ path: './cli.js', external: true }));
   },
+};
+
+await build({ ...common, entryPoints: { cli: 'src/cli/main.ts' } });
+// `supported` turns that import() into require(), keeping Node's ES module loader out entirely.
+await build({
+  ...common,
+  entryPoints: { main: 'src/main.ts' },
+  plugins: [cliExternal],
+  supported: { 'dynamic-import': false },
 });
+// package.json says "type": "module"; dist/ holds CommonJS.
+writeFileSync(`${root}${next}/package.json`, '{ "type": "commonjs" }\n');
 
 if (existsSync(`${root}dist`)) renameSync(`${root}dist`, `${root}${old}`);
 renameSync(`${root}${next}`, `${root}dist`);

@@ -3,6 +3,7 @@ import { BpmError } from '../errors.ts';
 import { listProcesses } from '../lifecycle/list.ts';
 import { extraProcessNotice, invalidConfigNotice, listFailedNotice } from '../presenters/list-notices.ts';
 import { renderListTable } from '../presenters/list-table.ts';
+import { writeStdout } from '../presenters/stdout.ts';
 import { RuncError } from '../runc/errors.ts';
 import type { Command } from './types.ts';
 
@@ -19,7 +20,7 @@ const list: Command = async (inv) => {
     process.stderr.write(listFailedNotice(err.message));
     throw new BpmError(err.message, { cause: err });
   }
-  process.stdout.write(renderListTable(rows));
+  writeStdout(renderListTable(rows));
   return 0;
 };
 

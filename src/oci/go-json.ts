@@ -8,9 +8,12 @@ export type GoJsonValue = string | number | bigint | boolean | null | GoJsonValu
 export type GoJsonObject = Map<string, GoJsonValue>;
 
 const HEX = '0123456789abcdef';
+/** Printable ASCII that Go writes as it is: everything but `"`, `\\`, `<`, `>`, `&`. */
+const PLAIN = /^[\x20-\x21\x23-\x25\x27-\x3b\x3d\x3f-\x5b\x5d-\x7e]*$/;
 
 /** Go's appendString with escapeHTML = true, including the surrounding quotes. */
 export function goQuoteJson(s: string): string {
+  if (PLAIN.test(s)) return `"${s}"`; // the common case: nothing to escape
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

@@ -1,14 +1,15 @@
 // stdout of the command line itself: version, help texts, and the blank line after `bpm logs`.
 import { VERSION } from '../version.ts';
+import { writeStdout } from './stdout.ts';
 
 /** `bpm version` / `--version`: the release version baked in at build time. */
 export function printVersion(): void {
-  process.stdout.write(`${VERSION}\n`);
+  writeStdout(`${VERSION}\n`);
 }
 
 /** A help text (`-h`, `bpm help`), already formatted. */
 export function printHelp(text: string): void {
-  process.stdout.write(text);
+  writeStdout(text);
 }
 
 /** `bpm logs` ends with one empty line when tail ended normally or by SIGINT. */
