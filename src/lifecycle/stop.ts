@@ -1,12 +1,19 @@
 // `bpm stop` main step (cli.md §3) with policy.md fix #8: after the shutdown signal bpm waits on
 // the container init's pidfd (waking the moment it exits) for up to 20 s, then SIGQUIT, up to 2 s
-// more, then `delete --force` (SIGKILL). runc calls: state, kill, delete (+ kill QUIT on timeout).
-import { existsSync } from 'node:fs';
+// more, then `delete --force` (SIGKILL).
+//
+// runc calls: just `delete` when runc's state.json names a live init (docs/performance.md): bpm
+// opens a pidfd on it, checks it is the very process runc started (pid + start time, as `runc
+// state` and `runc kill` do) and signals through the pidfd, so no recycled pid can be hit.
+// Otherwise, as before: state, kill, delete (+ kill QUIT on timeout).
+import { closeSync, existsSync } from 'node:fs';
 import { BpmError, messageOf } from '../errors.ts';
 import { removeBundle } from '../host/bundle.ts';
 import type { Logger } from '../log/logger.ts';
 import type { KillSignal } from '../runc/client.ts';
-import { waitForExit } from '../sys/wait-exit.ts';
+import { readInitProcess } from '../runc/state-file.ts';
+import { openLiveProcess, signalPidfd } from '../sys/pidfd.ts';
+import { waitForExit, waitForPidfd } from '../sys/wait-exit.ts';
 import { type Host, type ProcessRef, probeHost } from './context.ts';
 import { loadConfig, selectProcess } from './job-config.ts';
 import { removePidFile, removeProcess } from './remove.ts';
@@ -16,33 +23,76 @@ export const STOP_TIMEOUT_MS = 20_000;
 /** How long after SIGQUIT before the forced delete. */
 export const QUIT_GRACE_MS = 2_000;
 
-async function gracefulStop(
-  ref: ProcessRef,
-  host: Host,
-  log: Logger,
-  pid: number,
-  signal: KillSignal,
-): Promise<void> {
+/** The container init, as something to signal and wait for. */
+interface Init {
+  signal(signal: KillSignal): Promise<void>;
+  /** true once it exited; false after `timeoutMs`. */
+  waitExit(timeoutMs: number): Promise<boolean>;
+}
+
+/** Through runc (`runc kill`) and the pid `runc state` reported (0: none, nothing to wait for). */
+function runcInit(ref: ProcessRef, host: Host, pid: number): Init {
+  return {
+    signal: (signal) => host.runc.kill(ref.cid, signal),
+    waitExit: async (timeoutMs) => pid <= 0 || (await waitForExit(pid, timeoutMs)),
+  };
+}
+
+/** Through a pidfd on the verified init. */
+function pidfdInit(fd: number): Init {
+  return {
+    signal: async (signal) => signalPidfd(fd, `SIG${signal}`),
+    waitExit: (timeoutMs) => waitForPidfd(fd, timeoutMs),
+  };
+}
+
+async function gracefulStop(log: Logger, init: Init, signal: KillSignal): Promise<void> {
   try {
-    await host.runc.kill(ref.cid, signal);
+    await init.signal(signal);
   } catch (err) {
     log.error('failed-to-stop', err); // typically: the container is not running any more
     return;
   }
-  if (pid <= 0 || (await waitForExit(pid, STOP_TIMEOUT_MS))) return;
+  if (await init.waitExit(STOP_TIMEOUT_MS)) return;
   try {
-    await host.runc.kill(ref.cid, 'QUIT');
+    await init.signal('QUIT');
   } catch (err) {
     log.error('failed-to-sigquit', err);
   }
-  await waitForExit(pid, QUIT_GRACE_MS);
+  await init.waitExit(QUIT_GRACE_MS);
   log.error('failed-to-stop', new Error('failed to stop job within timeout'));
+}
+
+/** A pidfd on the container's init when runc's state file names one that still runs. */
+function openRunningInit(host: Host, ref: ProcessRef): number | undefined {
+  const init = readInitProcess(host.runc.stateFile(ref.cid));
+  return init === undefined ? undefined : openLiveProcess(init.pid, init.startTime);
+}
+
+async function removeContainer(ref: ProcessRef, host: Host, log: Logger): Promise<void> {
+  try {
+    await removeProcess(ref, host.runc, log);
+  } catch (err) {
+    log.error('failed-to-cleanup', err);
+    throw new BpmError(`failed to cleanup job-process: ${messageOf(err)}`, { cause: err });
+  }
 }
 
 export async function stopProcess(ref: ProcessRef, log: Logger): Promise<void> {
   log.info('starting');
   try {
     const host = probeHost(ref.root);
+    const fd = openRunningInit(host, ref);
+    if (fd !== undefined) {
+      try {
+        const proc = selectProcess(ref, loadConfig(ref, log), log);
+        await gracefulStop(log, pidfdInit(fd), proc.shutdownSignal === 'INT' ? 'INT' : 'TERM');
+      } finally {
+        closeSync(fd);
+      }
+      await removeContainer(ref, host, log);
+      return;
+    }
     let state: Awaited<ReturnType<Host['runc']['state']>>;
     try {
       state = await host.runc.state(ref.cid);
@@ -57,13 +107,8 @@ export async function stopProcess(ref: ProcessRef, log: Logger): Promise<void> {
     }
     const proc = selectProcess(ref, loadConfig(ref, log), log);
     const pid = state.state.status === 'stopped' ? 0 : state.state.pid;
-    await gracefulStop(ref, host, log, pid, proc.shutdownSignal === 'INT' ? 'INT' : 'TERM');
-    try {
-      await removeProcess(ref, host.runc, log);
-    } catch (err) {
-      log.error('failed-to-cleanup', err);
-      throw new BpmError(`failed to cleanup job-process: ${messageOf(err)}`, { cause: err });
-    }
+    await gracefulStop(log, runcInit(ref, host, pid), proc.shutdownSignal === 'INT' ? 'INT' : 'TERM');
+    await removeContainer(ref, host, log);
   } finally {
     log.info('complete');
   }

@@ -23,6 +23,8 @@ export interface Libc {
   /** poll(2) on a single descriptor, on a worker thread. */
   pollOneAsync(fd: number, events: number, timeoutMs: number): Promise<AsyncResult>;
   pidfdOpen(pid: number, flags: number): number;
+  /** pidfd_send_signal(fd, sig, NULL, 0). */
+  pidfdSendSignal(fd: number, sig: number): number;
   mount(
     source: string | null,
     target: string,
@@ -44,8 +46,10 @@ interface KoffiModule {
   errno(): number;
 }
 
-// pidfd_open(2) is 434 on every architecture (it postdates the syscall table unification).
+// pidfd_open(2) is 434 and pidfd_send_signal(2) 424 on every architecture (they postdate the
+// syscall table unification).
 const SYS_pidfd_open = 434;
+const SYS_pidfd_send_signal = 424;
 
 let instance: Libc | undefined;
 
@@ -63,22 +67,47 @@ function bind(): Libc {
   } catch {
     lib = koffi.load(null);
   }
-  koffi.struct('bpm_pollfd', { fd: 'int', events: 'short', revents: 'short' });
-  const flock = lib.func('int flock(int fd, int operation)');
-  const poll = lib.func('int poll(_Inout_ bpm_pollfd *fds, unsigned long nfds, int timeout)');
-  const mount = lib.func(
-    'int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)',
+  // Each binding is made on first use: parsing prototypes is not free, and one run of bpm needs
+  // two or three of them.
+  const lazy = <F>(make: () => F): (() => F) => {
+    let fn: F | undefined;
+    return () => {
+      fn ??= make();
+      return fn;
+    };
+  };
+  const flock = lazy(() => lib.func('int flock(int fd, int operation)'));
+  const poll = lazy(() => {
+    koffi.struct('bpm_pollfd', { fd: 'int', events: 'short', revents: 'short' });
+    return lib.func('int poll(_Inout_ bpm_pollfd *fds, unsigned long nfds, int timeout)');
+  });
+  const mount = lazy(() =>
+    lib.func(
+      'int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)',
+    ),
   );
-  const umount2 = lib.func('int umount2(const char *target, int flags)');
-  let pidfdOpen: (pid: number, flags: number) => number;
-  try {
-    const fn = lib.func('int pidfd_open(int pid, unsigned int flags)');
-    pidfdOpen = (pid, flags) => fn(pid, flags) as number;
-  } catch {
-    // glibc < 2.36 has no wrapper: go through syscall(2).
-    const syscall = lib.func('long syscall(long number, ...)');
-    pidfdOpen = (pid, flags) => Number(syscall(SYS_pidfd_open, 'int', pid, 'unsigned int', flags));
-  }
+  const umount2 = lazy(() => lib.func('int umount2(const char *target, int flags)'));
+  const syscall = lazy(() => lib.func('long syscall(long number, ...)'));
+  /** The glibc wrapper when there is one (glibc >= 2.36), else syscall(2). */
+  const wrapperOr = <F>(definition: string, wrap: (fn: NativeFn) => F, viaSyscall: F) =>
+    lazy((): F => {
+      try {
+        return wrap(lib.func(definition));
+      } catch {
+        return viaSyscall;
+      }
+    });
+  const pidfdOpen = wrapperOr(
+    'int pidfd_open(int pid, unsigned int flags)',
+    (fn) => (pid: number, flags: number) => fn(pid, flags) as number,
+    (pid: number, flags: number) => Number(syscall()(SYS_pidfd_open, 'int', pid, 'unsigned int', flags)),
+  );
+  const pidfdSendSignal = wrapperOr(
+    'int pidfd_send_signal(int pidfd, int sig, void *info, unsigned int flags)',
+    (fn) => (fd: number, sig: number) => fn(fd, sig, null, 0) as number,
+    (fd: number, sig: number) =>
+      Number(syscall()(SYS_pidfd_send_signal, 'int', fd, 'int', sig, 'void *', null, 'unsigned int', 0)),
+  );
 
   const runAsync = (fn: NativeFn, args: unknown[]): Promise<AsyncResult> =>
     new Promise((resolve, reject) => {
@@ -92,11 +121,12 @@ function bind(): Libc {
 
   return {
     errno: () => koffi.errno(),
-    flock: (fd, operation) => flock(fd, operation) as number,
-    flockAsync: (fd, operation) => runAsync(flock, [fd, operation]),
-    pollOneAsync: (fd, events, timeoutMs) => runAsync(poll, [{ fd, events, revents: 0 }, 1, timeoutMs]),
-    pidfdOpen,
-    mount: (source, target, fstype, flags, data) => mount(source, target, fstype, flags, data) as number,
-    umount2: (target, flags) => umount2(target, flags) as number,
+    flock: (fd, operation) => flock()(fd, operation) as number,
+    flockAsync: (fd, operation) => runAsync(flock(), [fd, operation]),
+    pollOneAsync: (fd, events, timeoutMs) => runAsync(poll(), [{ fd, events, revents: 0 }, 1, timeoutMs]),
+    pidfdOpen: (pid, flags) => pidfdOpen()(pid, flags),
+    pidfdSendSignal: (fd, sig) => pidfdSendSignal()(fd, sig),
+    mount: (source, target, fstype, flags, data) => mount()(source, target, fstype, flags, data) as number,
+    umount2: (target, flags) => umount2()(target, flags) as number,
   };
 }

@@ -40,19 +40,28 @@ export async function waitForExit(pid: number, timeoutMs: number): Promise<boole
     throw new SysError('pidfd_open', errno);
   }
   try {
-    for (;;) {
-      const remaining = Math.ceil(deadline - performance.now());
-      const { result, errno } = await libc().pollOneAsync(
-        fd,
-        POLLIN,
-        Math.max(0, Math.min(remaining, POLL_SLICE_MS)),
-      );
-      if (result > 0) return true;
-      if (result < 0 && errno !== EINTR) throw new SysError('poll', errno);
-      if (remaining <= 0) return false;
-    }
+    return await pollPidfd(fd, deadline);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** waitForExit for a pidfd the caller holds (and closes). */
+export function waitForPidfd(fd: number, timeoutMs: number): Promise<boolean> {
+  return pollPidfd(fd, performance.now() + Math.max(0, timeoutMs));
+}
+
+async function pollPidfd(fd: number, deadline: number): Promise<boolean> {
+  for (;;) {
+    const remaining = Math.ceil(deadline - performance.now());
+    const { result, errno } = await libc().pollOneAsync(
+      fd,
+      POLLIN,
+      Math.max(0, Math.min(remaining, POLL_SLICE_MS)),
+    );
+    if (result > 0) return true;
+    if (result < 0 && errno !== EINTR) throw new SysError('poll', errno);
+    if (remaining <= 0) return false;
   }
 }
 
