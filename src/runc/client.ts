@@ -1,6 +1,6 @@
 // The only place bpm spawns runc (container.md §6):
 //   R/packages/bpm/bin/runc --root R/sys/run/bpm-runc [--systemd-cgroup] <operation>
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RootPaths } from '../bosh/paths.ts';
 import { RuncError } from './errors.ts';
@@ -74,7 +74,7 @@ export class RuncClient {
    */
   async state(cid: string): Promise<StateResult> {
     try {
-      await stat(this.stateFile(cid));
+      statSync(this.stateFile(cid));
     } catch (err) {
       if (isMissing(err)) return { exists: false };
     }

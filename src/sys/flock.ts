@@ -51,6 +51,10 @@ function openLockFile(file: string): number {
 export async function acquireLock(file: string): Promise<Lock> {
   const fd = openLockFile(file);
   try {
+    // Uncontended (the common case): take it right here, without a worker thread.
+    if (libc().flock(fd, LOCK_EX | LOCK_NB) === 0) return new FileLock(file, fd);
+    const errno = libc().errno();
+    if (errno !== EWOULDBLOCK && errno !== EINTR) throw new SysError('flock', errno);
     for (;;) {
       const { result, errno } = await libc().flockAsync(fd, LOCK_EX);
       if (result === 0) return new FileLock(file, fd);
