@@ -13,6 +13,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 
 const repo = new URL('..', import.meta.url).pathname;
@@ -38,6 +39,7 @@ function setupRoot(): void {
   const systemRunc = ['/usr/sbin/runc', '/usr/bin/runc'].find((p) => existsSync(p));
   if (!systemRunc) throw new Error('runc is not installed (run scripts/setup.sh)');
   symlinkSync(systemRunc, runc);
+  writeFileSync(join(root, 'runc-path'), systemRunc);
   copyFileSync('/usr/bin/tini-static', join(root, 'packages', 'bpm', 'bin', 'tini'));
   chmodSync(join(root, 'packages', 'bpm', 'bin', 'tini'), 0o755);
   const sleeper = (name: string) =>
@@ -131,6 +133,30 @@ async function floorCycle(bundle: string): Promise<number> {
   });
 }
 
+/** runc invocations per bpm command, counted through a wrapper put in place of runc for this pass only. */
+async function runcSpawns(): Promise<Record<string, number>> {
+  const counter = join(root, 'runc-calls');
+  const systemRunc = readFileSync(join(root, 'runc-path'), 'utf8');
+  rmSync(runc);
+  writeFileSync(runc, `#!/bin/sh\necho "$*" >> '${counter}'\nexec '${systemRunc}' "$@"\n`, { mode: 0o755 });
+  const counts: Record<string, number> = {};
+  const count = async (label: string, args: string[]) => {
+    rmSync(counter, { force: true });
+    await bpm(...args);
+    counts[label] = existsSync(counter) ? readFileSync(counter, 'utf8').trim().split('\n').length : 0;
+  };
+  try {
+    await count('start', ['start', 'sleeper']);
+    await count('list', ['list']);
+    await count('stop', ['stop', 'sleeper']);
+    await count('version', ['version']);
+  } finally {
+    rmSync(runc);
+    symlinkSync(systemRunc, runc);
+  }
+  return counts;
+}
+
 function peakRssKiB(args: string[]): number {
   const r = spawnSync('/usr/bin/time', ['-f', '%M', bpmBin, ...args], { env, encoding: 'utf8' });
   const line = r.stderr.trim().split('\n').pop() ?? '';
@@ -139,7 +165,13 @@ function peakRssKiB(args: string[]): number {
 
 async function main(): Promise<void> {
   setupRoot();
-  process.stderr.write(`bench: BOSH root ${root}, ${RUNS} runs + 1 warm-up each\n`);
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+  process.stderr.write(
+    `bench: BOSH root ${root}, ${RUNS} runs + 1 warm-up each, node ${process.version}, load ${load()}\n`,
+  );
   await bpm('start', 'sleeper');
   const floorBundle = prepareFloorBundle();
   await bpm('stop', 'sleeper');
@@ -172,6 +204,7 @@ async function main(): Promise<void> {
   const rssStart = peakRssKiB(['start', 'sleeper']);
   const rssStop = peakRssKiB(['stop', 'sleeper']);
   const rss = Math.max(rssList, rssStart, rssStop) / 1024;
+  const spawns = await runcSpawns();
 
   const row = (label: string, ms: number, target: string) =>
     `${label.padEnd(48)} ${ms.toFixed(1).padStart(8)} ms ${(ms / a).toFixed(2).padStart(7)}x   target ${target}`;
@@ -185,6 +218,10 @@ async function main(): Promise<void> {
     row(`(e) list with ${PARALLEL} running`, e, '<= 0.5x'),
     row('(f) bpm version', f, '<= 0.4x'),
     `peak RSS of one invocation (max of start, stop, list): ${rss.toFixed(1)} MiB   target <= 60 MiB`,
+    `runc spawns per command: ${Object.entries(spawns)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')} (upstream: start 2, stop 4, list 1)`,
+    `load average at the end: ${load()}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
