@@ -9,9 +9,9 @@ import type { Volume } from '../config/types.ts';
 import { BpmError, messageOf } from '../errors.ts';
 import type { User } from '../oci/input.ts';
 import { goPathError, hasCode } from '../sys/errno.ts';
+import { assertInsideRoot } from './inside-root.ts';
 import { openLogFile } from './log-file.ts';
 import { mkdirAll } from './mkdir-all.ts';
-import { assertInsideRoot } from './inside-root.ts';
 import { makeVolumeShared } from './shared-volume.ts';
 
 export interface PrerequisitesInput {
