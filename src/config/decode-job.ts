@@ -214,7 +214,7 @@ export function decodeJob(d: YamlDecoder, root: Node | null): DecodedEntry[] {
  * An environment variable name the kernel's `NAME=value` strings cannot carry (runc would fail the
  * start with a bare `exit status 1`): empty, or containing `=` or NUL.
  */
-function envNameProblem(name: string): string | undefined {
+export function envNameProblem(name: string): string | undefined {
   if (name === '' || name.includes('=') || name.includes('\0')) {
     return `invalid environment variable name ${goQuote(name)}: must be non-empty and must not contain "=" or a NUL byte`;
   }

@@ -2,6 +2,7 @@
 // are bare messages (ConfigError without location): upstream prints them without a prefix.
 import { ConfigError } from '../errors.ts';
 import { goQuote } from '../text/go-quote.ts';
+import { envNameProblem } from './decode-job.ts';
 import { shown } from './shown.ts';
 import type { ProcessConfig, Volume } from './types.ts';
 import { type ValidateOptions, validateProcess } from './validate.ts';
@@ -55,7 +56,10 @@ export function applyRunEnv(
         `invalid envionment variable definition (format should be KEY=value): ${goQuote(value)}`,
       );
     }
-    proc.env.set(value.slice(0, eq), value.slice(eq + 1));
+    const name = value.slice(0, eq);
+    const problem = envNameProblem(name); // `-e =x`: runc would fail with a bare exit status
+    if (problem !== undefined) throw new ConfigError(problem);
+    proc.env.set(name, value.slice(eq + 1));
   }
   if (opts !== undefined) validateProcess(proc, opts);
   return proc;

@@ -101,16 +101,22 @@ test('-v: validation errors are bare messages', () => {
 
 test('-e: split on the first =, override the file, later wins, keep key order', () => {
   const { p } = fileProcess();
-  applyRunEnv(p, ['A=flag', 'C=x=y', 'C=z', '=empty', 'D='], opts);
+  applyRunEnv(p, ['A=flag', 'C=x=y', 'C=z', 'D='], opts);
   assert.deepEqual(
     [...p.env],
     [
       ['A', 'flag'],
       ['B', 'keep'],
       ['C', 'z'],
-      ['', 'empty'],
       ['D', ''],
     ],
+  );
+});
+
+test('-e: an empty name is refused before runc would fail on it (upstream accepts `=x`)', () => {
+  assert.equal(
+    bareError(() => applyRunEnv(fileProcess().p, ['=empty'])),
+    'invalid environment variable name "": must be non-empty and must not contain "=" or a NUL byte',
   );
 });
 
