@@ -7,7 +7,8 @@ import type { Volume } from '../config/types.ts';
 import { BpmError } from '../errors.ts';
 import { BadPatternError, hasMeta, matchBytes } from './glob-match.ts';
 
-function exists(path: string): boolean {
+/** lstat succeeds: the path exists, a dangling symlink included. */
+export function lexists(path: string): boolean {
   try {
     lstatSync(path);
     return true;
@@ -41,7 +42,7 @@ function splitPattern(pattern: string): [dir: string, file: string] {
 
 function glob(pattern: string): string[] {
   matchBytes(Buffer.from(pattern, 'utf8'), new Uint8Array(0)); // well-formedness check
-  if (!hasMeta(pattern)) return exists(pattern) ? [pattern] : [];
+  if (!hasMeta(pattern)) return lexists(pattern) ? [pattern] : [];
   const [dir, file] = splitPattern(pattern);
   const fileBytes = Buffer.from(file, 'utf8');
   const out: string[] = [];

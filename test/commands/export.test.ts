@@ -1,24 +1,15 @@
 // `bpm export k8s` end to end (src/main.ts with a temporary BOSH root).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Pod } from 'kubernetes-models/v1';
 import { parse } from 'yaml';
+import { bpmFromSource } from '../helpers/run-source.ts';
 
-const REPO = new URL('../..', import.meta.url).pathname;
 const FIXTURES = new URL('../fixtures/jobs/', import.meta.url).pathname;
-
-function bpm(root: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [join(REPO, 'src', 'main.ts'), ...args], {
-    env: { ...process.env, BPM_BOSH_ROOT: root },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const bpm = bpmFromSource;
 
 describe('bpm export k8s (command)', () => {
   let root = '';

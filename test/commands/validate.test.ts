@@ -1,23 +1,14 @@
 // `bpm validate` end to end (src/main.ts with a temporary BOSH root): exit codes, --strict,
 // --json shape, job names and file paths as arguments, and the root help staying upstream's.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { bpmFromSource } from '../helpers/run-source.ts';
 
-const REPO = new URL('../..', import.meta.url).pathname;
 const FIXTURES = new URL('../fixtures/jobs/', import.meta.url).pathname;
-
-function bpm(root: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [join(REPO, 'src', 'main.ts'), ...args], {
-    env: { ...process.env, BPM_BOSH_ROOT: root },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const bpm = bpmFromSource;
 
 describe('bpm validate (command)', () => {
   let root = '';

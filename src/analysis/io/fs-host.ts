@@ -1,6 +1,6 @@
 // The real HostView: stat/lstat on the host and Go-style glob expansion.
-import { lstatSync, statSync } from 'node:fs';
-import { expandGlob } from '../../host/glob.ts';
+import { statSync } from 'node:fs';
+import { expandGlob, lexists } from '../../host/glob.ts';
 import type { FileStatus, HostView } from '../host-view.ts';
 
 function fileStatus(path: string): FileStatus {
@@ -15,13 +15,4 @@ function fileStatus(path: string): FileStatus {
   }
 }
 
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export const fsHost: HostView = { fileStatus, exists, glob: expandGlob };
+export const fsHost: HostView = { fileStatus, exists: lexists, glob: expandGlob };
