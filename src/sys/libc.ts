@@ -59,8 +59,30 @@ export function libc(): Libc {
   return instance;
 }
 
+/**
+ * koffi's native addon. koffi's JS entry costs ~7 ms per run (it copies node:util's exports, whose
+ * lazy getters load util's diff and colour modules and create process.stderr); bpm uses only the
+ * addon's own functions (load, func, struct, errno), so it loads the prebuilt glibc binary from
+ * koffi's platform package directly (~2 ms) and falls back to koffi's entry for anything else
+ * (musl, another layout).
+ */
+function loadKoffi(): KoffiModule {
+  const require = createRequire(import.meta.url);
+  const { platform, arch } = process;
+  try {
+    // The same binary koffi's entry loads first; koffi pins this package to its own version.
+    const native = require(
+      `@koromix/koffi-${platform}-${arch}/${platform}_${arch}/koffi.node`,
+    ) as Partial<KoffiModule>;
+    if (typeof native.load === 'function') return native as KoffiModule;
+  } catch {
+    // fall through to koffi's own loader
+  }
+  return require('koffi') as KoffiModule;
+}
+
 function bind(): Libc {
-  const koffi = createRequire(import.meta.url)('koffi') as KoffiModule;
+  const koffi = loadKoffi();
   let lib: { func(definition: string): NativeFn };
   try {
     lib = koffi.load('libc.so.6');
