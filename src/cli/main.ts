@@ -4,6 +4,7 @@
 import { boshRoot, RootPaths } from '../bosh/paths.ts';
 import type { Invocation } from '../commands/types.ts';
 import { BpmError, SilentUsageError, UsageError } from '../errors.ts';
+import { traceTiming } from '../log/trace-timing.ts';
 import { printHelp, printVersion } from '../presenters/cli-text.ts';
 import { COMPLETION_SHELLS, type CommandSpec, findCommand, visibleCommands } from './command-table.ts';
 import { helpFlag, VERSION_FLAG } from './flag-spec.ts';
@@ -80,9 +81,11 @@ async function dispatch(argv: readonly string[], setUsage: (usage: string) => vo
     printVersion();
     return 0;
   }
+  traceTiming('pre-run');
   const root = new RootPaths(boshRoot());
   const { globalPreRun } = await import('./pre-run.ts');
   await globalPreRun(root);
+  traceTiming('pre-run-done');
 
   const spec = sel.spec;
   if (spec === undefined) throw new UsageError('Exit code 1');
@@ -93,10 +96,12 @@ async function dispatch(argv: readonly string[], setUsage: (usage: string) => vo
   const args = spec.name === 'completion' ? [sel.subject.path.split(' ')[2]!, ...positional] : positional;
   const inv: Invocation = { job, process: proc, args, flags, root };
   const command = (await spec.load()).default;
+  traceTiming('command-loaded');
   return (await command(inv)) ?? 0;
 }
 
 export async function main(argv: string[]): Promise<void> {
+  traceTiming('cli');
   let usage: string | undefined;
   try {
     process.exitCode = await dispatch(argv, (u) => {

@@ -6,6 +6,7 @@ import { lookupUser } from '../host/user.ts';
 import { lifecycleLockName } from '../ids/container-id.ts';
 import { setupBpmLog } from '../log/bpm-log.ts';
 import { commandLogger, type Logger } from '../log/logger.ts';
+import { traceTiming } from '../log/trace-timing.ts';
 import { acquireLock } from '../sys/flock.ts';
 import { type ProcessRef, processRef } from './context.ts';
 
@@ -21,6 +22,7 @@ export async function withLifecycleLock<T>(
 ): Promise<T> {
   const ref = processRef(root, job, proc);
   const file = setupBpmLog(ref.paths, () => lookupUser('vcap'));
+  traceTiming('bpm-log-open');
   try {
     const log = commandLogger(file, command, job, proc);
     const acquiring = log.session('acquiring-lifecycle-lock');
@@ -28,6 +30,7 @@ export async function withLifecycleLock<T>(
     let lock: Awaited<ReturnType<typeof acquireLock>>;
     try {
       lock = await acquireLock(root.lockFile(lifecycleLockName(job, proc)));
+      traceTiming('locked');
     } catch (err) {
       acquiring.error('failed-to-acquire-lock', err);
       throw err;

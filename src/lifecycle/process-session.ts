@@ -7,6 +7,7 @@ import { expandGlob } from '../host/glob.ts';
 import { createPrerequisites, type ProcessLogs } from '../host/prerequisites.ts';
 import { lookupUser } from '../host/user.ts';
 import type { Logger } from '../log/logger.ts';
+import { traceTiming } from '../log/trace-timing.ts';
 import { buildSpec } from '../oci/build.ts';
 import { serializeSpec } from '../oci/serialize.ts';
 import type { Host, ProcessRef } from './context.ts';
@@ -41,6 +42,7 @@ export async function withProcessSession<T>(
   let logs: ProcessLogs | undefined;
   try {
     const user = lookupUser('vcap');
+    traceTiming('user');
     session.info('creating-job-prerequisites');
     logs = await createPrerequisites({
       paths: ref.paths,
@@ -50,6 +52,7 @@ export async function withProcessSession<T>(
       persistentDisk: proc.persistentDisk,
       user,
     });
+    traceTiming('prerequisites');
     session.info('building-spec');
     const { spec, duplicateMounts } = buildSpec({
       job: ref.job,
@@ -61,10 +64,12 @@ export async function withProcessSession<T>(
       unrestrictedVolumes: expandUnrestricted(proc),
     });
     for (const mount of duplicateMounts) session.info('duplicate-mount', { mount });
+    traceTiming('spec');
     session.info('creating-bundle');
     writeBundle(ref.paths, ref.proc, serializeSpec(spec));
     const hook = proc.hooks?.preStart ?? '';
     if (hook !== '') await runPreStartHook(hook, spec.process?.env ?? [], logs);
+    traceTiming('bundle');
     session.info('running-container');
     return await launch({ bundle: ref.paths.bundle(ref.proc), logs });
   } finally {

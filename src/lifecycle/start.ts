@@ -4,6 +4,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { BpmError, messageOf } from '../errors.ts';
 import { mkdirAll } from '../host/mkdir-all.ts';
 import type { Logger } from '../log/logger.ts';
+import { traceTiming } from '../log/trace-timing.ts';
 import { type ProcessRef, probeHost } from './context.ts';
 import { loadConfig, selectProcess } from './job-config.ts';
 import { withProcessSession } from './process-session.ts';
@@ -14,8 +15,11 @@ export async function startProcess(ref: ProcessRef, log: Logger): Promise<void> 
   try {
     const config = loadConfig(ref, log);
     const proc = selectProcess(ref, config, log);
+    traceTiming('config');
     const host = probeHost(ref.root);
+    traceTiming('probed');
     const state = await stateOrRecover(ref, host, log);
+    traceTiming('state');
     if (state?.status === 'running') {
       log.info('process-already-running');
       repairPidFile(ref, state.pid, log);

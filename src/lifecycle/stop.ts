@@ -10,6 +10,7 @@ import { closeSync, existsSync } from 'node:fs';
 import { BpmError, messageOf } from '../errors.ts';
 import { removeBundle } from '../host/bundle.ts';
 import type { Logger } from '../log/logger.ts';
+import { traceTiming } from '../log/trace-timing.ts';
 import type { KillSignal } from '../runc/client.ts';
 import { readInitProcess } from '../runc/state-file.ts';
 import { openLiveProcess, signalPidfd } from '../sys/pidfd.ts';
@@ -49,6 +50,7 @@ function pidfdInit(fd: number): Init {
 async function gracefulStop(log: Logger, init: Init, signal: KillSignal): Promise<void> {
   try {
     await init.signal(signal);
+    traceTiming('signalled');
   } catch (err) {
     log.error('failed-to-stop', err); // typically: the container is not running any more
     return;
@@ -82,11 +84,15 @@ export async function stopProcess(ref: ProcessRef, log: Logger): Promise<void> {
   log.info('starting');
   try {
     const host = probeHost(ref.root);
+    traceTiming('probed');
     const fd = openRunningInit(host, ref);
+    traceTiming('pidfd');
     if (fd !== undefined) {
       try {
         const proc = selectProcess(ref, loadConfig(ref, log), log);
+        traceTiming('config');
         await gracefulStop(log, pidfdInit(fd), proc.shutdownSignal === 'INT' ? 'INT' : 'TERM');
+        traceTiming('exited');
       } finally {
         closeSync(fd);
       }

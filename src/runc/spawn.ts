@@ -3,6 +3,7 @@
 import { type StdioOptions, spawn } from 'node:child_process';
 import { writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { traceTiming } from '../log/trace-timing.ts';
 import { execFailureText, RuncError } from './errors.ts';
 import type { ExitResult } from './exit-status.ts';
 
@@ -14,7 +15,9 @@ function settle(
 ): Promise<ExitResult> {
   return new Promise((resolve, reject) => {
     let done = false;
+    traceTiming('spawn');
     const child = spawn(binary, args, { stdio });
+    traceTiming('spawned');
     child.once('error', (err) => {
       if (done) return;
       done = true;
@@ -24,6 +27,7 @@ function settle(
     child.once('close', (code, signal) => {
       if (done) return;
       done = true;
+      traceTiming('runc-exit');
       resolve({ code, signal });
     });
     onStart(child);
