@@ -1,8 +1,9 @@
 // Bundles bpm into dist/ with esbuild, as CommonJS (docs/performance.md: Node's ES module loader
 // and the ESM facades of built-in modules cost ~10 ms per invocation):
-//   dist/main.js  the entry: enables V8's compile cache, then requires ./cli.js
+//   dist/main.js  the entry: loads ./cli.js with bpm's warm V8 code cache (src/host/code-cache.ts)
 //   dist/cli.js   everything else in one file; command modules are initialised lazily
 // koffi stays external (native addon).
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -39,9 +40,15 @@ const cliExternal = {
 };
 
 await build({ ...common, entryPoints: { cli: 'src/cli/main.ts' } });
+// Names bpm's code cache files (src/host/code-cache.ts): V8 itself only checks the source length.
+const bundleHash = createHash('sha256')
+  .update(readFileSync(`${root}${next}/cli.js`))
+  .digest('hex')
+  .slice(0, 16);
 // `supported` turns that import() into require(), keeping Node's ES module loader out entirely.
 await build({
   ...common,
+  define: { ...common.define, BPM_BUNDLE_HASH: JSON.stringify(bundleHash) },
   entryPoints: { main: 'src/main.ts' },
   plugins: [cliExternal],
   supported: { 'dynamic-import': false },

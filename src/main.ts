@@ -1,9 +1,28 @@
-// Entry point (dist/main.js). Keep it tiny: turn on V8's compile cache (src/host/compile-cache.ts),
-// then load the CLI bundle (dist/cli.js), so that the cache covers it. The build keeps
-// `./cli/main.ts` out of this file; commands are loaded lazily by the CLI.
+// Entry point (dist/main.js). Keep it tiny. Built (scripts/build.mjs defines BPM_BUNDLE_HASH): load
+// dist/cli.js with bpm's warm V8 code cache (src/host/code-cache.ts) when running as root with a
+// safe cache directory (src/host/compile-cache.ts). From source: import the CLI. Commands are
+// loaded lazily by the CLI either way.
 import { boshRoot, RootPaths } from './bosh/paths.ts';
-import { enableCompileCache } from './host/compile-cache.ts';
+import { cacheFileName, cacheSlot, loadBundle } from './host/code-cache.ts';
+import { compileCacheDir } from './host/compile-cache.ts';
 
-enableCompileCache(new RootPaths(boshRoot()));
-// main() reports every error itself and never rejects.
-void import('./cli/main.ts').then(({ main }) => main(process.argv.slice(2)));
+declare const BPM_BUNDLE_HASH: string | undefined;
+type Cli = typeof import('./cli/main.ts');
+
+const argv = process.argv.slice(2);
+if (typeof BPM_BUNDLE_HASH === 'string') {
+  const uid = process.geteuid?.() ?? -1;
+  const dir = uid === 0 ? compileCacheDir(new RootPaths(boshRoot()), uid) : undefined;
+  const bundle = loadBundle(
+    `${__dirname}/cli.js`,
+    dir === undefined ? undefined : cacheFileName(dir, BPM_BUNDLE_HASH, cacheSlot(argv)),
+  );
+  // Only a successful run's code is worth keeping: a failing one compiles the error paths only.
+  process.once('exit', (code) => {
+    if (code === 0) bundle.save();
+  });
+  // main() reports every error itself and never rejects.
+  void (bundle.exports as Cli).main(argv);
+} else {
+  void import('./cli/main.ts').then(({ main }) => main(argv));
+}
