@@ -66,7 +66,7 @@ function swapLimitSupported(files: HostFiles): boolean {
   return existsSync(join(findV1Mountpoint('memory', files.mountinfo), 'memory.memsw.limit_in_bytes'));
 }
 
-/** Text after `0::` in /proc/self/cgroup; undefined without such a line or file. */
+/** Text after `0::` in /proc/self/cgroup (trailing CR/LF removed); undefined without such a line or file. */
 export function ownCgroup(selfCgroup: string = HOST_FILES.selfCgroup): string | undefined {
   let text: string;
   try {
@@ -75,7 +75,7 @@ export function ownCgroup(selfCgroup: string = HOST_FILES.selfCgroup): string | 
     return undefined;
   }
   for (const line of text.split('\n')) {
-    if (line.startsWith('0::')) return line.slice(3);
+    if (line.startsWith('0::')) return line.slice(3).replace(/\r+$/, '');
   }
   return undefined;
 }

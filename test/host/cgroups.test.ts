@@ -68,6 +68,21 @@ describe('setupCgroups', () => {
     assert.equal(String(out).trim(), 'false');
   });
 
+  it('does nothing on a cgroup v2 root (locking-and-recovery.md §6.2 step 1)', {
+    skip: isUnifiedCgroupHost('/sys/fs/cgroup/unified')
+      ? undefined
+      : 'needs a cgroup2 mount at /sys/fs/cgroup/unified (hybrid host) to exercise the v2 branch',
+  }, () => {
+    // Unreadable mount table and subsystem list: any v1 work would fail.
+    const nope = join(dir, 'nope');
+    setupCgroups({
+      cgroupRoot: '/sys/fs/cgroup/unified',
+      mountinfo: nope,
+      procCgroups: nope,
+      selfCgroup: nope,
+    });
+  });
+
   it('wraps failures with the exact upstream prefixes', () => {
     const base = { ...CGROUP_FILES, cgroupRoot: dir, procCgroups, selfCgroup };
     assert.throws(() => setupCgroups({ ...base, mountinfo: join(dir, 'nope') }), {

@@ -108,6 +108,24 @@ describe('probeFeatures with planted host files', () => {
     assert.equal('ownCgroup' in probeFeatures(files({ selfCgroup: cg })), false);
   });
 
+  it('strips a trailing CR from the 0:: line (container.md §2.4)', () => {
+    const cg = join(dir, 'cgroup-crlf');
+    writeFileSync(cg, '4:memory:/x\r\n0::/bosh/web\r\n');
+    assert.equal(ownCgroup(cg), '/bosh/web');
+  });
+
+  const unified = '/sys/fs/cgroup/unified';
+  it('on a cgroup v2 root reads swap support from memory.swap.max and never needs a v1 memory mount', {
+    skip: isUnifiedCgroupHost(unified)
+      ? undefined
+      : `needs a cgroup2 mount at ${unified} (hybrid host) to exercise the v2 branch`,
+  }, () => {
+    const empty = join(dir, 'empty-mountinfo-v2');
+    writeFileSync(empty, '');
+    const f = probeFeatures(files({ cgroupRoot: unified, mountinfo: empty }));
+    assert.equal(f.swapLimit, existsSync(join(unified, 'memory.swap.max')));
+  });
+
   it('fails without a v1 memory controller', () => {
     const empty = join(dir, 'empty-mountinfo');
     writeFileSync(empty, '');
