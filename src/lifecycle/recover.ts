@@ -2,10 +2,10 @@
 // locking-and-recovery.md §4.1), with policy.md fix #5: runc's state.json is deleted only when it
 // is unreadable or not JSON, and only after the processes left in the container's cgroups were
 // killed. A failing runc (missing, crashing) never costs a container its state.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { BpmError, messageOf } from '../errors.ts';
+import { removeAll } from '../host/remove-all.ts';
 import type { Logger } from '../log/logger.ts';
-import { goPathError } from '../sys/errno.ts';
 import { killContainerProcesses } from './cgroup-procs.ts';
 import type { Host, ProcessRef } from './context.ts';
 import { removeProcess } from './remove.ts';
@@ -32,11 +32,7 @@ async function recover(ref: ProcessRef, host: Host, log: Logger): Promise<void> 
   if (stateFileBroken(file)) {
     try {
       await killContainerProcesses(ref, host.features);
-      try {
-        rmSync(file, { recursive: true, force: true });
-      } catch (err) {
-        throw goPathError('unlinkat', file, err);
-      }
+      removeAll(file);
     } catch (err) {
       log.error('failed-to-remove-state-file', err);
       log.error('failed-cleaning-up-broken-job', err);
