@@ -5,12 +5,13 @@
 //
 // Errors: writeBundle throws a BpmError `bundle build failure: <cause>` (final text of this step).
 // removeBundle throws the bare Go-style cause; a missing bundle is fine.
-import { closeSync, constants, openSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobPaths } from '../bosh/paths.ts';
 import { BpmError, messageOf } from '../errors.ts';
 import { goPathError } from '../sys/errno.ts';
 import { mkdirAll } from './mkdir-all.ts';
+import { removeAll } from './remove-all.ts';
 
 function unlinkQuietly(path: string): void {
   try {
@@ -68,9 +69,5 @@ export function writeBundle(paths: JobPaths, proc: string, specJson: string): vo
 /** `rm -rf` the bundle of `proc`. */
 export function removeBundle(paths: JobPaths, proc: string): void {
   const dir = paths.bundle(proc);
-  try {
-    rmSync(dir, { recursive: true, force: true });
-  } catch (err) {
-    throw goPathError('unlinkat', dir, err);
-  }
+  removeAll(dir);
 }
