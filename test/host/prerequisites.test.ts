@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {
   closeSync,
   fstatSync,
+  lchownSync,
   mkdirSync,
   mkdtempSync,
   rmSync,
@@ -131,27 +132,18 @@ describe('createPrerequisites', () => {
     assert.deepEqual(owner(job.stdoutLog('worker')), [vcap.uid, vcap.gid, 0o600]);
   });
 
-  it('does not hand a root-only directory inside R to vcap through a volume symlink planted by vcap', {
-    todo: 'OPEN (security review 2026-11-23): assertInsideRoot only refuses targets outside R; a symlink to R/data/bpm, R/jobs/OTHER or R/packages passes, and bpm then chmods 0700 + chowns the target to vcap (and runc mounts it rw). Needs a policy decision (docs/compatibility.md) on which in-root targets to refuse.',
-  }, async () => {
+  it('does not hand a root-only directory inside R to vcap through a volume symlink planted by vcap', async () => {
     const root = newRoot();
     const job = root.job('web');
     mkdirSync(root.locksDir, { recursive: true, mode: 0o700 });
     mkdirSync(job.dataDir, { recursive: true, mode: 0o700 });
     // vcap owns R/data/JOB (ephemeral_disk) and replaces its volume directory with a symlink.
-    symlinkSync(root.bpmDataDir, join(job.dataDir, 'vol'));
-    let logs: { stdout: number; stderr: number } | undefined;
-    try {
-      logs = await createPrerequisites(
-        input(root, { ephemeralDisk: true, volumes: [vol(join(job.dataDir, 'vol'))] }),
-      );
-    } catch {
-      // refusing is the fix
-    }
-    if (logs) {
-      closeSync(logs.stdout);
-      closeSync(logs.stderr);
-    }
+    const link = join(job.dataDir, 'vol');
+    symlinkSync(root.bpmDataDir, link);
+    lchownSync(link, vcap.uid, vcap.gid);
+    await assert.rejects(createPrerequisites(input(root, { ephemeralDisk: true, volumes: [vol(link)] })), {
+      message: `failed to create system files: refusing to use ${link}: ${link} is a symlink owned by uid ${vcap.uid}, not root`,
+    });
     assert.deepEqual(owner(root.bpmDataDir), [0, 0, 0o700]);
   });
 
