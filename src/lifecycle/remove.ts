@@ -1,10 +1,10 @@
 // Remove a process (cli.md §10.3): force-delete the container, its bundle and its pid file.
-import { rmSync } from 'node:fs';
+import { rmdirSync, unlinkSync } from 'node:fs';
 import { removeBundle } from '../host/bundle.ts';
 import { assertInsideRoot } from '../host/inside-root.ts';
 import type { Logger } from '../log/logger.ts';
 import type { RuncClient } from '../runc/client.ts';
-import { goPathError } from '../sys/errno.ts';
+import { goPathError, hasCode } from '../sys/errno.ts';
 import type { ProcessRef } from './context.ts';
 
 export async function removeProcess(ref: ProcessRef, runc: RuncClient, log: Logger): Promise<void> {
@@ -20,9 +20,25 @@ export async function removeProcess(ref: ProcessRef, runc: RuncClient, log: Logg
 export function removePidFile(ref: ProcessRef): void {
   const file = ref.paths.pidFile(ref.proc);
   assertInsideRoot(ref.paths.rootPaths.root, ref.paths.pidDir);
+  goRemove(file);
+}
+
+/**
+ * Go's os.Remove: unlink, then rmdir (so an empty directory goes too); the rmdir error is the one
+ * reported unless the path is not a directory. A missing path is fine. (Node's rmSync reports a
+ * directory as `ERR_FS_EISDIR`, which has no Go wording.)
+ */
+function goRemove(path: string): void {
   try {
-    rmSync(file, { force: true });
-  } catch (err) {
-    throw goPathError('remove', file, err);
+    unlinkSync(path);
+    return;
+  } catch (unlinkErr) {
+    if (hasCode(unlinkErr, 'ENOENT')) return;
+    try {
+      rmdirSync(path);
+    } catch (rmdirErr) {
+      if (hasCode(rmdirErr, 'ENOENT')) return;
+      throw goPathError('remove', path, hasCode(rmdirErr, 'ENOTDIR') ? unlinkErr : rmdirErr);
+    }
   }
 }
