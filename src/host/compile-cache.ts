@@ -1,6 +1,7 @@
-// V8's compile cache for bpm's own bundle (docs/performance.md): a root process that loads code
-// cached in a directory another user can write would run that user's code as root, so the cache
-// is used only when every directory on its real path is safe, and it is never a reason to fail.
+// Where bpm keeps V8's code cache for its own bundle (src/host/code-cache.ts, docs/performance.md).
+// A root process that loads code cached in a directory another user can write would run that
+// user's code as root, so the cache is used only when every directory on its real path is safe,
+// and it is never a reason to fail.
 //
 // Safe: the cache directory itself is ours (owned by our effective uid, no group/other access);
 // every ancestor is owned by root or us and either not writable by group/other, or sticky (then
@@ -8,7 +9,6 @@
 // The cache lives in R/data/bpm/cache; it is only created once R/data/bpm exists (made by an
 // earlier pre-run), so commands that never run the pre-run (`--help`) create nothing.
 import { lstatSync, mkdirSync, realpathSync, type Stats } from 'node:fs';
-import { enableCompileCache as nodeEnableCompileCache } from 'node:module';
 import type { RootPaths } from '../bosh/paths.ts';
 
 const GROUP_OTHER_WRITE = 0o022;
@@ -54,12 +54,4 @@ export function compileCacheDir(root: RootPaths, uid: number): string | undefine
   } catch {
     return undefined;
   }
-}
-
-/** Turn on V8's compile cache for modules loaded from now on, when running as root. */
-export function enableCompileCache(root: RootPaths): void {
-  const uid = process.geteuid?.() ?? -1;
-  if (uid !== 0) return;
-  const dir = compileCacheDir(root, uid);
-  if (dir !== undefined) nodeEnableCompileCache(dir);
 }
