@@ -68,16 +68,33 @@ function writeAll(fd: number, chunk: Buffer): void {
   while (off < chunk.length) off += writeSync(fd, chunk, off);
 }
 
+/**
+ * Writes to one of bpm's streams until it fails (EPIPE once the reader of `bpm run JOB | head` went
+ * away): then the relay to it stops, instead of an unhandled 'error' crashing bpm with a stack
+ * trace; the log file keeps receiving everything and the errand runs to its end.
+ */
+function relay(stream: Writable): (chunk: Buffer) => void {
+  let broken = false;
+  stream.on('error', () => {
+    broken = true;
+  });
+  return (chunk) => {
+    if (!broken) stream.write(chunk);
+  };
+}
+
 /** Run with stdin /dev/null; each output chunk is appended to its log, then written to bpm's stream. */
 export function teed(binary: string, args: string[], targets: TeeTargets): Promise<ExitResult> {
+  const toStdout = relay(targets.stdout);
+  const toStderr = relay(targets.stderr);
   return settle(binary, args, ['ignore', 'pipe', 'pipe'], (child) => {
     child.stdout?.on('data', (c: Buffer) => {
       writeAll(targets.stdoutLog, c);
-      targets.stdout.write(c);
+      toStdout(c);
     });
     child.stderr?.on('data', (c: Buffer) => {
       writeAll(targets.stderrLog, c);
-      targets.stderr.write(c);
+      toStderr(c);
     });
   });
 }

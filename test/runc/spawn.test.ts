@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { test } from 'node:test';
+import { teed } from '../../src/runc/spawn.ts';
+
+/** A stream like bpm's stdout once the reader of its pipe went away (`bpm run JOB | head -1`). */
+function brokenPipe(): Writable {
+  return new Writable({
+    write(_chunk, _enc, callback) {
+      callback(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    },
+  });
+}
+
+test('a broken stdout/stderr neither crashes bpm nor stops the relay to the log files', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bpm-teed-'));
+  const out = openSync(join(dir, 'out.log'), 'a');
+  const err = openSync(join(dir, 'err.log'), 'a');
+  try {
+    const exit = await teed('/bin/sh', ['-c', 'seq 1 20000; seq 1 3 >&2; exit 4'], {
+      stdoutLog: out,
+      stderrLog: err,
+      stdout: brokenPipe(),
+      stderr: brokenPipe(),
+    });
+    assert.deepEqual(exit, { code: 4, signal: null });
+    assert.equal(readFileSync(join(dir, 'out.log'), 'utf8').split('\n').length, 20001);
+    assert.equal(readFileSync(join(dir, 'err.log'), 'utf8'), '1\n2\n3\n');
+  } finally {
+    closeSync(out);
+    closeSync(err);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
