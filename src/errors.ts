@@ -15,6 +15,17 @@ export class BpmError extends Error {
   }
 }
 
+/**
+ * bpm's stdout was closed by its reader (`bpm list | true`). Go dies of SIGPIPE there, silently
+ * (status 141 in a shell); Node ignores SIGPIPE, so the top-level handler prints nothing and
+ * exits 141.
+ */
+export class BrokenPipeError extends BpmError {
+  constructor(cause?: unknown) {
+    super('write /dev/stdout: broken pipe', { exitCode: 141, cause });
+  }
+}
+
 /** Bad command line: printed after the usage block. */
 export class UsageError extends BpmError {
   constructor(message: string) {

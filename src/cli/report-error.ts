@@ -1,6 +1,6 @@
 // The one top-level error handler (cli.md §1.5): usage block and blank line when the error asks
 // for it, then `Error: <message>`, and the exit status. Never a stack trace unless BPM_DEBUG=1.
-import { BpmError, SilentUsageError } from '../errors.ts';
+import { BpmError, BrokenPipeError, SilentUsageError } from '../errors.ts';
 
 export interface ErrorSink {
   write(text: string): void;
@@ -13,6 +13,8 @@ const stderr: ErrorSink = { write: (text) => void process.stderr.write(text) };
  * running (undefined before a command was selected).
  */
 export function reportError(err: unknown, usage: string | undefined, sink: ErrorSink = stderr): number {
+  // Nobody reads any more: nothing to print (Go would have died of SIGPIPE).
+  if (err instanceof BrokenPipeError) return err.exitCode;
   if (err instanceof BpmError) {
     // A usage block on its own (`bpm version extra`) gets no blank line: nothing follows it.
     if (err instanceof SilentUsageError) {

@@ -1,11 +1,12 @@
 // `bpm pid JOB [-p PROC]` (cli.md §6): the container init's host pid. No config, no lock, no log.
 import { renderPid } from '../presenters/pid.ts';
+import { writeStdout } from '../presenters/stdout.ts';
 import { runningInit } from './running-init.ts';
 import type { Command } from './types.ts';
 
 const pid: Command = async (inv) => {
   const init = await runningInit(inv.root, inv.job, inv.process);
-  process.stdout.write(renderPid(init.pid));
+  writeStdout(renderPid(init.pid));
   return 0;
 };
 

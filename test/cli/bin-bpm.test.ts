@@ -1,6 +1,7 @@
 // End to end through bin/bpm and the built bundle: help texts, usage blocks, flag errors, unknown
 // commands, the root check, --version, and launching from an empty environment or a symlink.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -225,5 +226,18 @@ test('an unexpected failure is one Error line, never a stack trace', { skip: not
     assert.match(r.stderr, /\nError: mkdir \/proc\/self\/status: not a directory\n$/);
   } finally {
     own.cleanup();
+  }
+});
+
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a bash script, not a template
+const PIPE_SCRIPT = '{ sleep 0.3; "$@"; } | true; echo "${PIPESTATUS[0]}"';
+
+test('stdout closed by its reader (`bpm version | true`): silent, status 141 like Go dying of SIGPIPE', {
+  skip: notRoot,
+}, () => {
+  for (const args of [['--version'], ['version'], ['help'], ['start', '-h'], ['pid', 'nojob', '-h']]) {
+    // The reader (`true`) is gone before bpm starts writing: every write gets EPIPE.
+    const r = spawnSync('bash', ['-c', PIPE_SCRIPT, 'sh', BPM, ...args], { env, encoding: 'utf8' });
+    assert.deepEqual([r.stdout, r.stderr], ['141\n', ''], `bpm ${args.join(' ')}`);
   }
 });
