@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -35,15 +36,23 @@ test('a file in the way: the error names that file, like Go (`mkdir <file>: not 
   }
 });
 
-test('a level that cannot be created names that level', {
-  skip: process.getuid?.() === 0 ? 'root may write anywhere' : undefined,
-}, () => {
+test('a level that cannot be created names that level (checked as an unprivileged user)', () => {
   const dir = scratch();
   try {
+    chmodSync(dir, 0o755); // mkdtemp makes it 0700; the unprivileged user must reach 'ro'
     mkdirSync(join(dir, 'ro'), 0o500);
-    assert.throws(() => mkdirAll(join(dir, 'ro', 'a', 'b'), 0o750), {
-      message: `mkdir ${join(dir, 'ro', 'a')}: permission denied`,
-    });
+    const target = join(dir, 'ro', 'a', 'b');
+    const mod = new URL('../../src/host/mkdir-all.ts', import.meta.url).pathname;
+    const script = `import { mkdirAll } from ${JSON.stringify(mod)};
+try { mkdirAll(${JSON.stringify(target)}, 0o750); } catch (e) { process.stdout.write(e.message); }`;
+    // Root may write anywhere, so as root the check runs in a child that dropped to nobody.
+    const node = [process.execPath, '--input-type=module', '-e', script];
+    const [cmd, ...args] =
+      process.getuid?.() === 0
+        ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...node]
+        : node;
+    const r = spawnSync(cmd!, args, { encoding: 'utf8' });
+    assert.equal(r.stdout, `mkdir ${join(dir, 'ro', 'a')}: permission denied`, r.stderr);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
