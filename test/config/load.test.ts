@@ -1,12 +1,12 @@
 // Reading bpm.yml from disk.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { loadJobConfig } from '../../src/config/load.ts';
 import { BpmError, ConfigError } from '../../src/errors.ts';
+import { runUnprivileged } from '../helpers/as-nobody.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bpm-config-load-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -48,13 +48,7 @@ test('an unreadable file is "permission denied" (checked as an unprivileged user
   const loader = new URL('../../src/config/load.ts', import.meta.url).pathname;
   const script = `import { loadJobConfig } from ${JSON.stringify(loader)};
 try { loadJobConfig(${JSON.stringify(file)}, { root: '/', job: 'web' }); } catch (e) { process.stdout.write(e.message); }`;
-  // Root reads any file, so as root the check runs in a child that dropped to nobody.
-  const node = [process.execPath, '--input-type=module', '-e', script];
-  const [cmd, ...args] =
-    process.getuid?.() === 0
-      ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...node]
-      : node;
-  const r = spawnSync(cmd!, args, { encoding: 'utf8' });
+  const r = runUnprivileged(script);
   assert.equal(r.stdout, `open ${file}: permission denied`, r.stderr);
 });
 

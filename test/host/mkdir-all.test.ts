@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { mkdirAll } from '../../src/host/mkdir-all.ts';
+import { runUnprivileged } from '../helpers/as-nobody.ts';
 
 function scratch(): string {
   return mkdtempSync(join(tmpdir(), 'bpm-mkdir-all-'));
@@ -45,13 +45,7 @@ test('a level that cannot be created names that level (checked as an unprivilege
     const mod = new URL('../../src/host/mkdir-all.ts', import.meta.url).pathname;
     const script = `import { mkdirAll } from ${JSON.stringify(mod)};
 try { mkdirAll(${JSON.stringify(target)}, 0o750); } catch (e) { process.stdout.write(e.message); }`;
-    // Root may write anywhere, so as root the check runs in a child that dropped to nobody.
-    const node = [process.execPath, '--input-type=module', '-e', script];
-    const [cmd, ...args] =
-      process.getuid?.() === 0
-        ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...node]
-        : node;
-    const r = spawnSync(cmd!, args, { encoding: 'utf8' });
+    const r = runUnprivileged(script);
     assert.equal(r.stdout, `mkdir ${join(dir, 'ro', 'a')}: permission denied`, r.stderr);
   } finally {
     rmSync(dir, { recursive: true, force: true });
