@@ -1,5 +1,6 @@
 // Builders for SpecInput in tests (not a test file itself).
 import { RootPaths } from '../../src/bosh/paths.ts';
+import { emptyProcess } from '../../src/config/decode-job.ts';
 import type { ProcessConfig, Volume } from '../../src/config/types.ts';
 import type { HostFeatures, SpecInput } from '../../src/oci/input.ts';
 
@@ -26,18 +27,7 @@ export function myjobProcess(): ProcessConfig {
 
 /** A process with nothing optional set. */
 export function bareProcess(name = 'web'): ProcessConfig {
-  return {
-    name,
-    executable: '/bin/server',
-    args: [],
-    env: new Map(),
-    workdir: '',
-    capabilities: [],
-    ephemeralDisk: false,
-    persistentDisk: false,
-    additionalVolumes: [],
-    shutdownSignal: '',
-  };
+  return { ...emptyProcess(), name, executable: '/bin/server' };
 }
 
 /** Non-systemd host, swap accounting on, bpm in cgroup `/`, no resolvconf dirs (§7's host). */
