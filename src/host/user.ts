@@ -7,8 +7,20 @@ import { goPathError } from '../sys/errno.ts';
 
 export const PASSWD_FILE = '/etc/passwd';
 
-/** Look up `name`; unknown → `user: unknown user <name>`. */
+/** Users already found by this process: start/run look vcap up twice (cli.md §1.4 and §10.1). */
+const found = new Map<string, User>();
+
+/** Look up `name`; unknown → `user: unknown user <name>`. A user once found is not read again. */
 export function lookupUser(name: string, passwdFile: string = PASSWD_FILE): User {
+  const key = `${passwdFile}\0${name}`;
+  const known = found.get(key);
+  if (known !== undefined) return { ...known };
+  const user = readUser(name, passwdFile);
+  found.set(key, user);
+  return { ...user };
+}
+
+function readUser(name: string, passwdFile: string): User {
   let text: string;
   try {
     text = readFileSync(passwdFile, 'utf8');
