@@ -7,6 +7,7 @@ import { buildPod } from '../export/k8s-pod.ts';
 import { podYaml } from '../export/k8s-yaml.ts';
 import { validateJobName } from '../ids/names.ts';
 import { notExpressibleWarning, noVcapUserWarning } from '../presenters/export-warnings.ts';
+import { writeStdout } from '../presenters/stdout.ts';
 import type { Command } from './types.ts';
 
 export const FORMATS = ['k8s'];
@@ -55,7 +56,7 @@ const exportCommand: Command = async (inv) => {
   const text = podYaml(pod);
   const out = inv.flags['output'];
   if (typeof out === 'string' && out !== '' && out !== '-') writeFileSync(out, text);
-  else process.stdout.write(text);
+  else writeStdout(text);
   return 0;
 };
 

@@ -3,6 +3,7 @@
 import { type AnalysisContext, countFindings } from '../analysis/analyse-job.ts';
 import { fsHost } from '../analysis/io/fs-host.ts';
 import { analyseTarget, targetsFor } from '../analysis/io/job-files.ts';
+import { writeStdout } from '../presenters/stdout.ts';
 import { renderValidateJson } from '../presenters/validate-json.ts';
 import { renderValidateText } from '../presenters/validate-text.ts';
 import type { Command } from './types.ts';
@@ -10,9 +11,7 @@ import type { Command } from './types.ts';
 const validate: Command = async (inv) => {
   const ctx: AnalysisContext = { root: inv.root, host: fsHost, hostPathEnv: process.env['PATH'] ?? '' };
   const reports = targetsFor(inv.args, inv.root).map((t) => analyseTarget(t, ctx));
-  process.stdout.write(
-    inv.flags['json'] === true ? renderValidateJson(reports) : renderValidateText(reports),
-  );
+  writeStdout(inv.flags['json'] === true ? renderValidateJson(reports) : renderValidateText(reports));
   const { errors, warnings } = countFindings(reports);
   return errors > 0 || (inv.flags['strict'] === true && warnings > 0) ? 1 : 0;
 };

@@ -2,7 +2,15 @@
 // commands, the root check, --version, and launching from an empty environment or a symlink.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -239,5 +247,20 @@ test('stdout closed by its reader (`bpm version | true`): silent, status 141 lik
     // The reader (`true`) is gone before bpm starts writing: every write gets EPIPE.
     const r = spawnSync('bash', ['-c', PIPE_SCRIPT, 'sh', BPM, ...args], { env, encoding: 'utf8' });
     assert.deepEqual([r.stdout, r.stderr], ['141\n', ''], `bpm ${args.join(' ')}`);
+  }
+});
+
+test('stdout closed by its reader: validate and export k8s end silently with status 141 too', {
+  skip: notRoot,
+}, () => {
+  mkdirSync(join(tmp.root, 'jobs', 'piped', 'config'), { recursive: true });
+  writeFileSync(
+    join(tmp.root, 'jobs', 'piped', 'config', 'bpm.yml'),
+    'processes:\n- name: piped\n  executable: /bin/true\n',
+  );
+  for (const args of [['validate'], ['validate', '--json'], ['export', 'k8s', 'piped']]) {
+    const r = spawnSync('bash', ['-c', PIPE_SCRIPT, 'sh', BPM, ...args], { env, encoding: 'utf8' });
+    assert.equal(r.stdout, '141\n', `bpm ${args.join(' ')}`);
+    assert.doesNotMatch(r.stderr, /EPIPE|node:events|Error/, `bpm ${args.join(' ')}`);
   }
 });
