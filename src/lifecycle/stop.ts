@@ -80,6 +80,26 @@ async function removeContainer(ref: ProcessRef, host: Host, log: Logger): Promis
   }
 }
 
+/**
+ * The init to stop through `runc state` (the fallback path), or undefined when the container does
+ * not exist (then leftovers of a killed stop are removed).
+ */
+async function initFromRunc(ref: ProcessRef, host: Host, log: Logger): Promise<Init | undefined> {
+  let state: Awaited<ReturnType<Host['runc']['state']>>;
+  try {
+    state = await host.runc.state(ref.cid);
+  } catch (err) {
+    log.error('failed-to-get-job', err);
+    throw new BpmError(`failed to get job-process status: ${messageOf(err)}`, { cause: err });
+  }
+  if (!state.exists) {
+    log.info('job-already-stopped');
+    removeLeftovers(ref, log);
+    return undefined;
+  }
+  return runcInit(ref, host, state.state.status === 'stopped' ? 0 : state.state.pid);
+}
+
 export async function stopProcess(ref: ProcessRef, log: Logger): Promise<void> {
   log.info('starting');
   try {
@@ -87,33 +107,16 @@ export async function stopProcess(ref: ProcessRef, log: Logger): Promise<void> {
     traceTiming('probed');
     const fd = openRunningInit(host, ref);
     traceTiming('pidfd');
-    if (fd !== undefined) {
-      try {
-        const proc = selectProcess(ref, loadConfig(ref, log), log);
-        traceTiming('config');
-        await gracefulStop(log, pidfdInit(fd), proc.shutdownSignal === 'INT' ? 'INT' : 'TERM');
-        traceTiming('exited');
-      } finally {
-        closeSync(fd);
-      }
-      await removeContainer(ref, host, log);
-      return;
-    }
-    let state: Awaited<ReturnType<Host['runc']['state']>>;
     try {
-      state = await host.runc.state(ref.cid);
-    } catch (err) {
-      log.error('failed-to-get-job', err);
-      throw new BpmError(`failed to get job-process status: ${messageOf(err)}`, { cause: err });
+      const init = fd === undefined ? await initFromRunc(ref, host, log) : pidfdInit(fd);
+      if (init === undefined) return;
+      const proc = selectProcess(ref, loadConfig(ref, log), log);
+      traceTiming('config');
+      await gracefulStop(log, init, proc.shutdownSignal === 'INT' ? 'INT' : 'TERM');
+      traceTiming('exited');
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
-    if (!state.exists) {
-      log.info('job-already-stopped');
-      removeLeftovers(ref, log);
-      return;
-    }
-    const proc = selectProcess(ref, loadConfig(ref, log), log);
-    const pid = state.state.status === 'stopped' ? 0 : state.state.pid;
-    await gracefulStop(log, runcInit(ref, host, pid), proc.shutdownSignal === 'INT' ? 'INT' : 'TERM');
     await removeContainer(ref, host, log);
   } finally {
     log.info('complete');
