@@ -49,11 +49,7 @@ async function recover(ref: ProcessRef, host: Host, log: Logger): Promise<void> 
 }
 
 /** The process's state; any runc failure other than "does not exist" triggers recovery (→ none). */
-export async function stateOrRecover(
-  ref: ProcessRef,
-  host: Host,
-  log: Logger,
-): Promise<ProcessState | undefined> {
+async function stateOrRecover(ref: ProcessRef, host: Host, log: Logger): Promise<ProcessState | undefined> {
   try {
     return await processState(host.runc, ref.cid);
   } catch (err) {
@@ -63,14 +59,22 @@ export async function stateOrRecover(
   }
 }
 
-/** start/run step 6: a failed (stopped/paused) container is removed before a new one is made. */
-export async function removeIfFailed(
+/**
+ * start/run steps 5–6: the running process's state (`process-already-running` logged), or
+ * undefined when a new container may be made — after recovering broken runc state and removing a
+ * failed (stopped/paused) container.
+ */
+export async function runningOrCleared(
   ref: ProcessRef,
   host: Host,
   log: Logger,
-  state: ProcessState,
-): Promise<void> {
-  if (state.status !== 'failed') return;
+): Promise<ProcessState | undefined> {
+  const state = await stateOrRecover(ref, host, log);
+  if (state?.status === 'running') {
+    log.info('process-already-running');
+    return state;
+  }
+  if (state?.status !== 'failed') return undefined;
   log.info('removing-stopped-process');
   try {
     await removeProcess(ref, host.runc, log);
@@ -78,4 +82,5 @@ export async function removeIfFailed(
     log.error('failed-to-cleanup', err);
     throw new BpmError(`failed to clean up stale job-process: ${messageOf(err)}`, { cause: err });
   }
+  return undefined;
 }

@@ -9,7 +9,7 @@ import { type ExitResult, exitCode, exitText, succeeded } from '../runc/exit-sta
 import { type ProcessRef, probeHost } from './context.ts';
 import { loadConfig, selectProcess } from './job-config.ts';
 import { withProcessSession } from './process-session.ts';
-import { removeIfFailed, stateOrRecover } from './recover.ts';
+import { runningOrCleared } from './recover.ts';
 
 export interface RunOptions {
   /** `-v` values, in order. */
@@ -40,12 +40,7 @@ export async function runProcess(ref: ProcessRef, log: Logger, options: RunOptio
       throw err;
     }
     const host = probeHost(ref.root);
-    const state = await stateOrRecover(ref, host, log);
-    if (state?.status === 'running') {
-      log.info('process-already-running');
-      return 0;
-    }
-    if (state !== undefined) await removeIfFailed(ref, host, log, state);
+    if ((await runningOrCleared(ref, host, log)) !== undefined) return 0;
 
     let exit: ExitResult;
     try {

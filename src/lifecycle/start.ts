@@ -8,7 +8,7 @@ import { traceTiming } from '../log/trace-timing.ts';
 import { type ProcessRef, probeHost } from './context.ts';
 import { loadConfig, selectProcess } from './job-config.ts';
 import { withProcessSession } from './process-session.ts';
-import { removeIfFailed, stateOrRecover } from './recover.ts';
+import { runningOrCleared } from './recover.ts';
 
 export async function startProcess(ref: ProcessRef, log: Logger): Promise<void> {
   log.info('starting');
@@ -18,14 +18,12 @@ export async function startProcess(ref: ProcessRef, log: Logger): Promise<void> 
     traceTiming('config');
     const host = probeHost(ref.root);
     traceTiming('probed');
-    const state = await stateOrRecover(ref, host, log);
+    const running = await runningOrCleared(ref, host, log);
     traceTiming('state');
-    if (state?.status === 'running') {
-      log.info('process-already-running');
-      repairPidFile(ref, state.pid, log);
+    if (running !== undefined) {
+      repairPidFile(ref, running.pid, log);
       return;
     }
-    if (state !== undefined) await removeIfFailed(ref, host, log, state);
     try {
       await withProcessSession(ref, host, proc, log.session('start-process'), ({ bundle, logs }) =>
         host.runc.runDetached({
