@@ -1,7 +1,8 @@
 // `bpm pid JOB [-p PROC]` (cli.md §6): the container init's host pid. No config, no lock, no log.
+
+import { runningInit } from '../lifecycle/running-init.ts';
 import { renderPid } from '../presenters/pid.ts';
 import { writeStdout } from '../presenters/stdout.ts';
-import { runningInit } from './running-init.ts';
 import type { Command } from './types.ts';
 
 const pid: Command = async (inv) => {

@@ -1,8 +1,8 @@
 // `bpm shell JOB [-p PROC]` (cli.md §8): `runc exec --tty … /bin/bash` in the running container.
 import { isatty } from 'node:tty';
 import { BpmError } from '../errors.ts';
+import { runningInit } from '../lifecycle/running-init.ts';
 import { exitText, succeeded } from '../runc/exit-status.ts';
-import { runningInit } from './running-init.ts';
 import type { Command } from './types.ts';
 
 export const NO_TTY = 'bpm shell needs a terminal (stdin is not a TTY)';

@@ -1,11 +1,11 @@
-// shared by `shell` and `trace` (cli.md §8): probe the host, ask runc for the container's state,
-// and insist that it is running. Same three outcomes as `bpm pid`.
+// The running container init, shared by `pid`, `shell` and `trace` (cli.md §6, §8): probe the host,
+// ask runc for the container's state, and insist that it is running.
 import type { RootPaths } from '../bosh/paths.ts';
 import { BpmError, messageOf } from '../errors.ts';
 import { containerId } from '../ids/container-id.ts';
-import { probeHost } from '../lifecycle/context.ts';
-import { processState } from '../lifecycle/state.ts';
 import type { RuncClient } from '../runc/client.ts';
+import { probeHost } from './context.ts';
+import { processState } from './state.ts';
 
 export interface RunningInit {
   cid: string;
