@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Pod } from 'kubernetes-models/v1';
 import { parse } from 'yaml';
+import { needsRoot } from '../helpers/needs-root.ts';
 import { bpmFromSource } from '../helpers/run-source.ts';
 
 const FIXTURES = new URL('../fixtures/jobs/', import.meta.url).pathname;
 const bpm = bpmFromSource;
 
-describe('bpm export k8s (command)', () => {
+describe('bpm export k8s (command)', { skip: needsRoot('bpm refuses to run otherwise') }, () => {
   let root = '';
   before(() => {
     root = mkdtempSync(join(tmpdir(), 'bpm-export-'));

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openLogFile } from '../../src/host/log-file.ts';
 import type { User } from '../../src/oci/input.ts';
+import { needsRoot } from '../helpers/needs-root.ts';
 import { ensureVcap } from './vcap-user.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bpm-logfile-'));
@@ -14,8 +15,10 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+const notRoot = needsRoot('chown');
+
 describe('openLogFile', () => {
-  it('creates 0600, chowns to the user and appends', () => {
+  it('creates 0600, chowns to the user and appends', { skip: notRoot }, () => {
     const file = join(dir, 'a.log');
     for (const text of ['one\n', 'two\n']) {
       const fd = openLogFile(file, vcap);

@@ -17,6 +17,7 @@ import { RootPaths } from '../../src/bosh/paths.ts';
 import type { Volume } from '../../src/config/types.ts';
 import { createPrerequisites, type PrerequisitesInput } from '../../src/host/prerequisites.ts';
 import type { User } from '../../src/oci/input.ts';
+import { needsRoot } from '../helpers/needs-root.ts';
 import { ensureVcap } from './vcap-user.ts';
 
 let vcap: User;
@@ -55,8 +56,12 @@ function input(root: RootPaths, extra: Partial<PrerequisitesInput> = {}): Prereq
   };
 }
 
+const notRoot = needsRoot('chown');
+
 describe('createPrerequisites', () => {
-  it('creates the fixed directories with the exact owners and modes and opens both logs', async () => {
+  it('creates the fixed directories with the exact owners and modes and opens both logs', {
+    skip: notRoot,
+  }, async () => {
     const root = newRoot();
     const job = root.job('web');
     const logs = await createPrerequisites(input(root));
@@ -82,7 +87,7 @@ describe('createPrerequisites', () => {
     }
   });
 
-  it('handles ephemeral and persistent disks', async () => {
+  it('handles ephemeral and persistent disks', { skip: notRoot }, async () => {
     const root = newRoot();
     const job = root.job('web');
     await assert.rejects(createPrerequisites(input(root, { persistentDisk: true })), {
@@ -96,7 +101,9 @@ describe('createPrerequisites', () => {
     assert.deepEqual(owner(job.dataDir), [vcap.uid, vcap.gid, 0o700]);
   });
 
-  it('creates missing volumes, re-chmods existing directories, leaves files and mount_only alone', async () => {
+  it('creates missing volumes, re-chmods existing directories, leaves files and mount_only alone', {
+    skip: notRoot,
+  }, async () => {
     const root = newRoot();
     const base = root.external('vols');
     mkdirSync(base, { mode: 0o755 });
@@ -118,7 +125,7 @@ describe('createPrerequisites', () => {
     assert.throws(() => statSync(mountOnly), { code: 'ENOENT' });
   });
 
-  it('refuses a symlink planted at a process log and closes the first log', async () => {
+  it('refuses a symlink planted at a process log and closes the first log', { skip: notRoot }, async () => {
     const root = newRoot();
     const job = root.job('web');
     mkdirSync(job.logDir, { recursive: true });
@@ -132,7 +139,9 @@ describe('createPrerequisites', () => {
     assert.deepEqual(owner(job.stdoutLog('worker')), [vcap.uid, vcap.gid, 0o600]);
   });
 
-  it('does not hand a root-only directory inside R to vcap through a volume symlink planted by vcap', async () => {
+  it('does not hand a root-only directory inside R to vcap through a volume symlink planted by vcap', {
+    skip: notRoot,
+  }, async () => {
     const root = newRoot();
     const job = root.job('web');
     mkdirSync(root.locksDir, { recursive: true, mode: 0o700 });

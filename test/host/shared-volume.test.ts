@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { readMountinfo } from '../../src/host/mountinfo.ts';
 import { isMountPoint, makeVolumeShared, volumeLockName } from '../../src/host/shared-volume.ts';
 import { MS_BIND, mount, unmount } from '../../src/sys/mount.ts';
+import { needsRoot } from '../helpers/needs-root.ts';
 
 const MNT_DETACH = 2;
 const dir = mkdtempSync(join(tmpdir(), 'bpm-shared-'));
@@ -34,6 +35,8 @@ function optionalFields(point: string): string[][] {
     .map((f) => f.slice(6, f.indexOf('-')));
 }
 
+const notRoot = needsRoot('mount(2)');
+
 describe('shared volumes', () => {
   it('names the volume lock after the SHA-256 of the path as written', () => {
     assert.equal(
@@ -42,7 +45,9 @@ describe('shared volumes', () => {
     );
   });
 
-  it('bind-mounts the path onto itself, marks it shared, and mounts under it propagate', async () => {
+  it('bind-mounts the path onto itself, marks it shared, and mounts under it propagate', {
+    skip: notRoot,
+  }, async () => {
     const vol = join(dir, 'vol');
     const peer = join(dir, 'peer');
     mkdirSync(vol);

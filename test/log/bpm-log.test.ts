@@ -8,6 +8,7 @@ import { RootPaths } from '../../src/bosh/paths.ts';
 import { setupBpmLog } from '../../src/log/bpm-log.ts';
 import { commandLogger } from '../../src/log/logger.ts';
 import type { User } from '../../src/oci/input.ts';
+import { needsRoot } from '../helpers/needs-root.ts';
 import { ensureVcap } from '../host/vcap-user.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bpm-bpmlog-'));
@@ -17,8 +18,10 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+const notRoot = needsRoot('chown');
+
 describe('setupBpmLog', () => {
-  it('creates the log dir 0750 root and bpm.log 0600 vcap, and appends lines', () => {
+  it('creates the log dir 0750 root and bpm.log 0600 vcap, and appends lines', { skip: notRoot }, () => {
     const job = new RootPaths(dir).job('web');
     for (const command of ['start', 'stop']) {
       const file = setupBpmLog(job, () => vcap);
@@ -62,7 +65,7 @@ describe('setupBpmLog', () => {
     assert.ok(statSync(job.logDir).isDirectory());
   });
 
-  it('keeps whole lines when several processes log concurrently', async () => {
+  it('keeps whole lines when several processes log concurrently', { skip: notRoot }, async () => {
     const job = new RootPaths(dir).job('busy');
     const mod = (p: string) => JSON.stringify(new URL(p, import.meta.url).href);
     const script = `
