@@ -115,6 +115,10 @@ export class JobPaths {
   pidFile(proc: string): string {
     return this.ext('sys', 'run', 'bpm', this.job, `${proc}.pid`);
   }
+  /** How PROC last ended, as bpm saw it (root-only, beside the pid file; docs/last-exit.md). */
+  lastExitFile(proc: string): string {
+    return this.ext('sys', 'run', 'bpm', this.job, `${proc}.last-exit.json`);
+  }
   get bundlesDir(): string {
     return this.ext('data', 'bpm', 'bundles', this.job);
   }

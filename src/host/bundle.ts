@@ -6,7 +6,7 @@
 // Errors: writeBundle throws a BpmError `bundle build failure: <cause>` (final text of this step).
 // removeBundle throws the bare Go-style cause; a missing bundle is fine.
 import { closeSync, constants, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { JobPaths } from '../bosh/paths.ts';
 import { BpmError, messageOf } from '../errors.ts';
 import { goPathError } from '../sys/errno.ts';
@@ -21,10 +21,10 @@ function unlinkQuietly(path: string): void {
   }
 }
 
-/** Write `contents` to `file` (mode 0600) by temp file + rename in the same directory. */
+/** Write `contents` to `file` (mode 0600) by temp file (`.NAME.*.tmp` in `dir`) + rename. */
 export function writeFileAtomic(file: string, contents: string | Uint8Array, dir: string): void {
   // Unique per process and call; O_EXCL guards the rest (no node:crypto: ~3 ms to load).
-  const tmp = join(dir, `.config.json.${process.pid}.${process.hrtime.bigint()}.tmp`);
+  const tmp = join(dir, `.${basename(file)}.${process.pid}.${process.hrtime.bigint()}.tmp`);
   let fd: number;
   try {
     fd = openSync(
