@@ -1,11 +1,26 @@
-// The commands bpm knows. Adding a command is one entry here (plus its module in src/commands/):
-// name, help texts, flags, whether it takes a JOB, and a lazy loader (esbuild makes each module
-// its own chunk, so `bpm version` never loads yaml, koffi or runc code).
-import type { Command } from '../commands/types.ts';
+// The commands bpm knows, as data: name, help texts, flags, whether it takes a JOB. Adding a
+// command is one entry here, its name in CommandName, its module (src/commands/NAME.ts) and its
+// loader in command-loaders.ts. This table imports no command, so the help texts built from it
+// (help-text.ts) never form a loop with the commands that print them.
 import type { FlagSpec } from './flag-spec.ts';
 
+export type CommandName =
+  | 'completion'
+  | 'export'
+  | 'help'
+  | 'list'
+  | 'logs'
+  | 'pid'
+  | 'run'
+  | 'shell'
+  | 'start'
+  | 'stop'
+  | 'trace'
+  | 'validate'
+  | 'version';
+
 export interface CommandSpec {
-  name: string;
+  name: CommandName;
   /** One line, shown in the root's command list and as the help's first line. */
   short: string;
   /** Longer help text replacing `short` at the top of the command's own help. */
@@ -18,7 +33,6 @@ export interface CommandSpec {
   needsJob: boolean;
   /** Left out of the root's command list and of suggestions. */
   hidden?: boolean;
-  load: () => Promise<{ default: Command }>;
 }
 
 const processFlag: FlagSpec = { name: 'process', short: 'p', kind: 'string', usage: 'optional process name' };
@@ -44,7 +58,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     use: 'completion',
     flags: [],
     needsJob: false,
-    load: () => import('../commands/completion.ts'),
   },
   {
     name: 'help',
@@ -55,7 +68,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     use: 'help [command]',
     flags: [],
     needsJob: false,
-    load: () => import('../commands/help.ts'),
   },
   {
     name: 'list',
@@ -63,7 +75,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     use: 'list',
     flags: [],
     needsJob: false,
-    load: () => import('../commands/list.ts'),
   },
   {
     name: 'logs',
@@ -78,7 +89,6 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'quiet', short: 'q', kind: 'bool', usage: 'suppress filename headers' },
     ],
     needsJob: true,
-    load: () => import('../commands/logs.ts'),
   },
   {
     name: 'pid',
@@ -86,7 +96,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     use: 'pid <job-name>',
     flags: [processFlag],
     needsJob: true,
-    load: () => import('../commands/pid.ts'),
   },
   {
     name: 'run',
@@ -109,7 +118,6 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
     ],
     needsJob: true,
-    load: () => import('../commands/run.ts'),
   },
   {
     name: 'shell',
@@ -117,7 +125,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     use: 'shell <job-name>',
     flags: [processFlag],
     needsJob: true,
-    load: () => import('../commands/shell.ts'),
   },
   {
     name: 'start',
@@ -125,7 +132,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     use: 'start <job-name>',
     flags: [processFlag],
     needsJob: true,
-    load: () => import('../commands/start.ts'),
   },
   {
     name: 'stop',
@@ -133,7 +139,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     use: 'stop <job-name>',
     flags: [processFlag],
     needsJob: true,
-    load: () => import('../commands/stop.ts'),
   },
   {
     name: 'trace',
@@ -142,7 +147,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     use: 'trace <job-name>',
     flags: [processFlag],
     needsJob: true,
-    load: () => import('../commands/trace.ts'),
   },
   // Beyond upstream: hidden so that the root help stays byte-identical (docs/validate.md).
   {
@@ -155,7 +159,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     needsJob: false,
     hidden: true,
-    load: () => import('../commands/validate.ts'),
   },
   // Beyond upstream: hidden like validate (docs/export-k8s.md).
   {
@@ -177,7 +180,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     needsJob: false,
     hidden: true,
-    load: () => import('../commands/export.ts'),
   },
   {
     name: 'version',
@@ -185,7 +187,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     use: 'version',
     flags: [],
     needsJob: false,
-    load: () => import('../commands/version.ts'),
   },
 ];
 

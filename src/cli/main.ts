@@ -6,6 +6,7 @@ import type { Invocation } from '../commands/types.ts';
 import { BpmError, SilentUsageError, UsageError } from '../errors.ts';
 import { traceTiming } from '../log/trace-timing.ts';
 import { printHelp, printVersion } from '../presenters/cli-text.ts';
+import { COMMAND_LOADERS } from './command-loaders.ts';
 import { COMPLETION_SHELLS, type CommandSpec, findCommand, visibleCommands } from './command-table.ts';
 import { helpFlag, VERSION_FLAG } from './flag-spec.ts';
 import {
@@ -95,7 +96,7 @@ async function dispatch(argv: readonly string[], setUsage: (usage: string) => vo
   const { positional, flags } = parsed;
   const args = spec.name === 'completion' ? [sel.subject.path.split(' ')[2]!, ...positional] : positional;
   const inv: Invocation = { job, process: proc, args, flags, root };
-  const command = (await spec.load()).default;
+  const command = (await COMMAND_LOADERS[spec.name]()).default;
   traceTiming('command-loaded');
   return (await command(inv)) ?? 0;
 }

@@ -2,10 +2,10 @@
 // process's log files. `-f` follows the open file (truncation by copytruncate is reported by tail
 // and reading restarts); see docs/operator-logs.md for why it is not `-F`.
 import { existsSync } from 'node:fs';
-import { runForeground } from '../cli/foreground-child.ts';
 import { BpmError } from '../errors.ts';
+import { runForeground } from '../host/foreground-child.ts';
 import { printLogsEnd } from '../presenters/cli-text.ts';
-import { exitText } from '../runc/exit-status.ts';
+import { exitText } from '../text/exit-status.ts';
 import type { Command, Invocation } from './types.ts';
 
 /** The files to show, stdout first. */

@@ -2,7 +2,7 @@
 import { isatty } from 'node:tty';
 import { BpmError } from '../errors.ts';
 import { runningInit } from '../lifecycle/running-init.ts';
-import { exitText, succeeded } from '../runc/exit-status.ts';
+import { exitText, succeeded } from '../text/exit-status.ts';
 import type { Command } from './types.ts';
 
 export const NO_TTY = 'bpm shell needs a terminal (stdin is not a TTY)';

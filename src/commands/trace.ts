@@ -1,8 +1,9 @@
 // `bpm trace JOB [-p PROC]` (cli.md §8): strace from PATH on the container init, signals forwarded.
-import { runForeground } from '../cli/foreground-child.ts';
+
 import { BpmError } from '../errors.ts';
+import { runForeground } from '../host/foreground-child.ts';
 import { runningInit } from '../lifecycle/running-init.ts';
-import { exitText } from '../runc/exit-status.ts';
+import { exitText } from '../text/exit-status.ts';
 import type { Command } from './types.ts';
 
 export function straceArgs(pid: number): string[] {

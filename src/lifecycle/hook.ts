@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BpmError, messageOf } from '../errors.ts';
 import type { ProcessLogs } from '../host/prerequisites.ts';
-import { exitText, succeeded } from '../runc/exit-status.ts';
+import { exitText, succeeded } from '../text/exit-status.ts';
 import { goErrnoText } from '../text/os-error.ts';
 
 function isExecutableFile(path: string): boolean {

@@ -5,7 +5,7 @@ import type { Writable } from 'node:stream';
 import { applyRunEnv, applyRunVolumes } from '../config/run-flags.ts';
 import { ExitStatusError, messageOf } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';
-import { type ExitResult, exitCode, exitText, succeeded } from '../runc/exit-status.ts';
+import { type ExitResult, exitCode, exitText, succeeded } from '../text/exit-status.ts';
 import { type ProcessRef, probeHost } from './context.ts';
 import { loadConfig, selectProcess } from './job-config.ts';
 import { withProcessSession } from './process-session.ts';

@@ -3,8 +3,8 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RootPaths } from '../bosh/paths.ts';
+import { type ExitResult, succeeded } from '../text/exit-status.ts';
 import { RuncError } from './errors.ts';
-import { type ExitResult, succeeded } from './exit-status.ts';
 import { capture, type TeeTargets, teed, withStdio } from './spawn.ts';
 import { type ContainerState, interpretList, interpretState, type StateResult } from './state.ts';
 

@@ -1,7 +1,8 @@
 // Errors of runc invocations. Their messages are the texts upstream shows (`exit status 1`,
 // `fork/exec <path>: no such file or directory`, JSON errors).
+
+import { type ExitResult, exitText } from '../text/exit-status.ts';
 import { goErrnoText } from '../text/os-error.ts';
-import { type ExitResult, exitText } from './exit-status.ts';
 
 export class RuncError extends Error {
   /** How runc ended when it ran; undefined when it could not be started or its output was bad. */

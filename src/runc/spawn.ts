@@ -4,8 +4,8 @@ import { type StdioOptions, spawn } from 'node:child_process';
 import { writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { traceTiming } from '../log/trace-timing.ts';
+import type { ExitResult } from '../text/exit-status.ts';
 import { execFailureText, RuncError } from './errors.ts';
-import type { ExitResult } from './exit-status.ts';
 
 function settle(
   binary: string,

@@ -1,6 +1,7 @@
 // Interpreting runc's answers: `state` (cli.md §10.2) and `list` (container.md §6). Pure.
+
+import { type ExitResult, succeeded } from '../text/exit-status.ts';
 import { RuncError } from './errors.ts';
-import { type ExitResult, succeeded } from './exit-status.ts';
 
 /** What runc reports about one container. `status` is runc's raw word (`running`, `stopped`, …). */
 export interface ContainerState {

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BpmError } from '../errors.ts';
-import type { ExitResult } from '../runc/exit-status.ts';
+import type { ExitResult } from '../text/exit-status.ts';
 import { goQuote } from '../text/go-quote.ts';
 
 /** Signals bpm forwards (Go's signal.Notify with no list catches all of these). */

@@ -1,16 +1,11 @@
 // `bpm help [command]` (cobra's help command): the command's help on stdout; an unknown topic
 // gets `Unknown help topic [`…`]` and the root usage on stderr, exit 0 (as cobra does).
-import { COMPLETION_SHELLS, findCommand } from '../cli/command-table.ts';
-import {
-  commandSubject,
-  completionShellSubject,
-  helpText,
-  rootSubject,
-  usageText,
-} from '../cli/help-text.ts';
+
+import type { Command } from '../commands/types.ts';
 import { printHelp, printUnknownHelpTopic } from '../presenters/cli-text.ts';
 import { goQuote } from '../text/go-quote.ts';
-import type { Command } from './types.ts';
+import { COMPLETION_SHELLS, findCommand } from './command-table.ts';
+import { commandSubject, completionShellSubject, helpText, rootSubject, usageText } from './help-text.ts';
 
 /** Go's %#q of a []string: backquoted where possible. */
 function topicList(words: readonly string[]): string {

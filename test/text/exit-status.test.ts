@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { exitCode, exitText, signalDescription } from '../../src/runc/exit-status.ts';
+import { exitCode, exitText, signalDescription } from '../../src/text/exit-status.ts';
 
 test('exit texts read like Go os/exec', () => {
   assert.equal(exitText({ code: 6, signal: null }), 'exit status 6');

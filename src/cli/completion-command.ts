@@ -1,8 +1,9 @@
 // `bpm completion bash|zsh|fish|powershell`: prints a completion script (content is ours).
-import { completionScript } from '../cli/completion-scripts.ts';
+
+import type { Command } from '../commands/types.ts';
 import { UsageError } from '../errors.ts';
 import { printScript } from '../presenters/cli-text.ts';
-import type { Command } from './types.ts';
+import { completionScript } from './completion-scripts.ts';
 
 const completion: Command = async (inv) => {
   const shell = inv.args[0] ?? '';
