@@ -1,4 +1,4 @@
-// The keys bpm.yml knows at each level (config.md "Schema"), for "did you mean" on unknown keys.
+// The keys bpm.yml knows at each level (docs/behaviour/config.md §3), for "did you mean" on unknown keys.
 
 const TOP = ['processes'];
 const PROCESS = [

@@ -1,4 +1,4 @@
-// The bind mounts a process's container would get (container.md §3.3–3.6), with where each one
+// The bind mounts a process's container would get (docs/behaviour/container.md §3.3–3.6), with where each one
 // comes from in bpm.yml, plus the volumes bpm would silently drop. Pure: globs go through HostView.
 import { cleanPath, joinPath } from '../bosh/clean.ts';
 import type { JobPaths } from '../bosh/paths.ts';

@@ -1,5 +1,5 @@
-// Every path bpm derives from the BOSH root (paths.md). External paths live on the host under R;
-// internal paths are what the container sees, always under /var/vcap.
+// Every path bpm derives from the BOSH root (docs/behaviour/paths.md). External paths live on the host under
+// R; internal paths are what the container sees, always under /var/vcap.
 import { joinPath as join } from './clean.ts';
 
 export const DEFAULT_BOSH_ROOT = '/var/vcap';

@@ -29,7 +29,7 @@ export interface CommandSpec {
   use: string;
   /** The command's own flags (`-h` and `--version` are added for every command). */
   flags: readonly FlagSpec[];
-  /** Takes JOB as its first argument and `-p` (cli.md §1.3). */
+  /** Takes JOB as its first argument and `-p` (docs/behaviour/commands.md §1.3). */
   needsJob: boolean;
   /** Left out of the root's command list and of suggestions. */
   hidden?: boolean;

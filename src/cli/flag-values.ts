@@ -1,4 +1,4 @@
-// Flag value parsing worded like Go's strconv, as pflag reports it (cli.md §1.1).
+// Flag value parsing worded like Go's strconv, as pflag reports it (docs/behaviour/commands.md §1.1).
 import { goQuote } from '../text/go-quote.ts';
 
 /** A strconv failure: `strconv.ParseInt: parsing "abc": invalid syntax`. */

@@ -1,4 +1,5 @@
-// Help and usage texts in cobra's templates (cli.md §9): byte-exact for upstream's commands.
+// Help and usage texts in cobra's templates (docs/behaviour/commands.md §9): byte-exact for upstream's
+// commands.
 import { COMMANDS, COMPLETION_SHELLS, type CommandSpec, visibleCommands } from './command-table.ts';
 import { type FlagSpec, helpFlag, VERSION_FLAG } from './flag-spec.ts';
 

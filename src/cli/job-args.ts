@@ -1,5 +1,5 @@
-// JOB and PROC from the command line (cli.md §1.3), validated before any path is built
-// (policy.md fix #3).
+// JOB and PROC from the command line (docs/behaviour/commands.md §1.3), validated before any path is built
+// (docs/behaviour/policy.md fix #3).
 import { UsageError } from '../errors.ts';
 import { validateJobName, validateProcessName } from '../ids/names.ts';
 import type { ParsedArgs } from './parse-flags.ts';

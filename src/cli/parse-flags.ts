@@ -1,5 +1,5 @@
-// pflag-compatible parsing of one command's arguments (cli.md §1.1): flags anywhere, `--`,
-// combined shorthands (`-af`), attached values (`-n30`, `--lines=30`, `-pworker`, `-p=worker`),
+// pflag-compatible parsing of one command's arguments (docs/behaviour/commands.md §1.1): flags anywhere,
+// `--`, combined shorthands (`-af`), attached values (`-n30`, `--lines=30`, `-pworker`, `-p=worker`),
 // repeatable string arrays. Error texts are pflag's.
 import { goQuote } from '../text/go-quote.ts';
 import { type FlagSpec, type FlagValue, flagDisplayName, zeroValue } from './flag-spec.ts';

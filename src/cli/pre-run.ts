@@ -1,6 +1,6 @@
-// The global pre-run (cli.md §1.2 steps 2–5), run before every command once flags are parsed.
-// Step 1 (`--version`) is handled by the caller before this module is even loaded, so that
-// `bpm --version` stays as cheap as possible. cgroup code is loaded only when it is needed.
+// The global pre-run (docs/behaviour/commands.md §1.2 steps 2–5), run before every command once flags are
+// parsed. Step 1 (`--version`) is handled by the caller before this module is even loaded, so that `bpm
+// --version` stays as cheap as possible. cgroup code is loaded only when it is needed.
 import { mkdirSync, statSync } from 'node:fs';
 import type { RootPaths } from '../bosh/paths.ts';
 import { BpmError } from '../errors.ts';

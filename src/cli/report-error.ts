@@ -1,5 +1,5 @@
-// The one top-level error handler (cli.md §1.5): usage block and blank line when the error asks
-// for it, then `Error: <message>`, and the exit status. Never a stack trace unless BPM_DEBUG=1.
+// The one top-level error handler (docs/behaviour/commands.md §1.5): usage block and blank line when the
+// error asks for it, then `Error: <message>`, and the exit status. Never a stack trace unless BPM_DEBUG=1.
 import { BpmError, BrokenPipeError, SilentUsageError } from '../errors.ts';
 
 export interface ErrorSink {

@@ -1,4 +1,5 @@
-// `bpm list` (cli.md §5): configured processes and their state. Notices go to stderr as found.
+// `bpm list` (docs/behaviour/commands.md §5): configured processes and their state. Notices go to stderr as
+// found.
 import { BpmError } from '../errors.ts';
 import { listProcesses } from '../lifecycle/list.ts';
 import { extraProcessNotice, invalidConfigNotice, listFailedNotice } from '../presenters/list-notices.ts';

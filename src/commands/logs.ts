@@ -1,6 +1,6 @@
-// `bpm logs JOB [-p PROC] [-a|-e] [-f] [-q] [-n N]` (cli.md §7): GNU tail from PATH on the
-// process's log files. `-f` follows the open file (truncation by copytruncate is reported by tail
-// and reading restarts); see docs/operator-logs.md for why it is not `-F`.
+// `bpm logs JOB [-p PROC] [-a|-e] [-f] [-q] [-n N]` (docs/behaviour/commands.md §7): GNU tail from PATH on
+// the process's log files. `-f` follows the open file (truncation by copytruncate is reported by tail and
+// reading restarts); see docs/operator-logs.md for why it is not `-F`.
 import { existsSync } from 'node:fs';
 import { BpmError } from '../errors.ts';
 import { runForeground } from '../host/foreground-child.ts';

@@ -1,4 +1,5 @@
-// `bpm pid JOB [-p PROC]` (cli.md §6): the container init's host pid. No config, no lock, no log.
+// `bpm pid JOB [-p PROC]` (docs/behaviour/commands.md §6): the container init's host pid. No config, no lock,
+// no log.
 
 import { runningInit } from '../lifecycle/running-init.ts';
 import { renderPid } from '../presenters/pid.ts';

@@ -1,5 +1,5 @@
-// `bpm run JOB [-p PROC] [-v VOLUME]… [-e KEY=VALUE]…` (cli.md §4): glue between the CLI and
-// src/lifecycle. The errand's exit status becomes bpm's (ExitStatusError).
+// `bpm run JOB [-p PROC] [-v VOLUME]… [-e KEY=VALUE]…` (docs/behaviour/commands.md §4): glue between the CLI
+// and src/lifecycle. The errand's exit status becomes bpm's (ExitStatusError).
 import { withLifecycleLock } from '../lifecycle/lock.ts';
 import { runProcess } from '../lifecycle/run.ts';
 import type { Command } from './types.ts';

@@ -1,4 +1,5 @@
-// `bpm shell JOB [-p PROC]` (cli.md §8): `runc exec --tty … /bin/bash` in the running container.
+// `bpm shell JOB [-p PROC]` (docs/behaviour/commands.md §8): `runc exec --tty … /bin/bash` in the running
+// container.
 import { isatty } from 'node:tty';
 import { BpmError } from '../errors.ts';
 import { runningInit } from '../lifecycle/running-init.ts';

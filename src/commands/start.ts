@@ -1,4 +1,4 @@
-// `bpm start JOB [-p PROC]` (cli.md §2): glue between the CLI and src/lifecycle.
+// `bpm start JOB [-p PROC]` (docs/behaviour/commands.md §2): glue between the CLI and src/lifecycle.
 import { withLifecycleLock } from '../lifecycle/lock.ts';
 import { startProcess } from '../lifecycle/start.ts';
 import type { Command } from './types.ts';

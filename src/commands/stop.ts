@@ -1,4 +1,4 @@
-// `bpm stop JOB [-p PROC]` (cli.md §3): glue between the CLI and src/lifecycle.
+// `bpm stop JOB [-p PROC]` (docs/behaviour/commands.md §3): glue between the CLI and src/lifecycle.
 import { withLifecycleLock } from '../lifecycle/lock.ts';
 import { stopProcess } from '../lifecycle/stop.ts';
 import type { Command } from './types.ts';

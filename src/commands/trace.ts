@@ -1,4 +1,5 @@
-// `bpm trace JOB [-p PROC]` (cli.md §8): strace from PATH on the container init, signals forwarded.
+// `bpm trace JOB [-p PROC]` (docs/behaviour/commands.md §8): strace from PATH on the container init, signals
+// forwarded.
 
 import { BpmError } from '../errors.ts';
 import { runForeground } from '../host/foreground-child.ts';

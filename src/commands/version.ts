@@ -1,5 +1,5 @@
-// `bpm version` (cli.md §9): the pre-run (root check) has passed; extra arguments are refused by
-// the CLI before this runs.
+// `bpm version` (docs/behaviour/commands.md §9): the pre-run (root check) has passed; extra arguments are
+// refused by the CLI before this runs.
 import { printVersion } from '../presenters/cli-text.ts';
 import type { Command } from './types.ts';
 

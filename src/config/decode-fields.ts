@@ -1,5 +1,5 @@
 // Decoders for the leaf types of bpm.yml (string, bool, 64-bit integers, string lists and maps),
-// with yaml.v3's acceptance rules (config.md "YAML decoding rules") and our error wording.
+// with yaml.v3's acceptance rules (docs/behaviour/config.md §2) and our error wording.
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { MAX_INT64, MAX_UINT64, MIN_INT64, yaml11Bool } from './scalar-resolve.ts';
 import { scalarText, type YamlDecoder } from './yaml-decoder.ts';

@@ -1,4 +1,4 @@
-// The bpm.yml schema (config.md "Schema"): walks the document and builds ProcessConfig values.
+// The bpm.yml schema (docs/behaviour/config.md §3): walks the document and builds ProcessConfig values.
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { goQuote } from '../text/go-quote.ts';
 import {
@@ -13,7 +13,7 @@ import {
 import type { Hooks, Limits, ProcessConfig, Unsafe, Volume } from './types.ts';
 import type { YamlDecoder } from './yaml-decoder.ts';
 
-/** A process slot: null for a `- ~` entry (policy.md fix #2 reports it during validation). */
+/** A process slot: null for a `- ~` entry (docs/behaviour/policy.md fix #2 reports it during validation). */
 export type DecodedProcess = ProcessConfig | null;
 
 /** One entry of `processes:` that decoded to a mapping (or null). */
@@ -110,7 +110,7 @@ function decodeHooks(d: YamlDecoder, node: Node | null, field: string): Hooks | 
       hooks.preStart = decodeString(d, v, f) ?? hooks.preStart;
     },
   });
-  // policy.md fix #4: `hooks: {}` or an empty pre_start means "no hook".
+  // docs/behaviour/policy.md fix #4: `hooks: {}` or an empty pre_start means "no hook".
   return hooks.preStart === '' ? undefined : hooks;
 }
 

@@ -17,7 +17,7 @@ export interface ParseOptions {
  * - `syntax`: the YAML parser's complaint (field `yaml`); nothing is decoded then.
  * - `type`: a value of the wrong type, a duplicate key, a bad alias or merge (upstream's
  *   `yaml: unmarshal errors`).
- * - `rule`: a validation rule (config.md "Validation rules") or a null process entry.
+ * - `rule`: a validation rule (docs/behaviour/config.md §4) or a null process entry.
  * - `unreadable`: the text could not be processed at all (e.g. absurd nesting); location 0:0.
  */
 export type ConfigProblemKind = 'syntax' | 'type' | 'rule' | 'unreadable';

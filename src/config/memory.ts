@@ -1,4 +1,4 @@
-// limits.memory → bytes, like cloudfoundry/bytefmt ToBytes (config.md "Memory size parsing").
+// limits.memory → bytes, like cloudfoundry/bytefmt ToBytes (docs/behaviour/config.md §5).
 import { BpmError } from '../errors.ts';
 
 export const INVALID_BYTE_QUANTITY =

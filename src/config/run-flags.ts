@@ -1,4 +1,4 @@
-// `bpm run -v PATH[:OPTIONS]` and `-e KEY=VALUE` (config.md "Runtime flags of bpm run"). Errors
+// `bpm run -v PATH[:OPTIONS]` and `-e KEY=VALUE` (docs/behaviour/config.md §8). Errors
 // are bare messages (ConfigError without location): upstream prints them without a prefix.
 import { ConfigError } from '../errors.ts';
 import { goQuote } from '../text/go-quote.ts';

@@ -1,4 +1,4 @@
-// The typed form of bpm.yml (config.md "Schema"). Defaults are already applied: absent strings are
+// The typed form of bpm.yml (docs/behaviour/config.md §3). Defaults are already applied: absent strings are
 // '', absent booleans false, absent lists empty. Integer limits are bigint because upstream's are
 // 64-bit (uint64 open_files/core_file_size, int64 processes).
 import type { SourceLocation } from '../errors.ts';
@@ -20,7 +20,7 @@ export interface Limits {
 }
 
 export interface Hooks {
-  /** '' means no hook (policy.md fix #4). */
+  /** '' means no hook (docs/behaviour/policy.md fix #4). */
   preStart: string;
 }
 

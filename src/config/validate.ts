@@ -1,4 +1,4 @@
-// Per-process validation (config.md "Validation rules"), in upstream's order and with its texts.
+// Per-process validation (docs/behaviour/config.md §4), in upstream's order and with its texts.
 // `ruleViolations` lists every independent violation (for `bpm validate`); `validateProcess`
 // throws the first one, as upstream reports it.
 import { cleanPath, joinPath } from '../bosh/clean.ts';

@@ -15,7 +15,7 @@ import type { K8sContainer, K8sPod, K8sSecurityContext, K8sVolume, K8sVolumeMoun
 
 export const ANNOTATION_PREFIX = 'bpm.bosh.io';
 export const NOT_EXPRESSIBLE_ANNOTATION = `${ANNOTATION_PREFIX}/not-expressible`;
-/** bpm waits 20 s after the shutdown signal before escalating (policy.md fix #8). */
+/** bpm waits 20 s after the shutdown signal before escalating (docs/behaviour/policy.md fix #8). */
 export const GRACE_SECONDS = 20;
 
 export interface PodInput {

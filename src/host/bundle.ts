@@ -1,6 +1,6 @@
-// The OCI bundle on disk (container.md §1): B = R/data/bpm/bundles/JOB/PROC (0700, the JOB level
-// too), B/rootfs (0755, empty), B/config.json (0600) written atomically — a temporary file in B
-// renamed over config.json (policy.md fix #6), so runc never reads a half-written or stale-tailed
+// The OCI bundle on disk (docs/behaviour/container.md §1): B = R/data/bpm/bundles/JOB/PROC (0700, the JOB
+// level too), B/rootfs (0755, empty), B/config.json (0600) written atomically — a temporary file in B renamed
+// over config.json (docs/behaviour/policy.md fix #6), so runc never reads a half-written or stale-tailed
 // spec.
 //
 // Errors: writeBundle throws a BpmError `bundle build failure: <cause>` (final text of this step).

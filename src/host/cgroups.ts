@@ -1,9 +1,9 @@
-// cgroup v1 setup of the global pre-run (locking-and-recovery.md §6.2), for hosts that do not run
-// systemd. The caller checks hostRunsSystemd() first; this function does the rest, including the
-// cgroup2 check.
+// cgroup v1 setup of the global pre-run (docs/behaviour/locking-and-recovery.md §6.2), for hosts that do not
+// run systemd. The caller checks hostRunsSystemd() first; this function does the rest, including the cgroup2
+// check.
 //
-// Errors: a BpmError `unable to setup cgroups: <cause>` with showUsage set (cli.md §1.2 step 5),
-// i.e. the final message; do not wrap it again.
+// Errors: a BpmError `unable to setup cgroups: <cause>` with showUsage set (docs/behaviour/commands.md §1.2
+// step 5), i.e. the final message; do not wrap it again.
 //
 // Fast path: when every enabled subsystem already has a cgroup mount at /sys/fs/cgroup/<grouping>
 // per /proc/self/mountinfo, no mount is attempted (the kernel would answer EBUSY anyway) and koffi

@@ -1,5 +1,5 @@
-// Host feature probe (locking-and-recovery.md §6.1, §6.3; container.md resolv mounts). Cheap: a
-// few synchronous stats and reads, no spawns, no FFI.
+// Host feature probe (docs/behaviour/locking-and-recovery.md §6.1, §6.3; docs/behaviour/container.md §3.3).
+// Cheap: a few synchronous stats and reads, no spawns, no FFI.
 //
 // Errors: probeFeatures throws the bare cause; the caller (lifecycle/context.ts) wraps it as
 // `failed to fetch system features: <cause>`. The only causes are a missing v1 memory controller

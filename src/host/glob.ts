@@ -1,4 +1,4 @@
-// Go's path/filepath.Glob (used for unrestricted volumes, container.md §3.5): names in each
+// Go's path/filepath.Glob (used for unrestricted volumes, docs/behaviour/container.md §3.5): names in each
 // directory are read and sorted byte-wise, I/O errors are ignored, a pattern without
 // metacharacters yields itself only when lstat succeeds, and a malformed pattern is an error.
 import { lstatSync, readdirSync, statSync } from 'node:fs';

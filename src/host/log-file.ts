@@ -1,5 +1,6 @@
 // bpm's log files (bpm.log, PROC.stdout.log, PROC.stderr.log): append, create, O_NOFOLLOW, 0600,
-// fchown to vcap on every open. A symlink at the path is refused (paths.md; policy since 1.4.30).
+// fchown to vcap on every open. A symlink at the path is refused (docs/behaviour/paths.md; policy since
+// 1.4.30).
 import { closeSync, constants, fchownSync, openSync } from 'node:fs';
 import { BpmError } from '../errors.ts';
 import type { User } from '../oci/input.ts';

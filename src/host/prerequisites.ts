@@ -1,4 +1,4 @@
-// Job prerequisites for start and run (paths.md "Details of directory creation"): pid dir, shared
+// Job prerequisites for start and run (docs/behaviour/paths.md §3): pid dir, shared
 // volumes, volume dirs, log/run/tmp/data/store dirs owned by vcap, then the two process log files.
 //
 // Errors: a BpmError `failed to create system files: <cause>` (the final text of this step; the

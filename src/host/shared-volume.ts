@@ -1,5 +1,5 @@
-// Shared volumes (locking-and-recovery.md §5): under the per-volume lock, bind-mount the path onto
-// itself unless it already is a mount point, then mark it MS_SHARED so mounts made later under it
+// Shared volumes (docs/behaviour/locking-and-recovery.md §5): under the per-volume lock, bind-mount the path
+// onto itself unless it already is a mount point, then mark it MS_SHARED so mounts made later under it
 // propagate into every container that mounts it. bpm never unmounts these.
 //
 // Errors are the bare causes (`lstat <path>: no such file or directory`, `invalid argument`);

@@ -7,7 +7,10 @@ import { goPathError } from '../sys/errno.ts';
 
 export const PASSWD_FILE = '/etc/passwd';
 
-/** Users already found by this process: start/run look vcap up twice (cli.md §1.4 and §10.1). */
+/**
+ * Users already found by this process: start/run look vcap up twice (docs/behaviour/commands.md §1.4
+ * and §10.1).
+ */
 const found = new Map<string, User>();
 
 /** Look up `name`; unknown → `user: unknown user <name>`. A user once found is not read again. */

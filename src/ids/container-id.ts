@@ -1,6 +1,6 @@
 import { goQuote } from '../text/go-quote.ts';
 
-// Container ids and lock-file names, byte-identical to upstream (locking-and-recovery.md §2).
+// Container ids and lock-file names, byte-identical to upstream (docs/behaviour/locking-and-recovery.md §2).
 
 const PREFIX = 'bpm-';
 

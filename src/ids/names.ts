@@ -1,4 +1,4 @@
-// Job and process names are checked before any path is built (policy.md fix #3).
+// Job and process names are checked before any path is built (docs/behaviour/policy.md fix #3).
 import { BpmError } from '../errors.ts';
 import { goQuote } from '../text/go-quote.ts';
 

@@ -1,5 +1,6 @@
 // The processes of a container whose runc state is lost, found through its cgroups: runc cannot
-// kill what it has no state for, so broken-state recovery kills them itself (policy.md fix #5).
+// kill what it has no state for, so broken-state recovery kills them itself (docs/behaviour/policy.md fix
+// #5).
 import { readFileSync } from 'node:fs';
 import { readMountinfo } from '../host/mountinfo.ts';
 import { cgroupsPath as specCgroupsPath } from '../oci/cgroups-path.ts';

@@ -24,7 +24,10 @@ export interface Host {
   runc: RuncClient;
 }
 
-/** Probe host features (locking-and-recovery.md §6.3) and make the runc client that follows from them. */
+/**
+ * Probe host features (docs/behaviour/locking-and-recovery.md §6.3) and make the runc client that
+ * follows from them.
+ */
 export function probeHost(root: RootPaths): Host {
   let features: HostFeatures;
   try {

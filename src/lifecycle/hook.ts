@@ -1,4 +1,4 @@
-// The pre-start hook (config.md hooks): run on the host as root, before the container starts,
+// The pre-start hook (docs/behaviour/config.md §3.3): run on the host as root, before the container starts,
 // with the container's environment, bpm's working directory, stdin /dev/null, and output appended
 // to the process logs. A bare name is looked up in bpm's own PATH (not the container's).
 import { spawn } from 'node:child_process';

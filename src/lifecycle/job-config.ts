@@ -1,4 +1,5 @@
-// Reading bpm.yml and selecting the process, with the log events and error texts of cli.md §2.
+// Reading bpm.yml and selecting the process, with the log events and error texts of
+// docs/behaviour/commands.md §2.
 
 import { loadJobConfig } from '../config/load.ts';
 import type { JobConfig, ProcessConfig } from '../config/types.ts';

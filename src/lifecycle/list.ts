@@ -1,5 +1,5 @@
-// `bpm list` (cli.md §5): configured processes joined with runc's containers. No lock, no bpm.log.
-// Foreign or odd container ids are reported, never fatal (policy.md fix #7).
+// `bpm list` (docs/behaviour/commands.md §5): configured processes joined with runc's containers. No lock, no
+// bpm.log. Foreign or odd container ids are reported, never fatal (docs/behaviour/policy.md fix #7).
 import { readdirSync } from 'node:fs';
 import type { RootPaths } from '../bosh/paths.ts';
 import { loadJobConfig } from '../config/load.ts';

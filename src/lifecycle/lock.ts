@@ -1,6 +1,6 @@
-// The lifecycle preamble of start, stop and run (cli.md §1.4): bpm.log, then the per-process
-// lock held for the whole operation. The lock is released explicitly and the release logged on
-// failure too (policy.md fix #9); the kernel would drop it at exit anyway.
+// The lifecycle preamble of start, stop and run (docs/behaviour/commands.md §1.4): bpm.log, then the
+// per-process lock held for the whole operation. The lock is released explicitly and the release logged on
+// failure too (docs/behaviour/policy.md fix #9); the kernel would drop it at exit anyway.
 import type { RootPaths } from '../bosh/paths.ts';
 import { lookupUser } from '../host/user.ts';
 import { lifecycleLockName } from '../ids/container-id.ts';

@@ -1,5 +1,6 @@
-// Process setup shared by start and run (cli.md §10.1), in the `start-process` / `run-process`
-// session: user, prerequisites, spec, bundle, pre-start hook, then the caller's runc invocation.
+// Process setup shared by start and run (docs/behaviour/commands.md §10.1), in the `start-process` /
+// `run-process` session: user, prerequisites, spec, bundle, pre-start hook, then the caller's runc
+// invocation.
 import { closeSync } from 'node:fs';
 import type { ProcessConfig, Volume } from '../config/types.ts';
 import { writeBundle } from '../host/bundle.ts';

@@ -1,7 +1,7 @@
-// State query with broken-state recovery for start and run (cli.md §2 step 5,
-// locking-and-recovery.md §4.1), with policy.md fix #5: runc's state.json is deleted only when it
-// is unreadable or not JSON, and only after the processes left in the container's cgroups were
-// killed. A failing runc (missing, crashing) never costs a container its state.
+// State query with broken-state recovery for start and run (docs/behaviour/commands.md §2 step 5,
+// docs/behaviour/locking-and-recovery.md §4.1), with docs/behaviour/policy.md fix #5: runc's state.json is
+// deleted only when it is unreadable or not JSON, and only after the processes left in the container's
+// cgroups were killed. A failing runc (missing, crashing) never costs a container its state.
 import { readFileSync } from 'node:fs';
 import { BpmError, messageOf } from '../errors.ts';
 import { removeAll } from '../host/remove-all.ts';

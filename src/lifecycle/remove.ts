@@ -1,4 +1,5 @@
-// Remove a process (cli.md §10.3): force-delete the container, its bundle and its pid file.
+// Remove a process (docs/behaviour/commands.md §10.3): force-delete the container, its bundle and its pid
+// file.
 import { rmdirSync, unlinkSync } from 'node:fs';
 import { removeBundle } from '../host/bundle.ts';
 import { assertInsideRoot } from '../host/inside-root.ts';

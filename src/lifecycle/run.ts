@@ -1,6 +1,6 @@
-// `bpm run` main step (cli.md §4): the process in the foreground, output teed to its logs and to
-// bpm's stdout/stderr, bpm's exit status = the process's. With policy.md fix #1, a failure before
-// runc runs exits 1 (same message as upstream, which exited 0).
+// `bpm run` main step (docs/behaviour/commands.md §4): the process in the foreground, output teed to its logs
+// and to bpm's stdout/stderr, bpm's exit status = the process's. With docs/behaviour/policy.md fix #1, a
+// failure before runc runs exits 1 (same message as upstream, which exited 0).
 import type { Writable } from 'node:stream';
 import { applyRunEnv, applyRunVolumes } from '../config/run-flags.ts';
 import { ExitStatusError, messageOf } from '../errors.ts';

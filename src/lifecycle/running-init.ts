@@ -1,5 +1,5 @@
-// The running container init, shared by `pid`, `shell` and `trace` (cli.md §6, §8): probe the host,
-// ask runc for the container's state, and insist that it is running.
+// The running container init, shared by `pid`, `shell` and `trace` (docs/behaviour/commands.md §6, §8): probe
+// the host, ask runc for the container's state, and insist that it is running.
 import type { RootPaths } from '../bosh/paths.ts';
 import { BpmError, messageOf } from '../errors.ts';
 import { containerId } from '../ids/container-id.ts';

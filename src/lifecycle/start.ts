@@ -1,5 +1,5 @@
-// `bpm start` main step (cli.md §2). runc calls: `state` (skipped when runc has no state file for
-// the container, i.e. on every fresh start) and `run --detach`; plus `delete` for a failed one.
+// `bpm start` main step (docs/behaviour/commands.md §2). runc calls: `state` (skipped when runc has no state
+// file for the container, i.e. on every fresh start) and `run --detach`; plus `delete` for a failed one.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { BpmError, messageOf } from '../errors.ts';
 import { mkdirAll } from '../host/mkdir-all.ts';

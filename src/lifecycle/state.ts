@@ -1,4 +1,4 @@
-// bpm's process states, derived from runc's (locking-and-recovery.md §3).
+// bpm's process states, derived from runc's (docs/behaviour/locking-and-recovery.md §3).
 import type { RuncClient } from '../runc/client.ts';
 
 export type ProcessStatus = 'running' | 'failed' | 'created' | 'creating';

@@ -1,6 +1,6 @@
-// `bpm stop` main step (cli.md §3) with policy.md fix #8: after the shutdown signal bpm waits on
-// the container init's pidfd (waking the moment it exits) for up to 20 s, then SIGQUIT, up to 2 s
-// more, then `delete --force` (SIGKILL).
+// `bpm stop` main step (docs/behaviour/commands.md §3) with docs/behaviour/policy.md fix #8: after the
+// shutdown signal bpm waits on the container init's pidfd (waking the moment it exits) for up to 20 s, then
+// SIGQUIT, up to 2 s more, then `delete --force` (SIGKILL).
 //
 // runc calls: just `delete` when runc's state.json names a live init (docs/performance.md): bpm
 // opens a pidfd on it, checks it is the very process runc started (pid + start time, as `runc

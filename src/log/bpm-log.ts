@@ -1,6 +1,6 @@
-// R/sys/log/JOB/bpm.log (logging.md §1, cli.md §1.4 step 1): `mkdir -p` the log dir (0750), look
-// up vcap, open the file append/no-follow 0600 and fchown it to vcap. Each line is one write(2) on
-// the O_APPEND descriptor, so concurrent bpm processes interleave whole lines.
+// R/sys/log/JOB/bpm.log (docs/behaviour/logging.md §1, docs/behaviour/commands.md §1.4 step 1): `mkdir -p`
+// the log dir (0750), look up vcap, open the file append/no-follow 0600 and fchown it to vcap. Each line is
+// one write(2) on the O_APPEND descriptor, so concurrent bpm processes interleave whole lines.
 //
 // Errors are the bare causes (`mkdir …: …`, `user: unknown user vcap`,
 // `refusing to open symlink at …`); upstream prints them unwrapped and logs nothing.

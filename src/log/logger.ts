@@ -1,6 +1,6 @@
-// lager-style loggers with sessions (logging.md §2 "Sessions"). The command logger is session "1"
-// with messages `bpm.<command>.<event>`; each logger numbers the sub-sessions it creates in order
-// ("1.1", "1.2", …) and they inherit its data.
+// lager-style loggers with sessions (docs/behaviour/logging.md §2, sessions). The command logger is session
+// "1" with messages `bpm.<command>.<event>`; each logger numbers the sub-sessions it creates in order ("1.1",
+// "1.2", …) and they inherit its data.
 import { formatRecord, type LogData, type LogLevel } from './record.ts';
 import { formatTimestamp, nowNs } from './timestamp.ts';
 

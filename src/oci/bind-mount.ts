@@ -1,4 +1,4 @@
-// Bind mount option encoding (container.md §3.2).
+// Bind mount option encoding (docs/behaviour/container.md §3.2).
 import type { OciMount } from './types.ts';
 
 export interface BindOptions {

@@ -1,4 +1,4 @@
-// The bind mounts of a container in collection order (container.md §3.3–3.5): system identity
+// The bind mounts of a container in collection order (docs/behaviour/container.md §3.3–3.5): system identity
 // mounts, BOSH mounts, additional volumes, unrestricted volumes.
 import { JobPaths } from '../bosh/paths.ts';
 import type { ProcessConfig, Volume } from '../config/types.ts';

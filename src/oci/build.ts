@@ -1,4 +1,5 @@
-// buildSpec: SpecInput → the OCI config.json content (container.md §2–5). Pure: no fs, env or clock.
+// buildSpec: SpecInput → the OCI config.json content (docs/behaviour/container.md §2–5). Pure: no fs, env or
+// clock.
 import { JobPaths } from '../bosh/paths.ts';
 import { boshMounts, systemMounts, unrestrictedMounts, volumeMount } from './bind-mounts.ts';
 import { buildCapabilities } from './capabilities.ts';
@@ -82,7 +83,7 @@ function buildLinux(input: SpecInput, privileged: boolean): OciLinux {
   return linux;
 }
 
-/** Privileged mode: every mount, fixed or bind, loses `nosuid` (container.md §5). */
+/** Privileged mode: every mount, fixed or bind, loses `nosuid` (docs/behaviour/container.md §5). */
 function dropNosuid(mounts: OciMount[]): OciMount[] {
   return mounts.map((m) => (m.options ? { ...m, options: m.options.filter((o) => o !== 'nosuid') } : m));
 }

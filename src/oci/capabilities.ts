@@ -1,4 +1,4 @@
-// Process capabilities (container.md §2.3, §5; config.md "Capabilities").
+// Process capabilities (docs/behaviour/container.md §2.3, §5; docs/behaviour/config.md §6).
 import type { OciCapabilities } from './types.ts';
 
 /** Appended after the configured capabilities in privileged mode (Docker's privileged list). */

@@ -1,4 +1,4 @@
-// linux.cgroupsPath (container.md §2.4), from bpm's own cgroup v2 path S.
+// linux.cgroupsPath (docs/behaviour/container.md §2.4), from bpm's own cgroup v2 path S.
 import { joinPath } from '../bosh/clean.ts';
 
 /** Every character other than ASCII letters, digits, `-` and `_` becomes one `-`. */

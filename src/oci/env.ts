@@ -1,4 +1,4 @@
-// The container environment (container.md §2.5); also the pre-start hook's environment.
+// The container environment (docs/behaviour/container.md §2.5); also the pre-start hook's environment.
 import type { JobPaths } from '../bosh/paths.ts';
 
 /** The job's env in Map order, then TMPDIR, LANG, PATH, HOME defaults for keys the job did not set. */

@@ -1,4 +1,4 @@
-// The six kernel filesystem mounts every container starts with (container.md §3.1).
+// The six kernel filesystem mounts every container starts with (docs/behaviour/container.md §3.1).
 import type { OciMount } from './types.ts';
 
 export function fixedMounts(): OciMount[] {

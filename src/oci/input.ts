@@ -2,7 +2,7 @@
 import type { JobPaths } from '../bosh/paths.ts';
 import type { ProcessConfig, Volume } from '../config/types.ts';
 
-/** Facts about the host, probed once per command (locking-and-recovery.md §6). */
+/** Facts about the host, probed once per command (docs/behaviour/locking-and-recovery.md §6). */
 export interface HostFeatures {
   /** The host can limit memory+swap (memsw on v1, memory.swap.max on v2). */
   swapLimit: boolean;

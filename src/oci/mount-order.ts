@@ -1,4 +1,4 @@
-// De-duplication and ordering of the bind mounts (container.md §3.6).
+// De-duplication and ordering of the bind mounts (docs/behaviour/container.md §3.6).
 import type { OciMount } from './types.ts';
 
 export interface OrderedMounts {

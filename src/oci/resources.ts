@@ -1,4 +1,4 @@
-// linux.resources and process.rlimits from `limits` (container.md §2.3, §2.4).
+// linux.resources and process.rlimits from `limits` (docs/behaviour/container.md §2.3, §2.4).
 
 import { parseMemoryLimit } from '../config/memory.ts';
 import type { Limits } from '../config/types.ts';

@@ -1,5 +1,5 @@
-// The seccomp allow-list of upstream bpm HEAD (container.md §4), as data. Rule order is part of the
-// byte-identical config.json; `personality` appears three times, once per allowed argument.
+// The seccomp allow-list of upstream bpm HEAD (docs/behaviour/container.md §4), as data. Rule order is part
+// of the byte-identical config.json; `personality` appears three times, once per allowed argument.
 import type { OciSeccomp, OciSyscall } from './types.ts';
 
 /** Namespace-creating clone flags: NEWNS|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET = 0x7C020000. */
@@ -8,7 +8,7 @@ export const CLONE_NAMESPACE_FLAGS = 2080505856n;
 export const PERSONALITY_ARGS: readonly bigint[] = [0n, 4294967295n, 8n];
 export const ENOSYS = 38;
 
-// biome-ignore format: 8 names per line, exactly as listed in container.md §4.
+// biome-ignore format: 8 names per line, exactly as listed in docs/behaviour/container.md §4.
 export const SECCOMP_RULE_NAMES: readonly string[] = [
   '_llseek', '_newselect', 'accept', 'accept4', 'access', 'alarm', 'arch_prctl', 'bind',
   'brk', 'capget', 'capset', 'chdir', 'chmod', 'chown', 'chown32', 'chroot',

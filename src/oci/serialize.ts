@@ -148,7 +148,7 @@ export function specToGoJson(spec: OciSpec): GoJsonObject {
   );
 }
 
-/** config.json exactly as upstream bpm writes it (container.md §2.1), ending in `}\n`. */
+/** config.json exactly as upstream bpm writes it (docs/behaviour/container.md §2.1), ending in `}\n`. */
 export function serializeSpec(spec: OciSpec): string {
   return encodeGoJsonIndented(specToGoJson(spec));
 }

@@ -1,4 +1,5 @@
-// `bpm list` stderr notices (cli.md §5). Upstream writes the first two without a trailing newline.
+// `bpm list` stderr notices (docs/behaviour/commands.md §5). Upstream writes the first two without a trailing
+// newline.
 
 export function invalidConfigNotice(job: string, err: string): string {
   return `invalid config for ${job}: ${err}`;

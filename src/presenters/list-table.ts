@@ -1,5 +1,5 @@
-// `bpm list` stdout (cli.md §5): columns laid out like Go's text/tabwriter with min width 0,
-// padding 1 and spaces; widths count Unicode code points; the last column is not padded.
+// `bpm list` stdout (docs/behaviour/commands.md §5): columns laid out like Go's text/tabwriter with min width
+// 0, padding 1 and spaces; widths count Unicode code points; the last column is not padded.
 
 export interface ListRow {
   /** Decoded container id: `JOB` or `JOB.PROC`. */

@@ -1,4 +1,4 @@
-// The only place bpm spawns runc (container.md §6):
+// The only place bpm spawns runc (docs/behaviour/container.md §6):
 //   R/packages/bpm/bin/runc --root R/sys/run/bpm-runc [--systemd-cgroup] <operation>
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -69,8 +69,9 @@ export class RuncClient {
   }
 
   /**
-   * `runc --log-format json state CID` (cli.md §10.2). When runc's state file is absent runc
-   * can only answer "container does not exist", so that answer is given without spawning it.
+   * `runc --log-format json state CID` (docs/behaviour/commands.md §10.2). When runc's state file is
+   * absent runc can only answer "container does not exist", so that answer is given without spawning
+   * it.
    */
   async state(cid: string): Promise<StateResult> {
     try {

@@ -1,4 +1,5 @@
-// Interpreting runc's answers: `state` (cli.md §10.2) and `list` (container.md §6). Pure.
+// Interpreting runc's answers: `state` (docs/behaviour/commands.md §10.2) and `list`
+// (docs/behaviour/container.md §6). Pure.
 
 import { type ExitResult, succeeded } from '../text/exit-status.ts';
 import { RuncError } from './errors.ts';

@@ -1,5 +1,5 @@
-// Exclusive BSD locks (flock(2)) on lock files (locking-and-recovery.md §1.1). The blocking wait
-// runs on a libuv worker thread, so the event loop stays free; the kernel drops the lock when the
+// Exclusive BSD locks (flock(2)) on lock files (docs/behaviour/locking-and-recovery.md §1.1). The blocking
+// wait runs on a libuv worker thread, so the event loop stays free; the kernel drops the lock when the
 // process dies because it is a real flock on an open descriptor.
 import { closeSync, constants, openSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';

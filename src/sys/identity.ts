@@ -1,4 +1,4 @@
-// Who bpm runs as (cli.md §1.2 root check).
+// Who bpm runs as (docs/behaviour/commands.md §1.2 root check).
 
 export interface ProcessIds {
   uid: number;

@@ -1,4 +1,5 @@
-// Golden help texts (cli.md §9), byte for byte; expected texts live in test/fixtures/cli/.
+// Golden help texts (docs/behaviour/commands.md §9), byte for byte; expected texts live in
+// test/fixtures/cli/.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// `bpm logs` through bin/bpm with real GNU tail (cli.md §7).
+// `bpm logs` through bin/bpm with real GNU tail (docs/behaviour/commands.md §7).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';

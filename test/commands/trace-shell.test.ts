@@ -1,4 +1,4 @@
-// `bpm trace` and `bpm shell` (cli.md §8) against real runc containers.
+// `bpm trace` and `bpm shell` (docs/behaviour/commands.md §8) against real runc containers.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, symlinkSync } from 'node:fs';

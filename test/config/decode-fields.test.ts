@@ -1,4 +1,4 @@
-// Leaf decoding rules (config.md "YAML decoding rules"): booleans, integers, literal strings.
+// Leaf decoding rules (docs/behaviour/config.md §2): booleans, integers, literal strings.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FILE, proc, procError } from './helpers.ts';

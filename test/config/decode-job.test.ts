@@ -1,9 +1,9 @@
-// The bpm.yml schema: every field, defaults and null handling (config.md "Schema").
+// The bpm.yml schema: every field, defaults and null handling (docs/behaviour/config.md §3).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FILE, parse, proc, procError } from './helpers.ts';
 
-test('the example of config.md decodes completely', () => {
+test('the example of docs/behaviour/config.md §9 decodes completely', () => {
   const cfg = parse(`processes:
 - name: server
   executable: /var/vcap/packages/server/bin/serve
@@ -123,7 +123,7 @@ test('64-bit limits keep their full range', () => {
   assert.equal(p.limits?.processes, -9223372036854775808n);
 });
 
-test('hooks: null, {}, empty pre_start all mean no hook (policy.md #4)', () => {
+test('hooks: null, {}, empty pre_start all mean no hook (docs/behaviour/policy.md fix #4)', () => {
   for (const body of [
     '  hooks:\n',
     '  hooks: ~\n',

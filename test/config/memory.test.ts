@@ -1,10 +1,10 @@
-// limits.memory parsing (config.md "Memory size parsing").
+// limits.memory parsing (docs/behaviour/config.md §5).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { INVALID_BYTE_QUANTITY, parseMemoryLimit } from '../../src/config/memory.ts';
 import { BpmError } from '../../src/errors.ts';
 
-test('the examples of config.md', () => {
+test('the examples of docs/behaviour/config.md §5', () => {
   const cases: Array<[string, bigint]> = [
     ['256M', 268435456n],
     ['743M', 779091968n],

@@ -1,4 +1,4 @@
-// `bpm run -v/-e` values (config.md "Runtime flags of bpm run").
+// `bpm run -v/-e` values (docs/behaviour/config.md §8).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyRunEnv, applyRunVolumes, parseRunVolume } from '../../src/config/run-flags.ts';

@@ -1,4 +1,4 @@
-// Validation rules (config.md "Validation rules"): order, exact texts, locations.
+// Validation rules (docs/behaviour/config.md §4): order, exact texts, locations.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { emptyProcess } from '../../src/config/decode-job.ts';

@@ -43,7 +43,7 @@ test('processes: must be a list of mappings', () => {
   );
 });
 
-test('a null entry in processes: is an error naming its line (policy.md #2)', () => {
+test('a null entry in processes: is an error naming its line (docs/behaviour/policy.md fix #2)', () => {
   const msg = 'process entry is null; expected a mapping with name and executable';
   assert.equal(parseError('processes:\n- ~\n'), `${FILE}:2:3: processes[0]: ${msg}`);
   assert.equal(

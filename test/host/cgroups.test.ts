@@ -68,7 +68,7 @@ describe('setupCgroups', () => {
     assert.equal(String(out).trim(), 'false');
   });
 
-  it('does nothing on a cgroup v2 root (locking-and-recovery.md §6.2 step 1)', {
+  it('does nothing on a cgroup v2 root (docs/behaviour/locking-and-recovery.md §6.2 step 1)', {
     skip: isUnifiedCgroupHost('/sys/fs/cgroup/unified')
       ? undefined
       : 'needs a cgroup2 mount at /sys/fs/cgroup/unified (hybrid host) to exercise the v2 branch',

@@ -108,7 +108,7 @@ describe('probeFeatures with planted host files', () => {
     assert.equal('ownCgroup' in probeFeatures(files({ selfCgroup: cg })), false);
   });
 
-  it('strips a trailing CR from the 0:: line (container.md §2.4)', () => {
+  it('strips a trailing CR from the 0:: line (docs/behaviour/container.md §2.4)', () => {
     const cg = join(dir, 'cgroup-crlf');
     writeFileSync(cg, '4:memory:/x\r\n0::/bosh/web\r\n');
     assert.equal(ownCgroup(cg), '/bosh/web');

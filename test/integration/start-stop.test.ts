@@ -38,7 +38,7 @@ describe('start and stop', { skip }, () => {
     assert.equal((await r.bpm('stop', job)).code, 0);
   });
 
-  test('bpm.log of a fresh start and of a stop match logging.md', async () => {
+  test('bpm.log of a fresh start and of a stop match docs/behaviour/logging.md', async () => {
     const job = r.uniqueJob('logs');
     r.addJob(job, { processes: [{ name: job, executable: r.jobBin(job, 'run') }] }, { run: SLEEPER });
     assert.equal((await r.bpm('start', job)).code, 0);

@@ -1,5 +1,5 @@
-// Broken-state recovery failure paths (cli.md §2 step 5, locking-and-recovery.md §4.1), against
-// real runc in a temporary BOSH root.
+// Broken-state recovery failure paths (docs/behaviour/commands.md §2 step 5,
+// docs/behaviour/locking-and-recovery.md §4.1), against real runc in a temporary BOSH root.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';

@@ -1,5 +1,5 @@
-// Removing a process (cli.md §10.3) as `bpm stop` does it (§3 step 7), against real runc in a
-// temporary BOSH root: the failure texts of the removal steps.
+// Removing a process (docs/behaviour/commands.md §10.3) as `bpm stop` does it (§3 step 7), against real runc
+// in a temporary BOSH root: the failure texts of the removal steps.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, unlinkSync } from 'node:fs';

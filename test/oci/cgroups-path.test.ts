@@ -13,7 +13,7 @@ test('non-systemd: lexical join', () => {
   assert.equal(cgroupsPath('/a//b/../c', false, 'bpm-x'), '/a/c/bpm-x');
 });
 
-test('systemd: ToSystemd examples of container.md §2.4', () => {
+test('systemd: ToSystemd examples of docs/behaviour/container.md §2.4', () => {
   assert.equal(
     toSystemdCgroupsPath('/system.slice/garden-abc.scope/monit.service', 'bpm-uaa'),
     'system.slice:garden-abc-scope-bpm:bpm-uaa',

@@ -8,7 +8,7 @@ export function volume(path: string, o: Partial<Volume> = {}): Volume {
   return { path, writable: false, allowExecutions: false, mountOnly: false, shared: false, ...o };
 }
 
-/** container.md §7's process `myjob`. */
+/** docs/behaviour/container.md §7's process `myjob`. */
 export function myjobProcess(): ProcessConfig {
   return {
     name: 'myjob',

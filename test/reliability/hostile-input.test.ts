@@ -264,7 +264,8 @@ describe('hostile input', { skip }, () => {
     assert.equal((await r.bpm('stop', job)).code, 0);
     assert.deepEqual(inspectJob(r, job, 'stopped'), []);
 
-    // cli.md: extra positional arguments after JOB are silently ignored by every command.
+    // docs/behaviour/commands.md §1.1: extra positional arguments after JOB are silently ignored by every
+    // command.
     const cli = await r.bpm('start', job, ...args.slice(0, 900));
     assert.equal(cli.code, 0, cli.stderr);
     assert.equal(cli.stderr, '');
