@@ -1,36 +1,66 @@
-// R/sys/log/JOB/bpm.log (docs/behaviour/logging.md §1, docs/behaviour/commands.md §1.4 step 1): `mkdir -p`
-// the log dir (0750), look up vcap, open the file append/no-follow 0600 and fchown it to vcap. Each line is
-// one write(2) on the O_APPEND descriptor, so concurrent bpm processes interleave whole lines.
+// R/sys/log/JOB/bpm.log (docs/behaviour/logging.md §1, docs/behaviour/commands.md §1.4 step 1):
+// `mkdir -p` the log dir (0750), look up vcap, open the file append/no-follow/non-blocking 0600 and
+// fchown it to vcap. Each line is one write(2) on the O_APPEND descriptor, so concurrent bpm
+// processes interleave whole lines.
 //
-// Errors are the bare causes (`mkdir …: …`, `user: unknown user vcap`,
-// `refusing to open symlink at …`); upstream prints them unwrapped and logs nothing.
+// The job owns the log directory, so bpm.log is best effort (policy fix 14, docs/compatibility.md):
+// a symlink, FIFO or hard link there, a read-only or full filesystem, a failing write — each gives
+// one `warning: bpm.log not written: <cause>` line on stderr and the command goes on without
+// bpm.log. Only an unknown vcap user stays an error (the host is broken, not the job).
 import { closeSync, writeSync } from 'node:fs';
 import type { JobPaths } from '../bosh/paths.ts';
+import { messageOf } from '../errors.ts';
 import { assertInsideRoot } from '../host/inside-root.ts';
 import { openLogFile } from '../host/log-file.ts';
 import { mkdirAll } from '../host/mkdir-all.ts';
 import type { User } from '../oci/input.ts';
+import { goPathError } from '../sys/errno.ts';
 import type { LogSink } from './logger.ts';
 
-export class BpmLogFile implements LogSink {
+/** Where the one warning line goes; stderr unless a test passes its own. */
+export type Warn = (line: string) => void;
+
+function warnOnStderr(line: string): void {
+  try {
+    writeSync(2, line);
+  } catch {
+    // nowhere left to say it
+  }
+}
+
+function warningLine(cause: unknown): string {
+  return `warning: bpm.log not written: ${messageOf(cause)}\n`;
+}
+
+/** The bpm.log of one command: a sink that closes; writes nothing once a write failed. */
+export interface BpmLog extends LogSink {
+  close(): void;
+}
+
+export class BpmLogFile implements BpmLog {
   readonly path: string;
   readonly fd: number;
   readonly user: User;
+  private readonly warn: Warn;
   private closed = false;
+  private failed = false;
 
-  constructor(path: string, fd: number, user: User) {
+  constructor(path: string, fd: number, user: User, warn: Warn = warnOnStderr) {
     this.path = path;
     this.fd = fd;
     this.user = user;
+    this.warn = warn;
   }
 
   write(line: string): void {
-    if (this.closed) return;
+    if (this.closed || this.failed) return;
     const buf = Buffer.from(line, 'utf8');
     try {
       writeSync(this.fd, buf, 0, buf.length);
-    } catch {
-      // Like lager, a log line that cannot be written does not fail the command.
+    } catch (err) {
+      // A log line that cannot be written does not fail the command; say so once.
+      this.failed = true;
+      this.warn(warningLine(goPathError('write', this.path, err)));
     }
   }
 
@@ -41,10 +71,23 @@ export class BpmLogFile implements LogSink {
   }
 }
 
+/** What a command logs to when bpm.log could not be opened. */
+const noBpmLog: BpmLog = { write: () => {}, close: () => {} };
+
 /** Set up bpm.log for a lifecycle command. `user` may be a lookup, run after the mkdir as upstream. */
-export function setupBpmLog(paths: JobPaths, user: User | (() => User)): BpmLogFile {
-  assertInsideRoot(paths.rootPaths.root, paths.logDir);
-  mkdirAll(paths.logDir, 0o750);
+export function setupBpmLog(paths: JobPaths, user: User | (() => User), warn: Warn = warnOnStderr): BpmLog {
+  try {
+    assertInsideRoot(paths.rootPaths.root, paths.logDir);
+    mkdirAll(paths.logDir, 0o750);
+  } catch (err) {
+    warn(warningLine(err));
+    return noBpmLog;
+  }
   const owner = typeof user === 'function' ? user() : user;
-  return new BpmLogFile(paths.bpmLog, openLogFile(paths.bpmLog, owner), owner);
+  try {
+    return new BpmLogFile(paths.bpmLog, openLogFile(paths.bpmLog, owner, true), owner, warn);
+  } catch (err) {
+    warn(warningLine(err));
+    return noBpmLog;
+  }
 }

@@ -38,10 +38,14 @@ class FileLock implements Lock {
   }
 }
 
-/** Open (create, read/write, 0600; libuv adds O_CLOEXEC) the lock file. Errors: `open <file>: <text>`. */
+/**
+ * Open (create, read/write, 0600, never through a symlink; libuv adds O_CLOEXEC) the lock file.
+ * Lock files live in root's 0700 R/data/bpm/locks, out of a job's reach; O_NOFOLLOW keeps it so
+ * should a link ever appear there. Errors: `open <file>: <text>`.
+ */
 function openLockFile(file: string): number {
   try {
-    return openSync(file, constants.O_RDWR | constants.O_CREAT, 0o600);
+    return openSync(file, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
   } catch (err) {
     throw goPathError('open', file, err);
   }

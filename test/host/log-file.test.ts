@@ -1,5 +1,17 @@
 import assert from 'node:assert/strict';
-import { closeSync, fstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  closeSync,
+  fstatSync,
+  linkSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -36,6 +48,28 @@ describe('openLogFile', () => {
     assert.throws(() => openLogFile(file, vcap), {
       message: `refusing to open symlink at ${file}: too many levels of symbolic links`,
     });
+  });
+
+  it('refuses a FIFO, even one nobody reads, without blocking', () => {
+    const fifo = join(dir, 'fifo.log');
+    execFileSync('mkfifo', [fifo]);
+    for (const nonBlocking of [false, true]) {
+      assert.throws(() => openLogFile(fifo, vcap, nonBlocking), {
+        message: `refusing to open ${fifo}: not a regular file`,
+      });
+    }
+    assert.equal(statSync(fifo).uid, 0, 'not chowned');
+  });
+
+  it('refuses a hard link to another file and leaves its owner alone', () => {
+    const other = join(dir, 'root-only');
+    writeFileSync(other, 'secret\n', { mode: 0o600 });
+    const file = join(dir, 'hard.log');
+    linkSync(other, file);
+    assert.throws(() => openLogFile(file, vcap), {
+      message: `refusing to open ${file}: it has 2 hard links`,
+    });
+    assert.equal(statSync(other).uid, 0, 'not chowned');
   });
 
   it('words other failures like Go', () => {

@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { RootPaths } from '../../src/bosh/paths.ts';
-import { setupBpmLog } from '../../src/log/bpm-log.ts';
+import { BpmLogFile, setupBpmLog } from '../../src/log/bpm-log.ts';
 import { commandLogger } from '../../src/log/logger.ts';
 import type { User } from '../../src/oci/input.ts';
 import { needsRoot } from '../helpers/needs-root.ts';
@@ -44,13 +53,53 @@ describe('setupBpmLog', () => {
     );
   });
 
-  it('refuses a symlink at bpm.log', () => {
+  it('does not follow a symlink at bpm.log: one warning, nothing written through it', () => {
     const job = new RootPaths(dir).job('linked');
     mkdirSync(job.logDir, { recursive: true });
-    symlinkSync(join(dir, 'target'), job.bpmLog);
-    assert.throws(() => setupBpmLog(job, vcap), {
-      message: `refusing to open symlink at ${job.bpmLog}: too many levels of symbolic links`,
-    });
+    const target = join(dir, 'target');
+    writeFileSync(target, '', { mode: 0o600 });
+    symlinkSync(target, job.bpmLog);
+    const warnings: string[] = [];
+    const file = setupBpmLog(job, vcap, (l) => warnings.push(l));
+    commandLogger(file, 'stop', 'linked', 'linked').info('starting');
+    file.close();
+    assert.deepEqual(warnings, [
+      `warning: bpm.log not written: refusing to open symlink at ${job.bpmLog}: too many levels of symbolic links\n`,
+    ]);
+    assert.equal(readFileSync(target, 'utf8'), '');
+    assert.equal(statSync(target).uid, 0);
+  });
+
+  it('does not block on a FIFO at bpm.log', () => {
+    const job = new RootPaths(dir).job('fifo');
+    mkdirSync(job.logDir, { recursive: true });
+    execFileSync('mkfifo', [job.bpmLog]);
+    const warnings: string[] = [];
+    const file = setupBpmLog(job, vcap, (l) => warnings.push(l));
+    for (let i = 0; i < 1000; i++) commandLogger(file, 'stop', 'fifo', 'fifo').info('x'.repeat(100));
+    file.close();
+    assert.deepEqual(warnings, [
+      `warning: bpm.log not written: refusing to open ${job.bpmLog}: not a regular file\n`,
+    ]);
+  });
+
+  it('a log dir that cannot be created is a warning too', () => {
+    const job = new RootPaths(dir).job('blocked');
+    mkdirSync(join(dir, 'sys', 'log'), { recursive: true });
+    writeFileSync(job.logDir, 'a file in the way');
+    const warnings: string[] = [];
+    setupBpmLog(job, vcap, (l) => warnings.push(l)).close();
+    assert.deepEqual(warnings, [`warning: bpm.log not written: mkdir ${job.logDir}: not a directory\n`]);
+  });
+
+  it('a failing write warns once and the rest is dropped', () => {
+    const warnings: string[] = [];
+    const file = new BpmLogFile('/dev/full', openSync('/dev/full', 'a'), vcap, (l) => warnings.push(l));
+    const log = commandLogger(file, 'stop', 'web', 'web');
+    log.info('starting');
+    log.info('complete');
+    file.close();
+    assert.deepEqual(warnings, ['warning: bpm.log not written: write /dev/full: no space left on device\n']);
   });
 
   it('creates the log dir before looking up the user, as upstream', () => {

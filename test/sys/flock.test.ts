@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -101,5 +101,14 @@ describe('flock locks', () => {
     await assert.rejects(acquireLock(join(dir, 'missing', 'x.lock')), {
       message: `open ${join(dir, 'missing', 'x.lock')}: no such file or directory`,
     });
+  });
+
+  it('never opens a lock file through a symlink', async () => {
+    const target = join(dir, 'elsewhere');
+    const link = join(dir, 'linked.lock');
+    symlinkSync(target, link);
+    await assert.rejects(acquireLock(link), { message: `open ${link}: too many levels of symbolic links` });
+    assert.throws(() => tryLock(link), { message: `open ${link}: too many levels of symbolic links` });
+    assert.equal(existsSync(target), false);
   });
 });
