@@ -57,6 +57,10 @@ export class RootPaths {
   get compileCacheDir(): string {
     return this.external('data', 'bpm', 'cache');
   }
+  /** The pre-start hook's HOME and TMPDIR (root-only, exists only while the hook runs). */
+  hookScratch(containerId: string): string {
+    return join(this.bpmDataDir, 'hooks', containerId);
+  }
   lockFile(lockName: string): string {
     return join(this.locksDir, lockName);
   }

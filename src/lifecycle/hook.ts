@@ -1,11 +1,19 @@
 // The pre-start hook (docs/behaviour/config.md §3.3): run on the host as root, before the container starts,
 // with the container's environment, bpm's working directory, stdin /dev/null, and output appended
 // to the process logs. A bare name is looked up in bpm's own PATH (not the container's).
+//
+// Two deviations (policy fix 11, docs/compatibility.md): HOME and TMPDIR are not the job's
+// vcap-writable data and tmp dirs but a fresh root-only scratch directory, removed afterwards
+// (root's interpreters would load what the job planted there); and the hook runs under
+// `setpriv --pdeathsig KILL`, so the kernel kills it when the bpm that started it dies — a
+// SIGKILLed `bpm start` leaves no hook running beside the next start's.
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { BpmError, messageOf } from '../errors.ts';
+import { mkdirAll } from '../host/mkdir-all.ts';
 import type { ProcessLogs } from '../host/prerequisites.ts';
+import { removeAll } from '../host/remove-all.ts';
 import { exitText, succeeded } from '../text/exit-status.ts';
 import { goErrnoText } from '../text/os-error.ts';
 
@@ -39,10 +47,28 @@ function envObject(env: readonly string[]): Record<string, string> {
   return out;
 }
 
-function run(file: string, env: readonly string[], logs: ProcessLogs): Promise<void> {
+/**
+ * What execve(2) would say about `file`, as Go's `fork/exec <file>: <errno text>`. setpriv execs
+ * the hook, so its failure would otherwise only be setpriv's exit status.
+ */
+function assertExecutable(file: string): void {
+  try {
+    accessSync(file, constants.X_OK);
+  } catch (err) {
+    throw new Error(`fork/exec ${file}: ${goErrnoText(err)}`);
+  }
+  if (statSync(file).isDirectory()) throw new Error(`fork/exec ${file}: permission denied`);
+}
+
+function run(file: string, env: Record<string, string>, logs: ProcessLogs): Promise<void> {
+  assertExecutable(file);
+  const setpriv = lookPath('setpriv');
   return new Promise((resolve, reject) => {
-    const child = spawn(file, [], { env: envObject(env), stdio: ['ignore', logs.stdout, logs.stderr] });
-    child.once('error', (err) => reject(new Error(`fork/exec ${file}: ${goErrnoText(err)}`)));
+    const child = spawn(setpriv, ['--pdeathsig', 'KILL', '--', file], {
+      env,
+      stdio: ['ignore', logs.stdout, logs.stderr],
+    });
+    child.once('error', (err) => reject(new Error(`fork/exec ${setpriv}: ${goErrnoText(err)}`)));
     child.once('close', (code, signal) => {
       const exit = { code, signal };
       if (succeeded(exit)) resolve();
@@ -51,15 +77,35 @@ function run(file: string, env: readonly string[], logs: ProcessLogs): Promise<v
   });
 }
 
-/** Run the hook; failures read `prestart hook failed: <exit status N | exec error>`. */
+/** Make `dir` afresh, root-only, with `tmp` inside: the hook's HOME and TMPDIR. */
+function makeScratch(dir: string): { HOME: string; TMPDIR: string } {
+  removeAll(dir); // left behind by a bpm that was killed while its hook ran
+  mkdirAll(dirname(dir), 0o700);
+  mkdirSync(dir, 0o700);
+  mkdirSync(join(dir, 'tmp'), 0o700);
+  return { HOME: dir, TMPDIR: join(dir, 'tmp') };
+}
+
+/**
+ * Run the hook with `scratch` (a root-only path under R/data/bpm, made afresh and removed
+ * afterwards) as HOME and TMPDIR. Failures read `prestart hook failed: <exit status N | exec error>`.
+ */
 export async function runPreStartHook(
   command: string,
   env: readonly string[],
   logs: ProcessLogs,
+  scratch: string,
 ): Promise<void> {
   try {
-    await run(lookPath(command), env, logs);
+    const file = lookPath(command);
+    await run(file, { ...envObject(env), ...makeScratch(scratch) }, logs);
   } catch (err) {
     throw new BpmError(`prestart hook failed: ${messageOf(err)}`, { cause: err });
+  } finally {
+    try {
+      removeAll(scratch);
+    } catch {
+      // the next hook run removes it before it starts
+    }
   }
 }

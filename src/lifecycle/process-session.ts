@@ -69,7 +69,8 @@ export async function withProcessSession<T>(
     session.info('creating-bundle');
     writeBundle(ref.paths, ref.proc, serializeSpec(spec));
     const hook = proc.hooks?.preStart ?? '';
-    if (hook !== '') await runPreStartHook(hook, spec.process?.env ?? [], logs);
+    if (hook !== '')
+      await runPreStartHook(hook, spec.process?.env ?? [], logs, ref.root.hookScratch(ref.cid));
     traceTiming('bundle');
     session.info('running-container');
     return await launch({ bundle: ref.paths.bundle(ref.proc), logs });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { containerId } from '../../src/ids/container-id.ts';
 import { BoshRoot, skipReason } from '../helpers/bosh-root.ts';
 
 const skip = skipReason();
@@ -93,7 +94,11 @@ describe('run', { skip }, () => {
     assert.equal(start.code, 1);
     assert.equal(start.stderr, 'Error: failed to start job-process: prestart hook failed: exit status 1\n');
     assert.equal(r.containerState(job), undefined);
-    assert.equal(r.readLog(job, `${job}.stdout.log`), `hook ran with /var/vcap/data/${job}\n`);
+    // Its HOME is root's scratch directory, not the job's data dir (policy fix 11).
+    assert.equal(
+      r.readLog(job, `${job}.stdout.log`),
+      `hook ran with ${r.paths.hookScratch(containerId(job, job))}\n`,
+    );
     const failed = r.bpmLog(job).find((l) => l.message === 'bpm.start.failed-to-start');
     assert.equal(failed?.data['error'], 'prestart hook failed: exit status 1');
 

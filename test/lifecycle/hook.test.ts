@@ -1,11 +1,22 @@
 import assert from 'node:assert/strict';
-import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { lookPath, runPreStartHook } from '../../src/lifecycle/hook.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bpm-hook-'));
+const scratch = join(dir, 'data', 'bpm', 'hooks', 'job');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('lookPath searches bpm PATH for bare names only', () => {
@@ -17,21 +28,30 @@ test('lookPath searches bpm PATH for bare names only', () => {
   assert.throws(() => lookPath('nope', dir), { message: 'exec: "nope": executable file not found in $PATH' });
 });
 
-test('the hook gets only the given environment and appends to the logs', async () => {
+test('the hook gets the given environment, its own HOME and TMPDIR, and appends to the logs', async () => {
   const hook = join(dir, 'env-hook');
-  writeFileSync(hook, '#!/bin/sh\necho "A=$A HOME=$HOME"\necho oops >&2\n');
+  writeFileSync(
+    hook,
+    '#!/bin/sh\necho "A=$A HOME=$HOME TMPDIR=$TMPDIR"\nstat -c %a "$HOME" "$TMPDIR"\necho oops >&2\n',
+  );
   chmodSync(hook, 0o755);
   const out = join(dir, 'out.log');
   const err = join(dir, 'err.log');
   writeFileSync(out, 'before\n');
   const logs = { stdout: openSync(out, 'a'), stderr: openSync(err, 'a') };
   try {
-    await runPreStartHook(hook, ['A=1', 'PATH=/usr/bin:/bin'], logs);
+    await runPreStartHook(
+      hook,
+      ['A=1', 'HOME=/home/job', 'TMPDIR=/tmp/job', 'PATH=/usr/bin:/bin'],
+      logs,
+      scratch,
+    );
   } finally {
     closeSync(logs.stdout);
     closeSync(logs.stderr);
   }
-  assert.equal(readFileSync(out, 'utf8'), 'before\nA=1 HOME=\n');
+  assert.equal(readFileSync(out, 'utf8'), `before\nA=1 HOME=${scratch} TMPDIR=${scratch}/tmp\n700\n700\n`);
+  assert.equal(existsSync(scratch), false, 'the scratch directory is removed');
   assert.equal(readFileSync(err, 'utf8'), 'oops\n');
 });
 
@@ -41,14 +61,49 @@ test('failures read like upstream', async () => {
   chmodSync(failing, 0o755);
   const logs = { stdout: openSync('/dev/null', 'a'), stderr: openSync('/dev/null', 'a') };
   try {
-    await assert.rejects(runPreStartHook(failing, [], logs), {
+    await assert.rejects(runPreStartHook(failing, [], logs, scratch), {
       message: 'prestart hook failed: exit status 3',
     });
-    await assert.rejects(runPreStartHook(join(dir, 'missing'), [], logs), {
+    await assert.rejects(runPreStartHook(join(dir, 'missing'), [], logs, scratch), {
       message: `prestart hook failed: fork/exec ${join(dir, 'missing')}: no such file or directory`,
     });
   } finally {
     closeSync(logs.stdout);
     closeSync(logs.stderr);
   }
+});
+
+test('a hook that cannot be executed reads like Go exec', async () => {
+  const plain = join(dir, 'not-executable');
+  writeFileSync(plain, '#!/bin/sh\n');
+  chmodSync(plain, 0o644);
+  const logs = { stdout: openSync('/dev/null', 'a'), stderr: openSync('/dev/null', 'a') };
+  try {
+    await assert.rejects(runPreStartHook(plain, [], logs, scratch), {
+      message: `prestart hook failed: fork/exec ${plain}: permission denied`,
+    });
+    await assert.rejects(runPreStartHook(dir, [], logs, scratch), {
+      message: `prestart hook failed: fork/exec ${dir}: permission denied`,
+    });
+  } finally {
+    closeSync(logs.stdout);
+    closeSync(logs.stderr);
+  }
+});
+
+test('what a killed run left in the scratch directory is gone before the next hook', async () => {
+  mkdirSync(scratch, { recursive: true });
+  writeFileSync(join(scratch, '.planted'), '');
+  const hook = join(dir, 'ls-hook');
+  writeFileSync(hook, '#!/bin/sh\nls -A "$HOME"\n');
+  chmodSync(hook, 0o755);
+  const out = join(dir, 'ls.log');
+  const logs = { stdout: openSync(out, 'w'), stderr: openSync('/dev/null', 'a') };
+  try {
+    await runPreStartHook(hook, [], logs, scratch);
+  } finally {
+    closeSync(logs.stdout);
+    closeSync(logs.stderr);
+  }
+  assert.equal(readFileSync(out, 'utf8'), 'tmp\n');
 });
