@@ -6,7 +6,8 @@
 // The job owns the log directory, so bpm.log is best effort (policy fix 14, docs/compatibility.md):
 // a symlink, FIFO or hard link there, a read-only or full filesystem, a failing write — each gives
 // one `warning: bpm.log not written: <cause>` line on stderr and the command goes on without
-// bpm.log. Only an unknown vcap user stays an error (the host is broken, not the job).
+// bpm.log. Errors stay errors where the job has no hand in them: an unknown vcap user, and a log
+// directory that resolves outside the BOSH root (R/sys/log is root's).
 import { closeSync, writeSync } from 'node:fs';
 import type { JobPaths } from '../bosh/paths.ts';
 import { messageOf } from '../errors.ts';
@@ -76,8 +77,9 @@ const noBpmLog: BpmLog = { write: () => {}, close: () => {} };
 
 /** Set up bpm.log for a lifecycle command. `user` may be a lookup, run after the mkdir as upstream. */
 export function setupBpmLog(paths: JobPaths, user: User | (() => User), warn: Warn = warnOnStderr): BpmLog {
+  // R/sys/log is root's, so a log dir leading out of the root is root's doing, not the job's: refused.
+  assertInsideRoot(paths.rootPaths.root, paths.logDir);
   try {
-    assertInsideRoot(paths.rootPaths.root, paths.logDir);
     mkdirAll(paths.logDir, 0o750);
   } catch (err) {
     warn(warningLine(err));
