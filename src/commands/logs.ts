@@ -1,9 +1,12 @@
-// `bpm logs JOB [-p PROC] [-a|-e] [-f] [-q] [-n N]` (docs/behaviour/commands.md §7): GNU tail from PATH on
-// the process's log files. `-f` follows the open file (truncation by copytruncate is reported by tail and
-// reading restarts); see docs/operator-logs.md for why it is not `-F`.
+// `bpm logs JOB [-p PROC] [-a|-e] [-f] [-q] [-n N]` (docs/behaviour/commands.md §7): GNU tail from
+// PATH on the process's log files. `-f` follows the open file (truncation by copytruncate is
+// reported by tail and reading restarts); see docs/operator-logs.md for why it is not `-F`. The
+// files are opened without following links and pinned for tail first (host/log-view.ts): the job
+// owns them.
 import { existsSync } from 'node:fs';
 import { BpmError } from '../errors.ts';
 import { runForeground } from '../host/foreground-child.ts';
+import { pinLogFiles } from '../host/log-view.ts';
 import { printLogsEnd } from '../presenters/cli-text.ts';
 import { exitText } from '../text/exit-status.ts';
 import type { Command, Invocation } from './types.ts';
@@ -30,6 +33,7 @@ export function tailArgs(inv: Invocation, files: readonly string[]): string[] {
 const logs: Command = async (inv) => {
   const files = logFiles(inv);
   if (!files.every((f) => existsSync(f))) throw new BpmError('logs not found');
+  pinLogFiles(files);
   const end = await runForeground('tail', tailArgs(inv, files));
   if ((end.signal === null && end.code === 0) || end.signal === 'SIGINT') {
     printLogsEnd();

@@ -33,6 +33,7 @@ export interface Libc {
     data: string | null,
   ): number;
   umount2(target: string, flags: number): number;
+  unshare(flags: number): number;
 }
 
 type Callback = (err: unknown, result: number) => void;
@@ -109,6 +110,7 @@ function bind(): Libc {
     ),
   );
   const umount2 = lazy(() => lib.func('int umount2(const char *target, int flags)'));
+  const unshare = lazy(() => lib.func('int unshare(int flags)'));
   const syscall = lazy(() => lib.func('long syscall(long number, ...)'));
   /** The glibc wrapper when there is one (glibc >= 2.36), else syscall(2). */
   const wrapperOr = <F>(definition: string, wrap: (fn: NativeFn) => F, viaSyscall: F) =>
@@ -150,5 +152,6 @@ function bind(): Libc {
     pidfdSendSignal: (fd, sig) => pidfdSendSignal()(fd, sig),
     mount: (source, target, fstype, flags, data) => mount()(source, target, fstype, flags, data) as number,
     umount2: (target, flags) => umount2()(target, flags) as number,
+    unshare: (flags) => unshare()(flags) as number,
   };
 }

@@ -8,7 +8,12 @@ export const MS_NOSUID = 0x2;
 export const MS_NODEV = 0x4;
 export const MS_NOEXEC = 0x8;
 export const MS_BIND = 0x1000;
+export const MS_REC = 0x4000;
+export const MS_PRIVATE = 1 << 18;
 export const MS_SHARED = 1 << 20;
+const CLONE_NEWNS = 0x20000;
+/** umount2 flag: detach now, clean up when no longer busy. */
+export const MNT_DETACH = 2;
 
 export const CGROUP2_SUPER_MAGIC = 0x63677270;
 
@@ -31,6 +36,16 @@ export function unmount(target: string, flags = 0): void {
 /** `mount --bind path path` (non-recursive). */
 export function bindMountOntoItself(path: string): void {
   mount(path, path, null, MS_BIND, null);
+}
+
+/**
+ * Give the calling thread (Node's main thread, from which child processes are forked) a mount
+ * namespace of its own in which nothing propagates back to the host (`unshare -m
+ * --propagation private`). What bpm mounts afterwards is seen only by it and its children.
+ */
+export function privateMountNamespace(): void {
+  if (libc().unshare(CLONE_NEWNS) !== 0) throw new SysError('unshare', libc().errno());
+  mount(null, '/', null, MS_REC | MS_PRIVATE, null);
 }
 
 /** `mount --make-shared path`. */

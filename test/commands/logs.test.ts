@@ -158,3 +158,82 @@ test('-f: SIGTERM is forwarded to tail; bpm reports it and exits 1', { skip: not
     f.killAll();
   }
 });
+
+// Issue #10 item 8: bpm logs runs as root, the job owns its log directory. A log file the job
+// replaced with a symlink (say, to a root-only file) must not be followed — not when bpm looks,
+// and not a moment later when tail opens it.
+const secret = join(tmp.root, 'root-only-secret');
+writeFileSync(secret, 'SECRET-ROOT-ONLY\n', { mode: 0o600 });
+
+test('a log file replaced by a symlink is refused with one line, never shown', { skip: notRoot }, () => {
+  const linked = join(logDir, 'linked.stdout.log');
+  symlinkSync(secret, linked);
+  assert.deepEqual(bpm(['logs', 'web', '-p', 'linked'], { env }), {
+    code: 1,
+    stdout: '',
+    stderr: `Error: refusing to open symlink at ${linked}: too many levels of symbolic links\n`,
+  });
+  const linkedErr = join(logDir, 'web2.stderr.log');
+  writeFileSync(join(logDir, 'web2.stdout.log'), 'fine\n');
+  symlinkSync(secret, linkedErr);
+  const all = bpm(['logs', 'web', '-p', 'web2', '-a'], { env });
+  assert.equal(all.code, 1);
+  assert.equal(all.stdout, '');
+  assert.equal(
+    all.stderr,
+    `Error: refusing to open symlink at ${linkedErr}: too many levels of symbolic links\n`,
+  );
+});
+
+test('a job swapping its log file with a symlink never gets tail to print the target', {
+  skip: notRoot,
+}, async () => {
+  const file = join(logDir, 'race.stdout.log');
+  writeFileSync(file, 'plain line\n');
+  // The job's side: flip the name between its log file and a symlink to the secret, as fast as it can.
+  const flipper = `
+    const fs = require('node:fs');
+    const file = ${JSON.stringify(file)};
+    fs.writeFileSync(file + '.real', 'plain line\\n');
+    try { fs.unlinkSync(file + '.link'); } catch {}
+    fs.symlinkSync(${JSON.stringify(secret)}, file + '.link');
+    process.stdout.write('ready\\n');
+    for (;;) {
+      fs.linkSync(file + '.link', file + '.tmp'); fs.renameSync(file + '.tmp', file);
+      fs.linkSync(file + '.real', file + '.tmp'); fs.renameSync(file + '.tmp', file);
+    }`;
+  const child = spawn(process.execPath, ['-e', flipper], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    const trials = 20;
+    let leaked = 0;
+    let shown = 0;
+    for (let i = 0; i < trials; i++) {
+      const r = await bpmAsync(['logs', 'web', '-p', 'race', '-n', '1']);
+      if (r.stdout.includes('SECRET')) leaked += 1;
+      if (r.stdout === 'plain line\n\n') shown += 1;
+      else if (!r.stdout.includes('SECRET'))
+        assert.match(
+          r.stderr,
+          /^Error: refusing to open symlink at .*race\.stdout\.log: too many levels of symbolic links\n$/,
+        );
+    }
+    assert.equal(leaked, 0, `tail printed the symlink's target in ${leaked} of ${trials} runs`);
+    assert.ok(shown > 0, 'the real file was never shown');
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
+
+/** bin/bpm without blocking the event loop (the flipper above must keep running). */
+function bpmAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  ensureBuilt();
+  return new Promise((resolve) => {
+    const child = spawn(BPM, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
