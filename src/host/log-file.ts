@@ -3,7 +3,7 @@
 // since 1.4.30). The job owns the log directory, so what is found there is checked on the open
 // descriptor before root gives it to vcap: only a regular file with one link (not a FIFO whose
 // writes would block forever, not a hard link to a file elsewhere) is accepted.
-import { closeSync, constants, fchownSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, constants, fchownSync, fstatSync, openSync, writeSync } from 'node:fs';
 import { BpmError } from '../errors.ts';
 import type { User } from '../oci/input.ts';
 import { errnoText, goPathError, hasCode } from '../sys/errno.ts';
@@ -46,4 +46,14 @@ export function openLogFile(path: string, user: User, nonBlocking = false): numb
     throw err;
   }
   return fd;
+}
+
+/** Append `line` with one write(2) on `fd` (opened by openLogFile). Errors: `write <path>: <text>`. */
+export function writeLogLine(fd: number, path: string, line: string): void {
+  const buf = Buffer.from(line, 'utf8');
+  try {
+    writeSync(fd, buf, 0, buf.length);
+  } catch (err) {
+    throw goPathError('write', path, err);
+  }
 }

@@ -10,12 +10,10 @@
 // directory that resolves outside the BOSH root (R/sys/log is root's).
 import { closeSync, writeSync } from 'node:fs';
 import type { JobPaths } from '../bosh/paths.ts';
-import { messageOf } from '../errors.ts';
 import { assertInsideRoot } from '../host/inside-root.ts';
-import { openLogFile } from '../host/log-file.ts';
+import { openLogFile, writeLogLine } from '../host/log-file.ts';
 import { mkdirAll } from '../host/mkdir-all.ts';
 import type { User } from '../oci/input.ts';
-import { goPathError } from '../sys/errno.ts';
 import type { LogSink } from './logger.ts';
 
 /** Where the one warning line goes; stderr unless a test passes its own. */
@@ -30,7 +28,7 @@ function warnOnStderr(line: string): void {
 }
 
 function warningLine(cause: unknown): string {
-  return `warning: bpm.log not written: ${messageOf(cause)}\n`;
+  return `warning: bpm.log not written: ${cause instanceof Error ? cause.message : String(cause)}\n`;
 }
 
 /** The bpm.log of one command: a sink that closes; writes nothing once a write failed. */
@@ -55,13 +53,12 @@ export class BpmLogFile implements BpmLog {
 
   write(line: string): void {
     if (this.closed || this.failed) return;
-    const buf = Buffer.from(line, 'utf8');
     try {
-      writeSync(this.fd, buf, 0, buf.length);
+      writeLogLine(this.fd, this.path, line);
     } catch (err) {
       // A log line that cannot be written does not fail the command; say so once.
       this.failed = true;
-      this.warn(warningLine(goPathError('write', this.path, err)));
+      this.warn(warningLine(err));
     }
   }
 
