@@ -3,16 +3,25 @@
 //   dist/main.js  the entry: loads ./cli.js with bpm's warm V8 code cache (src/host/code-cache.ts)
 //   dist/cli.js   everything else in one file; command modules are initialised lazily
 // koffi stays external (native addon).
+//
+// The version is stamped only when BPM_VERSION is set (`npm run release` sets it to the release's
+// version); a plain build prints `[DEV BUILD]`, as upstream's unstamped build does.
+// `--out DIR` (relative to the repository) builds somewhere other than dist/, and
+// `--sea` adds dist/sea.js, the entry of the single executable (scripts/release/sea.ts).
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
-const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
-// Build next to dist/ and swap it in with renames, so a bpm running meanwhile never sees a
+const { values: opts } = parseArgs({ options: { out: { type: 'string' }, sea: { type: 'boolean' } } });
+const out = opts.out ?? 'dist';
+// Build next to the output and swap it in with renames, so a bpm running meanwhile never sees a
 // half-written or missing bundle.
-const next = `dist.next-${process.pid}`;
-const old = `dist.old-${process.pid}`;
+const next = `${out}.next-${process.pid}`;
+const old = `${out}.old-${process.pid}`;
+const version = process.env.BPM_VERSION;
 
 const common = {
   absWorkingDir: root,
@@ -23,7 +32,7 @@ const common = {
   target: 'node22',
   external: ['koffi'],
   define: {
-    BPM_VERSION: JSON.stringify(process.env.BPM_VERSION ?? pkg.version),
+    ...(version ? { BPM_VERSION: JSON.stringify(version) } : {}),
     // createRequire(import.meta.url) (src/sys/libc.ts) takes a path as well as a URL.
     'import.meta.url': '__filename',
   },
@@ -53,9 +62,14 @@ await build({
   plugins: [cliExternal],
   supported: { 'dynamic-import': false },
 });
+// The single executable's script: the whole CLI in one file, no code-cache loader (Node embeds
+// the code cache in the executable itself).
+if (opts.sea)
+  await build({ ...common, entryPoints: { sea: 'src/sea.ts' }, supported: { 'dynamic-import': false } });
 // package.json says "type": "module"; dist/ holds CommonJS.
 writeFileSync(`${root}${next}/package.json`, '{ "type": "commonjs" }\n');
 
-if (existsSync(`${root}dist`)) renameSync(`${root}dist`, `${root}${old}`);
-renameSync(`${root}${next}`, `${root}dist`);
+mkdirSync(dirname(`${root}${out}`), { recursive: true });
+if (existsSync(`${root}${out}`)) renameSync(`${root}${out}`, `${root}${old}`);
+renameSync(`${root}${next}`, `${root}${out}`);
 rmSync(`${root}${old}`, { recursive: true, force: true });
