@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tarGz, writeArchive } from './archive.ts';
 import { fileDigest } from './digest.ts';
-import { entriesOf, fingerprint } from './fingerprint.ts';
+import { type ArchiveFile, entriesOf, fingerprint } from './fingerprint.ts';
 import { type JobRef, type PackageRef, type ReleaseManifest, serializeManifest } from './manifest.ts';
 import { jobFiles, packageFiles } from './resources.ts';
 import { type PackageSpec, ReleaseError, readJobSpec, readPackageSpec } from './specs.ts';
@@ -48,6 +48,20 @@ export function compileOrder(specs: ReadonlyMap<string, { dependencies: readonly
   return order;
 }
 
+/** Writes STAGE/KIND/NAME.tgz; returns its manifest entry (the version is the fingerprint). */
+function archive(
+  stage: string,
+  kind: 'jobs' | 'packages',
+  name: string,
+  files: readonly ArchiveFile[],
+  dependencies: readonly string[],
+): { name: string; version: string; fingerprint: string; sha1: string } {
+  const fp = fingerprint(entriesOf(files), dependencies);
+  const tgz = join(stage, kind, `${name}.tgz`);
+  writeArchive(files, tgz);
+  return { name, version: fp, fingerprint: fp, sha1: fileDigest(tgz, 'sha1') };
+}
+
 /** Builds the tarball and returns its path: OUT/NAME-VERSION.tgz. */
 export function buildRelease(o: BuildOptions): string {
   const stage = mkdtempSync(join(tmpdir(), 'bpm-release-'));
@@ -67,14 +81,8 @@ export function buildRelease(o: BuildOptions): string {
         join(o.releaseDir, 'src'),
         join(o.releaseDir, 'blobs'),
       );
-      const fp = fingerprint(entriesOf(files), spec.dependencies);
-      const tgz = join(stage, 'packages', `${spec.name}.tgz`);
-      writeArchive(files, tgz);
       return {
-        name: spec.name,
-        version: fp,
-        fingerprint: fp,
-        sha1: fileDigest(tgz, 'sha1'),
+        ...archive(stage, 'packages', spec.name, files, spec.dependencies),
         dependencies: spec.dependencies,
       };
     });
@@ -84,17 +92,7 @@ export function buildRelease(o: BuildOptions): string {
       for (const p of spec.packages) {
         if (!pkgSpecs.has(p)) throw new ReleaseError(`${join(jobDir, 'spec')}: unknown package '${p}'`);
       }
-      const files = jobFiles(jobDir, spec);
-      const fp = fingerprint(entriesOf(files), []);
-      const tgz = join(stage, 'jobs', `${spec.name}.tgz`);
-      writeArchive(files, tgz);
-      return {
-        name: spec.name,
-        version: fp,
-        fingerprint: fp,
-        sha1: fileDigest(tgz, 'sha1'),
-        packages: spec.packages,
-      };
+      return { ...archive(stage, 'jobs', spec.name, jobFiles(jobDir, spec), []), packages: spec.packages };
     });
     const manifest: ReleaseManifest = {
       name: o.name,
