@@ -43,6 +43,8 @@ export const LAYERS: Readonly<Record<string, readonly string[]>> = {
   ],
   cli: ['bosh', 'commands', 'errors', 'host', 'ids', 'log', 'presenters', 'sys', 'text'],
   main: ['bosh', 'cli', 'host'],
+  // the single executable's entry (the BOSH release's bpm package)
+  sea: ['cli'],
 };
 
 const IMPORT =

@@ -13,6 +13,7 @@ import { readBlobs } from '../../scripts/release/blobs.ts';
 import { fileDigest } from '../../scripts/release/digest.ts';
 import { type FingerprintEntry, fingerprint, gitMode } from '../../scripts/release/fingerprint.ts';
 import { parseManifest, type ReleaseManifest } from '../../scripts/release/manifest.ts';
+import { buildTarball } from './build-tarball.ts';
 
 const REPO = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 const VERSION = '1.5.0+dev.999';
@@ -48,13 +49,7 @@ function unpack(kind: 'jobs' | 'packages', name: string): string {
 }
 
 before(() => {
-  const r = spawnSync(process.execPath, ['scripts/release/main.ts', '--version', VERSION, '--out', tmp], {
-    cwd: REPO,
-    encoding: 'utf8',
-    timeout: 600_000,
-  });
-  assert.equal(r.status, 0, r.stderr);
-  tarball = r.stdout.trim();
+  tarball = buildTarball(VERSION, tmp);
   mkdirSync(extracted);
   untarGz(tarball, extracted);
   manifest = parseManifest(readFileSync(join(extracted, 'release.MF'), 'utf8'));
