@@ -51,7 +51,8 @@ function main(): void {
 try {
   main();
 } catch (err) {
-  if (!(err instanceof ReleaseError) && !(err instanceof TypeError && 'code' in err)) throw err;
-  process.stderr.write(`Error: ${err.message}\n`);
+  // A ReleaseError, an unknown option (parseArgs) or a file that cannot be read: one line.
+  if (!(err instanceof ReleaseError) && typeof (err as { code?: unknown }).code !== 'string') throw err;
+  process.stderr.write(`Error: ${(err as Error).message}\n`);
   process.exitCode = 1;
 }
