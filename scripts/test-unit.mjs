@@ -5,7 +5,7 @@
 //   - test/integration/, test/reliability/ and test/examples/ are never unit tests;
 //   - nor is any other test file that imports the real-runc harness (test/helpers/bosh-root.ts),
 //     the built-bin/bpm runner (test/cli/run-bpm.ts; bpm's pre-run requires root), the release
-//     tarball builder (test/release/build-tarball.ts) or the BOSH agent (test/release/agent.ts).
+//     tarball builder (test/scripts/release/build-tarball.ts) or the BOSH agent (test/release/agent.ts).
 // `node scripts/test-unit.mjs --list` prints the selection instead of running it; any other
 // arguments go to `node --test` (e.g. --test-name-pattern=…).
 import { spawnSync } from 'node:child_process';
@@ -17,8 +17,7 @@ const root = new URL('..', import.meta.url).pathname;
 /** Folders (relative to the repository) whose tests drive real runc, monit or the demo. */
 const NOT_UNIT_FOLDERS = ['test/integration/', 'test/reliability/', 'test/examples/'];
 /** Importing one of these makes a test file an integration test, wherever it lives. */
-const NOT_UNIT_HELPERS =
-  /from '[./]*(?:helpers\/bosh-root|cli\/run-bpm|run-bpm|release\/build-tarball|build-tarball|agent)\.ts'/;
+const NOT_UNIT_HELPERS = /from '[./]*(?:helpers\/bosh-root|cli\/run-bpm|run-bpm|build-tarball|agent)\.ts'/;
 
 function testFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -6,8 +6,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { buildRelease, compileOrder } from '../../scripts/release/build.ts';
-import { parseManifest } from '../../scripts/release/manifest.ts';
+import { buildRelease, compileOrder } from '../../../scripts/release/build.ts';
+import { parseManifest } from '../../../scripts/release/manifest.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'bpm-release-build-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { fingerprint } from '../../scripts/release/fingerprint.ts';
+import { fingerprint } from '../../../scripts/release/fingerprint.ts';
 
 const sha1 = (s: string): string => createHash('sha1').update(s).digest('hex');
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 
-const REPO = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+const REPO = new URL('../../..', import.meta.url).pathname.replace(/\/$/, '');
 
 export function buildTarball(version: string, outDir: string): string {
   const r = spawnSync(process.execPath, ['scripts/release/main.ts', '--version', version, '--out', outDir], {
