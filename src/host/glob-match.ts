@@ -1,11 +1,11 @@
 // Go's path/filepath.Match on Unix, ported byte for byte (UTF-8): `*` any run of non-`/` bytes
 // (a leading `.` included), `?` one non-`/` character, `[...]`/`[^...]` classes with ranges, `\`
 // escapes. Malformed patterns throw BadPatternError.
+import { BpmError } from '../errors.ts';
 
-export class BadPatternError extends Error {
+export class BadPatternError extends BpmError {
   constructor() {
     super('syntax error in pattern');
-    this.name = 'BadPatternError';
   }
 }
 

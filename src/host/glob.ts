@@ -4,7 +4,6 @@
 import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { joinPath } from '../bosh/clean.ts';
 import type { Volume } from '../config/types.ts';
-import { BpmError } from '../errors.ts';
 import { BadPatternError, hasMeta, matchBytes } from './glob-match.ts';
 
 /** lstat succeeds: the path exists, a dangling symlink included. */
@@ -40,7 +39,11 @@ function splitPattern(pattern: string): [dir: string, file: string] {
   return [dir.slice(0, -1), file];
 }
 
-function glob(pattern: string): string[] {
+/**
+ * All paths matching `pattern`, in Go's order. A malformed pattern throws BadPatternError, a
+ * BpmError: `syntax error in pattern`.
+ */
+export function expandGlob(pattern: string): string[] {
   matchBytes(Buffer.from(pattern, 'utf8'), new Uint8Array(0)); // well-formedness check
   if (!hasMeta(pattern)) return lexists(pattern) ? [pattern] : [];
   const [dir, file] = splitPattern(pattern);
@@ -51,18 +54,8 @@ function glob(pattern: string): string[] {
     return out;
   }
   if (dir === pattern) throw new BadPatternError(); // prevents infinite recursion
-  for (const d of glob(dir)) globDir(d, fileBytes, out);
+  for (const d of expandGlob(dir)) globDir(d, fileBytes, out);
   return out;
-}
-
-/** All paths matching `pattern`, in Go's order. Throws BpmError `syntax error in pattern`. */
-export function expandGlob(pattern: string): string[] {
-  try {
-    return glob(pattern);
-  } catch (err) {
-    if (err instanceof BadPatternError) throw new BpmError(err.message, { cause: err });
-    throw err;
-  }
 }
 
 /** unsafe.unrestricted_volumes → SpecInput.unrestrictedVolumes: each match inherits its volume's options. */

@@ -1,3 +1,4 @@
+import { BpmError } from '../errors.ts';
 import { goQuote } from '../text/go-quote.ts';
 
 // Container ids and lock-file names, byte-identical to upstream (docs/behaviour/locking-and-recovery.md §2).
@@ -33,7 +34,8 @@ export function lifecycleLockName(job: string, proc: string): string {
   return `job-${encode(`${job}.${proc}`)}.lock`;
 }
 
-export class ContainerIdError extends Error {}
+/** A container id bpm cannot decode (`bpm list` reports it and goes on). */
+export class ContainerIdError extends BpmError {}
 
 const HEX = /^[0-9a-fA-F]{2}$/;
 
