@@ -77,7 +77,7 @@ function checkDuplicateNames(config: JobConfig, indices: readonly number[], out:
  * entries were left out (inspectJobConfig's best-effort config); `upstreamErrors` are the findings
  * for what upstream rejects, which also stand in for `no-processes`.
  */
-export function analyseConfig(
+function analyseConfig(
   job: string,
   config: JobConfig,
   ctx: AnalysisContext,

@@ -26,7 +26,7 @@ export interface ExpandedVolume {
 }
 
 /** Unrestricted-volume globs matching at least this many paths are reported. */
-export const MANY_GLOB_MATCHES = 10;
+const MANY_GLOB_MATCHES = 10;
 
 const NO_FEATURES = {
   swapLimit: false,
@@ -187,7 +187,7 @@ function dedup(mounts: readonly AnalysedMount[], out: FindingSink): AnalysedMoun
 }
 
 /** The mount whose destination contains `path` most specifically, if any. */
-export function mountFor(path: string, mounts: readonly AnalysedMount[]): AnalysedMount | undefined {
+function mountFor(path: string, mounts: readonly AnalysedMount[]): AnalysedMount | undefined {
   let best: AnalysedMount | undefined;
   for (const m of mounts) {
     if (

@@ -11,7 +11,7 @@ import { type AnalysedMount, hostPathOf } from './mounts.ts';
 import { closest } from './suggest.ts';
 
 /** Below this a container cannot reliably start (runc's init plus tini need a few MiB). */
-export const MEMORY_FLOOR_BYTES = 8n * 1024n * 1024n;
+const MEMORY_FLOOR_BYTES = 8n * 1024n * 1024n;
 
 export function checkName(p: ProcessConfig, i: number, out: FindingSink): void {
   try {

@@ -40,7 +40,7 @@ const CRITICAL_CAPABILITIES = new Set([
   'MKNOD',
 ]);
 
-export const POINTS = {
+const POINTS = {
   privileged: 50,
   hostPid: 15,
   criticalCapability: 10,

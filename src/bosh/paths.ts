@@ -2,8 +2,8 @@
 // R; internal paths are what the container sees, always under /var/vcap.
 import { joinPath as join } from './clean.ts';
 
-export const DEFAULT_BOSH_ROOT = '/var/vcap';
-export const INTERNAL_ROOT = '/var/vcap';
+const DEFAULT_BOSH_ROOT = '/var/vcap';
+const INTERNAL_ROOT = '/var/vcap';
 
 /** R: BPM_BOSH_ROOT when set and non-empty, else /var/vcap. Cleaned lexically. */
 export function boshRoot(env: NodeJS.ProcessEnv = process.env): string {

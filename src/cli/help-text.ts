@@ -1,6 +1,6 @@
 // Help and usage texts in cobra's templates (docs/behaviour/commands.md §9): byte-exact for upstream's
 // commands.
-import { COMMANDS, COMPLETION_SHELLS, type CommandSpec, visibleCommands } from './command-table.ts';
+import { COMPLETION_SHELLS, type CommandSpec, visibleCommands } from './command-table.ts';
 import { type FlagSpec, helpFlag, VERSION_FLAG } from './flag-spec.ts';
 
 /** Anything cobra renders help for: the root, a command, or a `completion` subcommand. */
@@ -28,7 +28,7 @@ function defaultText(flag: FlagSpec): string {
 }
 
 /** pflag's FlagUsages: names column padded so that every usage starts in the same column. */
-export function flagUsages(flags: readonly FlagSpec[]): string {
+function flagUsages(flags: readonly FlagSpec[]): string {
   const rows = [...flags].sort(byName).map((f) => {
     let left = f.short === undefined ? `      --${f.name}` : `  -${f.short}, --${f.name}`;
     if (f.kind !== 'bool') left += ` ${f.kind}`;
@@ -97,7 +97,7 @@ export function commandSubject(cmd: CommandSpec): HelpSubject {
 }
 
 /** Flags of `bpm completion <shell>`. */
-export const NO_DESCRIPTIONS_FLAG: FlagSpec = {
+const NO_DESCRIPTIONS_FLAG: FlagSpec = {
   name: 'no-descriptions',
   kind: 'bool',
   usage: 'disable completion descriptions',
@@ -124,9 +124,4 @@ export function completionShellSubject(shell: string): HelpSubject {
     localFlags: [helpFlag(shell), NO_DESCRIPTIONS_FLAG],
     inheritedFlags: [VERSION_FLAG],
   };
-}
-
-/** The names `bpm help` and suggestions can reach. */
-export function commandNames(): string[] {
-  return COMMANDS.map((c) => c.name);
 }

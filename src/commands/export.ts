@@ -10,10 +10,10 @@ import { notExpressibleWarning, noVcapUserWarning } from '../presenters/export-w
 import { writeStdout } from '../presenters/stdout.ts';
 import type { Command } from './types.ts';
 
-export const FORMATS = ['k8s'];
+const FORMATS = ['k8s'];
 
 /** The placeholder image; replace it with an image holding the job's packages and templates. */
-export function defaultImage(job: string): string {
+function defaultImage(job: string): string {
   return `bosh-job.invalid/${job}:latest`;
 }
 

@@ -6,7 +6,7 @@ import { runningInit } from '../lifecycle/running-init.ts';
 import { exitText, succeeded } from '../text/exit-status.ts';
 import type { Command } from './types.ts';
 
-export const NO_TTY = 'bpm shell needs a terminal (stdin is not a TTY)';
+const NO_TTY = 'bpm shell needs a terminal (stdin is not a TTY)';
 
 const shell: Command = async (inv) => {
   // runc exec --tty would fail obscurely without a terminal: say so before touching runc.

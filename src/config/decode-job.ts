@@ -130,7 +130,7 @@ function decodeUnsafe(d: YamlDecoder, node: Node | null, field: string): Unsafe 
   return present ? unsafe : undefined;
 }
 
-export function decodeProcess(d: YamlDecoder, node: Node | null, field: string): DecodedProcess | undefined {
+function decodeProcess(d: YamlDecoder, node: Node | null, field: string): DecodedProcess | undefined {
   const v = d.deref(node, field);
   if (d.isNull(v)) return null;
   const p = emptyProcess();

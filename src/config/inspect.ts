@@ -43,7 +43,7 @@ export interface ConfigInspection {
   problems: ConfigProblem[];
 }
 
-export function oneLine(text: string): string {
+function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 

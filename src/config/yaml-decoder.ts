@@ -222,7 +222,7 @@ function isMergeKey(node: Scalar): boolean {
 }
 
 /** `a.b` for identifier-like keys, `a["odd key"]` otherwise. */
-export function childField(parent: string, key: string): string {
+function childField(parent: string, key: string): string {
   const part = /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? key : `[${goQuote(key)}]`;
   if (parent === '') return part;
   return part.startsWith('[') ? `${parent}${part}` : `${parent}.${part}`;

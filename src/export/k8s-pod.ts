@@ -13,10 +13,10 @@ import { dnsLabel, uniqueNamer } from './k8s-names.ts';
 import { byteQuantity } from './k8s-quantity.ts';
 import type { K8sContainer, K8sPod, K8sSecurityContext, K8sVolume, K8sVolumeMount } from './k8s-types.ts';
 
-export const ANNOTATION_PREFIX = 'bpm.bosh.io';
+const ANNOTATION_PREFIX = 'bpm.bosh.io';
 export const NOT_EXPRESSIBLE_ANNOTATION = `${ANNOTATION_PREFIX}/not-expressible`;
 /** bpm waits 20 s after the shutdown signal before escalating (docs/behaviour/policy.md fix #8). */
-export const GRACE_SECONDS = 20;
+const GRACE_SECONDS = 20;
 
 export interface PodInput {
   job: string;

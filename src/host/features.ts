@@ -54,7 +54,7 @@ export function isUnifiedCgroupHost(cgroupRoot: string = HOST_FILES.cgroupRoot):
 }
 
 /** runc's FindCgroupMountpoint("", subsystem) for cgroup v1. */
-export function findV1Mountpoint(subsystem: string, mountinfoFile: string): string {
+function findV1Mountpoint(subsystem: string, mountinfoFile: string): string {
   for (const m of readMountinfo(mountinfoFile)) {
     if (m.fsType === 'cgroup' && m.superOptions.includes(subsystem)) return m.mountPoint;
   }

@@ -8,7 +8,7 @@ import type { ExitResult } from '../text/exit-status.ts';
 import { goQuote } from '../text/go-quote.ts';
 
 /** Signals bpm forwards (Go's signal.Notify with no list catches all of these). */
-export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = [
+const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = [
   'SIGHUP',
   'SIGINT',
   'SIGQUIT',

@@ -5,7 +5,7 @@ import { BpmError } from '../errors.ts';
 import type { User } from '../oci/input.ts';
 import { goPathError } from '../sys/errno.ts';
 
-export const PASSWD_FILE = '/etc/passwd';
+const PASSWD_FILE = '/etc/passwd';
 
 /**
  * Users already found by this process: start/run look vcap up twice (docs/behaviour/commands.md §1.4

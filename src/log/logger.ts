@@ -4,15 +4,12 @@
 import { formatRecord, type LogData, type LogLevel } from './record.ts';
 import { formatTimestamp, nowNs } from './timestamp.ts';
 
-export const LOG_SOURCE = 'bpm';
+const LOG_SOURCE = 'bpm';
 
 /** Where finished lines go; each call receives exactly one line (with its `\n`). */
 export interface LogSink {
   write(line: string): void;
 }
-
-/** A sink that drops everything (commands that keep no bpm.log). */
-export const discardSink: LogSink = { write: () => {} };
 
 export class Logger {
   readonly sink: LogSink;

@@ -12,9 +12,9 @@ import { buildResources, buildRlimits } from './resources.ts';
 import { seccompProfile } from './seccomp.ts';
 import type { OciLinux, OciMount, OciNamespace, OciProcess, OciSpec } from './types.ts';
 
-export const OCI_VERSION = '1.3.0';
+const OCI_VERSION = '1.3.0';
 
-export const MASKED_PATHS: readonly string[] = [
+const MASKED_PATHS: readonly string[] = [
   '/etc/sv',
   '/proc/kcore',
   '/proc/latency_stats',
@@ -24,7 +24,7 @@ export const MASKED_PATHS: readonly string[] = [
   '/sys/firmware',
 ];
 
-export const READONLY_PATHS: readonly string[] = [
+const READONLY_PATHS: readonly string[] = [
   '/proc/asound',
   '/proc/bus',
   '/proc/fs',

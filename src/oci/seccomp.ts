@@ -3,9 +3,9 @@
 import type { OciSeccomp, OciSyscall } from './types.ts';
 
 /** Namespace-creating clone flags: NEWNS|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET = 0x7C020000. */
-export const CLONE_NAMESPACE_FLAGS = 2080505856n;
+const CLONE_NAMESPACE_FLAGS = 2080505856n;
 /** personality(2) arguments allowed, in rule order: PER_LINUX, query (0xffffffff), PER_LINUX32. */
-export const PERSONALITY_ARGS: readonly bigint[] = [0n, 4294967295n, 8n];
+const PERSONALITY_ARGS: readonly bigint[] = [0n, 4294967295n, 8n];
 export const ENOSYS = 38;
 
 // biome-ignore format: 8 names per line, exactly as listed in docs/behaviour/container.md §4.

@@ -134,7 +134,7 @@ function linux(l: OciLinux): GoJsonObject {
 }
 
 /** The Go-ordered JSON tree of a spec (exposed for tests and tooling). */
-export function specToGoJson(spec: OciSpec): GoJsonObject {
+function specToGoJson(spec: OciSpec): GoJsonObject {
   return struct(
     ['ociVersion', spec.ociVersion, 'always'],
     ['process', spec.process && processObject(spec.process), 'pointer'],

@@ -15,7 +15,3 @@ export function extraProcessNotice(decoded: { name: string } | { error: string }
 export function listFailedNotice(err: string): string {
   return `failed to list jobs: ${err}\n`;
 }
-
-export function displayFailedNotice(err: string): string {
-  return `failed to display jobs: ${err}\n`;
-}

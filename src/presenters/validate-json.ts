@@ -16,7 +16,7 @@ export interface JsonReport {
   warnings: number;
 }
 
-export function toJsonReport(reports: readonly JobReport[]): JsonReport {
+function toJsonReport(reports: readonly JobReport[]): JsonReport {
   return {
     findings: reports.flatMap((r) =>
       r.findings.map((f) => ({

@@ -10,7 +10,7 @@ export function findingLine(f: Finding): string {
   return f.hint === undefined ? head : `${head}\n    hint: ${f.hint}`;
 }
 
-export function securityLines(job: string, s: SecurityScore): string[] {
+function securityLines(job: string, s: SecurityScore): string[] {
   const lines = [`security ${job}/${s.process}: ${s.score}/100 (${s.rating})`];
   for (const d of s.deductions) lines.push(`  -${d.points}\t${d.setting}\t${d.reason}`);
   return lines;

@@ -12,12 +12,12 @@ for (const [name, num] of Object.entries(constants.errno)) {
 }
 
 /** The POSIX name of an errno number (`EBUSY`), or `errno N` when unknown. */
-export function errnoName(errno: number): string {
+function errnoName(errno: number): string {
   return errnoNames.get(errno) ?? `errno ${errno}`;
 }
 
 /** The errno number of a POSIX name, if Node knows it. */
-export function errnoNumber(name: string): number | undefined {
+function errnoNumber(name: string): number | undefined {
   return (constants.errno as Record<string, number>)[name];
 }
 

@@ -8,12 +8,6 @@ export interface AsyncResult {
   errno: number;
 }
 
-export interface PollFd {
-  fd: number;
-  events: number;
-  revents: number;
-}
-
 export interface Libc {
   /** errno left by the last synchronous call on this thread. */
   errno(): number;

@@ -15,7 +15,7 @@ const CLONE_NEWNS = 0x20000;
 /** umount2 flag: detach now, clean up when no longer busy. */
 export const MNT_DETACH = 2;
 
-export const CGROUP2_SUPER_MAGIC = 0x63677270;
+const CGROUP2_SUPER_MAGIC = 0x63677270;
 
 /** mount(2). `null` source/fstype/data pass NULL. */
 export function mount(

@@ -71,7 +71,7 @@ export async function waitForExitByKill(pid: number, timeoutMs: number): Promise
 }
 
 /** Gone, or a zombie (exited, waiting for its parent to reap it): /proc/PID/stat state Z or X. */
-export function hasExited(pid: number): boolean {
+function hasExited(pid: number): boolean {
   if (!processExists(pid)) return true;
   let stat: string;
   try {

@@ -11,18 +11,18 @@ export interface JobTarget {
 }
 
 /** A `PATH/TO/bpm.yml` argument (has a slash or a .yml/.yaml suffix) rather than a job name. */
-export function isPathArgument(arg: string): boolean {
+function isPathArgument(arg: string): boolean {
   return arg.includes('/') || /\.ya?ml$/.test(arg);
 }
 
 /** `…/jobs/JOB/config/bpm.yml` → JOB; otherwise the directory above the file's directory. */
-export function jobNameOf(file: string): string {
+function jobNameOf(file: string): string {
   const dir = dirname(resolve(file));
   return basename(dir) === 'config' ? basename(dirname(dir)) : basename(dir);
 }
 
 /** Jobs under R/jobs with a config/bpm.yml, sorted by name (like `bpm list`). */
-export function allJobs(root: RootPaths): JobTarget[] {
+function allJobs(root: RootPaths): JobTarget[] {
   let names: string[];
   try {
     names = readdirSync(root.jobsDir).sort();

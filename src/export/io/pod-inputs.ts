@@ -6,7 +6,7 @@ import { lookupUser } from '../../host/user.ts';
 import type { User } from '../../oci/input.ts';
 
 /** Used when the host has no vcap user: the uid/gid BOSH stemcells give vcap. */
-export const DEFAULT_VCAP: User = { uid: 1000, gid: 1000 };
+const DEFAULT_VCAP: User = { uid: 1000, gid: 1000 };
 
 export function vcapUser(): { user: User; fromHost: boolean } {
   try {
