@@ -1,6 +1,7 @@
 // The layer rules of docs/architecture.md, checked over src/'s import graph (run by `npm test`):
 //   1. a module imports only from its own folder and from the folders LAYERS allows it;
-//   2. no import cycle, between files or through folders (dynamic `import()` counts too).
+//   2. no import cycle, between files or through folders (dynamic `import()` counts too);
+//   3. no `index.ts` barrels: a module is imported by its own path, so each is reached one way.
 // A new folder under src/ needs its entry here. `node scripts/check-imports.ts` prints one line
 // per violation and exits 1 if there is any.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -85,6 +86,9 @@ export function importViolations(
         continue;
       }
       targets.push(target);
+      if (target.endsWith('/index.ts') || target === 'index.ts') {
+        problems.push(`src/${file}: imports the barrel ${spec}; import the module that holds it`);
+      }
       const to = partOf(target);
       if (to !== from && allowed !== undefined && !allowed.includes(to)) {
         problems.push(`src/${file}: ${from} may not import ${to} (${spec})`);

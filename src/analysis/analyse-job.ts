@@ -3,7 +3,8 @@
 // each process that decoded. Pure: the file's text is
 // given, the host is asked through HostView.
 import type { RootPaths } from '../bosh/paths.ts';
-import { inspectJobConfig, type JobConfig } from '../config/index.ts';
+import { inspectJobConfig } from '../config/inspect.ts';
+import type { JobConfig } from '../config/types.ts';
 import { BpmError, ConfigError, messageOf } from '../errors.ts';
 import { validateJobName } from '../ids/names.ts';
 import { problemFinding } from './config-problems.ts';

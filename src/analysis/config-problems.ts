@@ -1,6 +1,7 @@
 // The problems upstream's loader rejects (src/config/inspect.ts) as `bpm validate` findings: one
 // error per problem, with a code by kind and a hint by rule.
-import type { ConfigProblem, RuleName } from '../config/index.ts';
+import type { ConfigProblem } from '../config/inspect.ts';
+import type { RuleName } from '../config/validate.ts';
 import type { Finding } from './finding.ts';
 
 const RULE_HINTS: Record<RuleName | 'process-null', string> = {

@@ -1,7 +1,8 @@
 // Per-process rules of `bpm validate` beyond upstream's own validation (docs/validate.md).
 import { cleanPath, joinPath } from '../bosh/clean.ts';
 import type { JobPaths } from '../bosh/paths.ts';
-import { type ProcessConfig, parseMemoryLimit } from '../config/index.ts';
+import { parseMemoryLimit } from '../config/memory.ts';
+import type { ProcessConfig } from '../config/types.ts';
 import { messageOf } from '../errors.ts';
 import { validateProcessName } from '../ids/names.ts';
 import { isKnownCapability, LINUX_CAPABILITIES } from './capability-names.ts';

@@ -1,6 +1,6 @@
 // `bpm export k8s JOB [-o FILE] [--image IMAGE]` (docs/export-k8s.md): the job as a Kubernetes Pod.
 import { writeFileSync } from 'node:fs';
-import { loadJobConfig } from '../config/index.ts';
+import { loadJobConfig } from '../config/load.ts';
 import { BpmError, ConfigError, UsageError } from '../errors.ts';
 import { expandUnrestrictedVolumes, vcapUser } from '../export/io/pod-inputs.ts';
 import { buildPod } from '../export/k8s-pod.ts';

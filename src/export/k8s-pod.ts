@@ -3,7 +3,8 @@
 // Whatever Kubernetes cannot express is returned in `notExpressible` (and put in an annotation),
 // never silently dropped.
 import type { JobPaths } from '../bosh/paths.ts';
-import { type JobConfig, type ProcessConfig, parseMemoryLimit, type Volume } from '../config/index.ts';
+import { parseMemoryLimit } from '../config/memory.ts';
+import type { JobConfig, ProcessConfig, Volume } from '../config/types.ts';
 import { ConfigError, messageOf } from '../errors.ts';
 import { boshMounts, systemMounts, unrestrictedMounts, volumeMount } from '../oci/bind-mounts.ts';
 import { buildEnv } from '../oci/env.ts';

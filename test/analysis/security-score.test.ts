@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { securityScore } from '../../src/analysis/security-score.ts';
-import { parseJobConfig } from '../../src/config/index.ts';
+import { parseJobConfig } from '../../src/config/parse.ts';
 
 function score(yaml: string) {
   const config = parseJobConfig(yaml, '/x/bpm.yml', { root: '/var/vcap', job: 'web' });

@@ -65,3 +65,14 @@ test('a folder without rules, and an import leaving src/, are reported', () => {
     'src/newthing/x.ts: imports ../../package.json, outside src/',
   ]);
 });
+
+test('a barrel is refused: every module is imported by its own path', () => {
+  const modules = new Map([
+    ['commands/a.ts', "import { x } from '../errors/index.ts';"],
+    ['errors/index.ts', "export { x } from './x.ts';"],
+    ['errors/x.ts', ''],
+  ]);
+  assert.deepEqual(importViolations(modules, { ...LAYERS, errors: [] }), [
+    'src/commands/a.ts: imports the barrel ../errors/index.ts; import the module that holds it',
+  ]);
+});

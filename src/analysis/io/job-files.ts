@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { RootPaths } from '../../bosh/paths.ts';
-import { readJobConfigText } from '../../config/index.ts';
+import { readJobConfigText } from '../../config/load.ts';
 import { type AnalysisContext, analyseText, type JobReport, loadErrorReport } from '../analyse-job.ts';
 
 export interface JobTarget {

@@ -1,5 +1,5 @@
 // The host facts an export needs: vcap's uid/gid, unrestricted volume globs expanded now.
-import type { JobConfig, Volume } from '../../config/index.ts';
+import type { JobConfig, Volume } from '../../config/types.ts';
 import { ConfigError, messageOf } from '../../errors.ts';
 import { expandGlob } from '../../host/glob.ts';
 import { lookupUser } from '../../host/user.ts';
