@@ -9,7 +9,7 @@
 import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BpmError } from '../errors.ts';
-import type { HostFeatures } from '../oci/input.ts';
+import type { HostFeatures } from '../host-facts.ts';
 import { goPathError, hasCode } from '../sys/errno.ts';
 import { isCgroup2 } from '../sys/mount.ts';
 import { MOUNTINFO_FILE, readMountinfo } from './mountinfo.ts';

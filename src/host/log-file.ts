@@ -5,7 +5,7 @@
 // writes would block forever, not a hard link to a file elsewhere) is accepted.
 import { closeSync, constants, fchownSync, fstatSync, openSync, writeSync } from 'node:fs';
 import { BpmError } from '../errors.ts';
-import type { User } from '../oci/input.ts';
+import type { User } from '../host-facts.ts';
 import { errnoText, goPathError, hasCode } from '../sys/errno.ts';
 
 const FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;

@@ -7,7 +7,7 @@ import { chmodSync, chownSync, closeSync, statSync } from 'node:fs';
 import type { JobPaths } from '../bosh/paths.ts';
 import type { Volume } from '../config/types.ts';
 import { BpmError, messageOf } from '../errors.ts';
-import type { User } from '../oci/input.ts';
+import type { User } from '../host-facts.ts';
 import { goPathError, hasCode } from '../sys/errno.ts';
 import { assertInsideRoot } from './inside-root.ts';
 import { openLogFile } from './log-file.ts';

@@ -2,7 +2,7 @@
 // without cgo: /etc/passwd lines `name:pw:uid:gid:gecos:home:shell`.
 import { readFileSync } from 'node:fs';
 import { BpmError } from '../errors.ts';
-import type { User } from '../oci/input.ts';
+import type { User } from '../host-facts.ts';
 import { goPathError } from '../sys/errno.ts';
 
 const PASSWD_FILE = '/etc/passwd';

@@ -3,8 +3,8 @@
 // #5).
 import { readFileSync } from 'node:fs';
 import { readMountinfo } from '../host/mountinfo.ts';
+import type { HostFeatures } from '../host-facts.ts';
 import { cgroupsPath as specCgroupsPath } from '../oci/cgroups-path.ts';
-import type { HostFeatures } from '../oci/input.ts';
 import { waitForExit } from '../sys/wait-exit.ts';
 import type { ProcessRef } from './context.ts';
 

@@ -2,8 +2,8 @@
 import type { JobPaths, RootPaths } from '../bosh/paths.ts';
 import { BpmError, messageOf } from '../errors.ts';
 import { probeFeatures } from '../host/features.ts';
+import type { HostFeatures } from '../host-facts.ts';
 import { containerId } from '../ids/container-id.ts';
-import type { HostFeatures } from '../oci/input.ts';
 import { RuncClient } from '../runc/client.ts';
 
 export interface ProcessRef {

@@ -13,7 +13,7 @@ import type { JobPaths } from '../bosh/paths.ts';
 import { assertInsideRoot } from '../host/inside-root.ts';
 import { openLogFile, writeLogLine } from '../host/log-file.ts';
 import { mkdirAll } from '../host/mkdir-all.ts';
-import type { User } from '../oci/input.ts';
+import type { User } from '../host-facts.ts';
 import type { LogSink } from './logger.ts';
 
 /** Where the one warning line goes; stderr unless a test passes its own. */

@@ -2,8 +2,8 @@
 // mounts, BOSH mounts, additional volumes, unrestricted volumes.
 import { JobPaths } from '../bosh/paths.ts';
 import type { ProcessConfig, Volume } from '../config/types.ts';
+import type { HostFeatures } from '../host-facts.ts';
 import { bindMount } from './bind-mount.ts';
-import type { HostFeatures } from './input.ts';
 import { isAtOrBelow } from './path-within.ts';
 import type { OciMount } from './types.ts';
 

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openLogFile } from '../../src/host/log-file.ts';
-import type { User } from '../../src/oci/input.ts';
+import type { User } from '../../src/host-facts.ts';
 import { needsRoot } from '../helpers/needs-root.ts';
 import { ensureVcap } from './vcap-user.ts';
 

@@ -16,7 +16,7 @@ import { after, before, describe, it } from 'node:test';
 import { RootPaths } from '../../src/bosh/paths.ts';
 import type { Volume } from '../../src/config/types.ts';
 import { createPrerequisites, type PrerequisitesInput } from '../../src/host/prerequisites.ts';
-import type { User } from '../../src/oci/input.ts';
+import type { User } from '../../src/host-facts.ts';
 import { needsRoot } from '../helpers/needs-root.ts';
 import { ensureVcap } from './vcap-user.ts';
 

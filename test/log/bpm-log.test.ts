@@ -14,9 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { RootPaths } from '../../src/bosh/paths.ts';
+import type { User } from '../../src/host-facts.ts';
 import { BpmLogFile, setupBpmLog } from '../../src/log/bpm-log.ts';
 import { commandLogger } from '../../src/log/logger.ts';
-import type { User } from '../../src/oci/input.ts';
 import { needsRoot } from '../helpers/needs-root.ts';
 import { ensureVcap } from '../host/vcap-user.ts';
 

@@ -2,7 +2,8 @@
 import { RootPaths } from '../../src/bosh/paths.ts';
 import { emptyProcess } from '../../src/config/decode-job.ts';
 import type { ProcessConfig, Volume } from '../../src/config/types.ts';
-import type { HostFeatures, SpecInput } from '../../src/oci/input.ts';
+import type { HostFeatures } from '../../src/host-facts.ts';
+import type { SpecInput } from '../../src/oci/input.ts';
 
 export function volume(path: string, o: Partial<Volume> = {}): Volume {
   return { path, writable: false, allowExecutions: false, mountOnly: false, shared: false, ...o };

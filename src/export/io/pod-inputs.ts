@@ -3,7 +3,7 @@ import type { JobConfig, Volume } from '../../config/types.ts';
 import { ConfigError, messageOf } from '../../errors.ts';
 import { expandGlob } from '../../host/glob.ts';
 import { lookupUser } from '../../host/user.ts';
-import type { User } from '../../oci/input.ts';
+import type { User } from '../../host-facts.ts';
 
 /** Used when the host has no vcap user: the uid/gid BOSH stemcells give vcap. */
 const DEFAULT_VCAP: User = { uid: 1000, gid: 1000 };
