@@ -70,18 +70,19 @@ export function decodeList<T>(
   field: string,
   item: (node: Node | null, field: string) => T | undefined,
 ): T[] {
-  const v = d.deref(node, field);
-  if (v === null || d.isNull(v)) return [];
-  if (!isSeq(v)) {
-    d.problem(node, field, `must be a list, got ${d.describe(v)}`);
-    return [];
-  }
-  const out: T[] = [];
-  (v.items as Array<Node | null>).forEach((child, i) => {
-    const x = item(child, `${field}[${i}]`);
-    if (x !== undefined) out.push(x);
+  return d.expand(node, field, (v) => {
+    if (v === null || d.isNull(v)) return [];
+    if (!isSeq(v)) {
+      d.problem(node, field, `must be a list, got ${d.describe(v)}`);
+      return [];
+    }
+    const out: T[] = [];
+    (v.items as Array<Node | null>).forEach((child, i) => {
+      const x = item(child, `${field}[${i}]`);
+      if (x !== undefined) out.push(x);
+    });
+    return out;
   });
-  return out;
 }
 
 /** A list of strings; null items are dropped (yaml.v3). */
@@ -101,18 +102,19 @@ export function decodeStringMap(
   checkKey?: (key: string) => string | undefined,
 ): Map<string, string> {
   const out = new Map<string, string>();
-  const v = d.deref(node, field);
-  if (v === null || d.isNull(v)) return out;
-  if (!isMap(v)) {
-    d.problem(node, field, `must be a mapping, got ${d.describe(v)}`);
-    return out;
-  }
-  for (const e of d.entries(v, field) ?? []) {
-    d.record(e.field, e.value ?? e.keyNode);
-    const bad = checkKey?.(e.key);
-    if (bad !== undefined) d.problem(e.keyNode, e.field, bad);
-    out.set(e.key, decodeString(d, e.value, e.field) ?? '');
-  }
+  d.expand(node, field, (v) => {
+    if (v === null || d.isNull(v)) return;
+    if (!isMap(v)) {
+      d.problem(node, field, `must be a mapping, got ${d.describe(v)}`);
+      return;
+    }
+    for (const e of d.entries(v, field) ?? []) {
+      d.record(e.field, e.value ?? e.keyNode);
+      const bad = checkKey?.(e.key);
+      if (bad !== undefined) d.problem(e.keyNode, e.field, bad);
+      out.set(e.key, decodeString(d, e.value, e.field) ?? '');
+    }
+  });
   return out;
 }
 
@@ -123,22 +125,23 @@ export function decodeObject(
   field: string,
   fields: Record<string, (value: Node | null, field: string) => void>,
 ): boolean {
-  const v = d.deref(node, field);
-  if (v === null || d.isNull(v)) return false;
-  if (!isMap(v)) {
-    d.problem(node, field, `must be a mapping, got ${d.describe(v)}`);
-    return false;
-  }
-  const entries = d.entries(v, field);
-  if (entries === undefined) return false;
-  for (const e of entries) {
-    const handler = Object.hasOwn(fields, e.key) ? fields[e.key] : undefined;
-    if (handler === undefined) {
-      d.unknownKeys.push({ field: e.field, location: d.at(e.keyNode, e.field) });
-      continue;
+  return d.expand(node, field, (v) => {
+    if (v === null || d.isNull(v)) return false;
+    if (!isMap(v)) {
+      d.problem(node, field, `must be a mapping, got ${d.describe(v)}`);
+      return false;
     }
-    d.record(e.field, e.value ?? e.keyNode);
-    handler(e.value, e.field);
-  }
-  return true;
+    const entries = d.entries(v, field);
+    if (entries === undefined) return false;
+    for (const e of entries) {
+      const handler = Object.hasOwn(fields, e.key) ? fields[e.key] : undefined;
+      if (handler === undefined) {
+        d.unknownKeys.push({ field: e.field, location: d.at(e.keyNode, e.field) });
+        continue;
+      }
+      d.record(e.field, e.value ?? e.keyNode);
+      handler(e.value, e.field);
+    }
+    return true;
+  });
 }

@@ -2,6 +2,7 @@
 // throwing. parseJobConfig (parse.ts) reports the first problem of the same list, as upstream does.
 import { type Document, LineCounter, parseAllDocuments } from 'yaml';
 import { messageOf, type SourceLocation } from '../errors.ts';
+import { ExcessiveAliasing } from './alias-budget.ts';
 import { decodeJob } from './decode-job.ts';
 import type { JobConfig, ProcessConfig } from './types.ts';
 import { type RuleName, ruleViolations, violationLocation } from './validate.ts';
@@ -14,7 +15,8 @@ export interface ParseOptions {
 }
 
 /**
- * - `syntax`: the YAML parser's complaint (field `yaml`); nothing is decoded then.
+ * - `syntax`: the YAML parser's complaint, a control character or an alias bomb (field `yaml`);
+ *   nothing is decoded then.
  * - `type`: a value of the wrong type, a duplicate key, a bad alias or merge (upstream's
  *   `yaml: unmarshal errors`).
  * - `rule`: a validation rule (docs/behaviour/config.md §4) or a null process entry.
@@ -73,7 +75,30 @@ export function inspectJobConfig(text: string, file: string, opts: ParseOptions)
   }
 }
 
+/**
+ * The characters yaml.v3's reader accepts (tab, line breaks, printable ASCII, NEL and the printable
+ * rest of Unicode); anything else, anywhere in the file (comments too), ends reading.
+ */
+const CONTROL_CHARACTER = /[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
+
+/** `yaml: control characters are not allowed` at the first one, or undefined. */
+function controlCharacter(text: string, file: string): ConfigProblem | undefined {
+  const m = CONTROL_CHARACTER.exec(text);
+  if (m === null) return undefined;
+  const before = text.slice(0, m.index);
+  const line = before.split('\n').length;
+  const column = m.index - before.lastIndexOf('\n');
+  const location = { file, line, column, field: 'yaml' };
+  return { kind: 'syntax', detail: 'control characters are not allowed', location };
+}
+
+function syntaxProblem(detail: string, location: SourceLocation): ConfigInspection {
+  return { indices: [], problems: [{ kind: 'syntax', detail, location }] };
+}
+
 function inspectUnguarded(text: string, file: string, opts: ParseOptions): ConfigInspection {
+  const control = controlCharacter(text, file);
+  if (control !== undefined) return { indices: [], problems: [control] };
   const lines = new LineCounter();
   const doc = firstDocument(text, lines);
   if (doc !== undefined && doc.errors.length > 0) {
@@ -89,7 +114,15 @@ function inspectUnguarded(text: string, file: string, opts: ParseOptions): Confi
   }
 
   const decoder = doc === undefined ? undefined : new YamlDecoder(file, doc, lines);
-  const entries = decoder === undefined || doc === undefined ? [] : decodeJob(decoder, doc.contents);
+  let entries: ReturnType<typeof decodeJob> = [];
+  try {
+    if (decoder !== undefined && doc !== undefined) entries = decodeJob(decoder, doc.contents);
+  } catch (err) {
+    if (!(err instanceof ExcessiveAliasing)) throw err;
+    // A bomb: nothing of it is decoded, and the one problem says where expansion was stopped.
+    const { line, col } = err.offset === undefined ? { line: 1, col: 1 } : lines.linePos(err.offset);
+    return syntaxProblem(err.message, { file, line, column: col, field: 'yaml' });
+  }
   const problems: ConfigProblem[] = (decoder?.problems ?? []).map((p) => ({ kind: 'type', ...p }));
   const typeFields = problems.map((p) => p.location.field);
 

@@ -1,7 +1,9 @@
 // The walking machinery for decoding a yaml Document into typed config the way Go's yaml.v3 does:
-// aliases followed, `<<` merges applied, duplicate keys rejected, problems collected (not thrown)
-// with file:line:column, and the location of every field recorded.
+// aliases followed (within yaml.v3's expansion bound, alias-budget.ts), `<<` merges applied,
+// duplicate keys rejected, problems collected (not thrown) with file:line:column, and the location
+// of every field recorded.
 import {
+  type Alias,
   type Document,
   isAlias,
   isMap,
@@ -10,9 +12,11 @@ import {
   type LineCounter,
   type Node,
   type Scalar,
+  visit,
 } from 'yaml';
 import type { SourceLocation } from '../errors.ts';
 import { goQuote } from '../text/go-quote.ts';
+import { AliasBudget } from './alias-budget.ts';
 import { type Resolved, resolvePlain } from './scalar-resolve.ts';
 import type { UnknownKey } from './types.ts';
 
@@ -36,21 +40,37 @@ const CORE_TAGS = new Set([
   'tag:yaml.org,2002:int',
   'tag:yaml.org,2002:float',
 ]);
-const MAX_ALIAS_DEPTH = 64;
+
+/**
+ * What each alias names: the last node before it with that anchor, as yaml's Alias.resolve finds
+ * it — but in one pass over the document, where Alias.resolve walks the whole document per call.
+ */
+function aliasTargets(doc: Document.Parsed): Map<Alias, Node | undefined> {
+  const anchors = new Map<string, Node>();
+  const targets = new Map<Alias, Node | undefined>();
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) targets.set(node, anchors.get(node.source));
+      else if (node.anchor !== undefined) anchors.set(node.anchor, node);
+    },
+  });
+  return targets;
+}
 
 export class YamlDecoder {
   readonly file: string;
   readonly problems: Problem[] = [];
   readonly unknownKeys: UnknownKey[] = [];
   readonly locations = new Map<string, SourceLocation>();
-  private readonly doc: Document.Parsed;
   private readonly lines: LineCounter;
   private readonly merging = new Set<Node>();
+  private readonly targets: Map<Alias, Node | undefined>;
+  private readonly budget = new AliasBudget();
 
   constructor(file: string, doc: Document.Parsed, lines: LineCounter) {
     this.file = file;
-    this.doc = doc;
     this.lines = lines;
+    this.targets = aliasTargets(doc);
   }
 
   /** Location of a node (its first character), labelled with a field path. */
@@ -74,22 +94,28 @@ export class YamlDecoder {
     this.problems.push({ detail, location: this.at(node, field, this.locations.get(field)) });
   }
 
-  /** Follow aliases to the node they name; null for a missing/broken target. */
+  /** Follow an alias to the node it names; null for a missing/broken target. One counted decode. */
   deref(node: Node | null | undefined, field: string): Node | null {
-    let current: unknown = node ?? null;
-    for (let depth = 0; isAlias(current); depth++) {
-      if (depth > MAX_ALIAS_DEPTH) {
-        this.problem(node, field, 'alias chain too deep');
-        return null;
-      }
-      const target = current.resolve(this.doc);
-      if (target === undefined) {
-        this.problem(node, field, `unknown anchor ${goQuote(current.source)}`);
-        return null;
-      }
-      current = target;
+    return this.expand(node, field, (target) => target);
+  }
+
+  /**
+   * Decode `node` with `fn`, which gets the node an alias names (null for a missing/broken target)
+   * or the node itself. While `fn` runs for an alias, every decode counts as aliased (yaml.v3's
+   * bound); throws ExcessiveAliasing past it.
+   */
+  expand<T>(node: Node | null | undefined, field: string, fn: (target: Node | null) => T): T {
+    this.budget.count(node?.range?.[0]);
+    if (!isAlias(node)) return fn(node ?? null);
+    const target = this.targets.get(node);
+    if (target === undefined) {
+      this.problem(node, field, `unknown anchor ${goQuote(node.source)}`);
+      return fn(null);
     }
-    return (current as Node | null) ?? null;
+    return this.budget.expand(node.range?.[0], () => {
+      this.budget.count(node.range?.[0]);
+      return fn(target);
+    });
   }
 
   /** yaml.v3's resolution of a scalar: untagged quoted/block scalars and !!str ones are strings. */
@@ -133,6 +159,7 @@ export class YamlDecoder {
     let duplicates = false;
     for (const pair of map.items) {
       const keyNode = pair.key as Node | null;
+      this.budget.count(keyNode?.range?.[0]);
       if (!isScalar(keyNode)) continue;
       const text = scalarText(keyNode);
       const first = seen.get(text);
@@ -177,37 +204,48 @@ export class YamlDecoder {
     return out;
   }
 
+  /** The entries `<<: value` merges in: each source map expanded as its alias's decode. */
   private mergeSources(value: Node | null, field: string): Entry[] {
-    const target = this.deref(value, field);
-    const sources: Node[] = [];
-    if (isMap(target)) sources.push(target);
-    else if (isSeq(target)) {
-      for (const item of target.items as Node[]) {
-        const m = this.deref(item, field);
-        if (!isMap(m)) {
-          this.problem(item, field, 'map merge requires a mapping or a sequence of mappings');
-          return [];
+    return this.expand(value, field, (target) => {
+      const sources: Array<{ node: Node | null; map: Node }> = [];
+      if (isMap(target)) sources.push({ node: null, map: target });
+      else if (isSeq(target)) {
+        for (const item of target.items as Node[]) {
+          const m = this.deref(item, field);
+          if (!isMap(m)) {
+            this.problem(item, field, 'map merge requires a mapping or a sequence of mappings');
+            return [];
+          }
+          sources.push({ node: item, map: m });
         }
-        sources.push(m);
-      }
-    } else {
-      this.problem(value, field, 'map merge requires a mapping or a sequence of mappings');
-      return [];
-    }
-    const out: Entry[] = [];
-    for (const source of sources) {
-      if (this.merging.has(source)) {
-        this.problem(value, field, 'map merge refers to itself');
+      } else {
+        this.problem(value, field, 'map merge requires a mapping or a sequence of mappings');
         return [];
       }
-      this.merging.add(source);
-      try {
-        for (const e of this.entries(source, field) ?? []) if (!out.some((o) => o.key === e.key)) out.push(e);
-      } finally {
-        this.merging.delete(source);
+      const out: Entry[] = [];
+      const keys = new Set<string>();
+      for (const { node, map } of sources) {
+        if (this.merging.has(map)) {
+          this.problem(value, field, 'map merge refers to itself');
+          return [];
+        }
+        this.merging.add(map);
+        try {
+          const merged =
+            node === null
+              ? this.entries(map, field)
+              : this.expand(node, field, () => this.entries(map, field));
+          for (const e of merged ?? []) {
+            if (keys.has(e.key)) continue;
+            keys.add(e.key);
+            out.push(e);
+          }
+        } finally {
+          this.merging.delete(map);
+        }
       }
-    }
-    return out;
+      return out;
+    });
   }
 }
 
