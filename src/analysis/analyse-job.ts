@@ -173,7 +173,11 @@ export function loadErrorReport(job: string, file: string, err: unknown): JobRep
  * finding, and the processes that decoded get the other rules and a security score.
  */
 export function analyseText(job: string, file: string, text: string, ctx: AnalysisContext): JobReport {
-  const inspection = inspectJobConfig(text, file, { root: ctx.root.root, job });
+  const host = {
+    isJob: (name: string) => ctx.host.exists(ctx.root.external('jobs', name)),
+    resolve: (path: string) => ctx.host.realPath(path),
+  };
+  const inspection = inspectJobConfig(text, file, { root: ctx.root.root, job, host });
   const errors = inspection.problems.map(problemFinding);
   // Nothing decoded (syntax errors, not a mapping): only the job-wide checks run.
   const config = inspection.config ?? { file, processes: [], unknownKeys: [], locate: () => undefined };

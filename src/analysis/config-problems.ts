@@ -12,6 +12,8 @@ const RULE_HINTS: Record<RuleName | 'process-null', string> = {
     'ephemeral_disk/persistent_disk mount this directory already: use a sub-directory or drop the volume',
   'volume-outside-root':
     'additional volumes must lie strictly inside the BOSH root; unsafe.unrestricted_volumes mounts other paths',
+  'volume-reserved':
+    "volumes may not cover bpm's state or another job's directories; show packages or job templates read-only with mount_only: true, or share through a directory of your own",
   'shutdown-signal': 'use TERM or INT, or leave shutdown_signal out (TERM)',
   'process-null': 'remove the empty - entry or fill it in',
 };

@@ -11,4 +11,6 @@ export interface HostView {
   exists(path: string): boolean;
   /** Go filepath.Glob semantics (src/host/glob.ts); throws on a malformed pattern. */
   glob(pattern: string): string[];
+  /** The path with every existing symlink on the way resolved, the missing rest appended. */
+  realPath(path: string): string;
 }

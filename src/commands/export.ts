@@ -5,6 +5,7 @@ import { BpmError, ConfigError, UsageError } from '../errors.ts';
 import { expandUnrestrictedVolumes, vcapUser } from '../export/io/pod-inputs.ts';
 import { buildPod } from '../export/k8s-pod.ts';
 import { podYaml } from '../export/k8s-yaml.ts';
+import { fsVolumeHost } from '../host/volume-host.ts';
 import { validateJobName } from '../ids/names.ts';
 import { notExpressibleWarning, noVcapUserWarning } from '../presenters/export-warnings.ts';
 import { writeStdout } from '../presenters/stdout.ts';
@@ -28,7 +29,7 @@ const exportCommand: Command = async (inv) => {
   const paths = inv.root.job(job);
   let config: ReturnType<typeof loadJobConfig>;
   try {
-    config = loadJobConfig(paths.configFile, { root: inv.root.root, job });
+    config = loadJobConfig(paths.configFile, { root: inv.root.root, job, host: fsVolumeHost(inv.root.root) });
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     throw new BpmError(`failed to parse job configuration: ${detail}`, { cause: err });

@@ -4,6 +4,7 @@ import { type Document, LineCounter, parseAllDocuments } from 'yaml';
 import { messageOf, type SourceLocation } from '../errors.ts';
 import { ExcessiveAliasing } from './alias-budget.ts';
 import { decodeJob } from './decode-job.ts';
+import type { VolumeHost } from './reserved-volumes.ts';
 import type { JobConfig, ProcessConfig } from './types.ts';
 import { type RuleName, ruleViolations, violationLocation } from './validate.ts';
 import { YamlDecoder } from './yaml-decoder.ts';
@@ -12,6 +13,8 @@ export interface ParseOptions {
   /** The BOSH root R. */
   root: string;
   job: string;
+  /** Which jobs exist and where symlinks lead, for reserved volumes (LEXICAL_HOST when absent). */
+  host?: VolumeHost;
 }
 
 /**

@@ -23,6 +23,7 @@ export function readJobConfigText(file: string): string {
   }
 }
 
+/** Read and parse. Commands pass `opts.host` (host/volume-host.ts) so volumes are checked on disk. */
 export function loadJobConfig(file: string, opts: ParseOptions): JobConfig {
   return parseJobConfig(readJobConfigText(file), file, opts);
 }

@@ -3,6 +3,7 @@
 // throws the first one, as upstream reports it.
 import { cleanPath, joinPath } from '../bosh/clean.ts';
 import { ConfigError, type SourceLocation } from '../errors.ts';
+import { LEXICAL_HOST, reservedVolumeProblem, type VolumeHost } from './reserved-volumes.ts';
 import { shown } from './shown.ts';
 import type { ProcessConfig } from './types.ts';
 
@@ -14,6 +15,8 @@ export interface ValidateOptions {
   locate?: (field: string) => SourceLocation | undefined;
   /** Index of the process in `processes:`, for field paths. */
   index?: number;
+  /** Which jobs exist and where symlinks lead (reserved volumes); LEXICAL_HOST when absent. */
+  host?: VolumeHost;
 }
 
 /** Which validation rule a process breaks. */
@@ -23,6 +26,7 @@ export type RuleName =
   | 'volume-not-canonical'
   | 'volume-default-directory'
   | 'volume-outside-root'
+  | 'volume-reserved'
   | 'shutdown-signal';
 
 export interface RuleViolation {
@@ -46,7 +50,10 @@ function isWithin(root: string, path: string): boolean {
  * Every violation, in upstream's order. Rules that do not depend on each other are all reported
  * (name, executable, each volume, shutdown signal); per volume only the first failing rule.
  */
-export function ruleViolations(proc: ProcessConfig, opts: { root: string; job: string }): RuleViolation[] {
+export function ruleViolations(
+  proc: ProcessConfig,
+  opts: { root: string; job: string; host?: VolumeHost },
+): RuleViolation[] {
   const out: RuleViolation[] = [];
   if (proc.name === '') out.push({ rule: 'name-empty', field: 'name', detail: 'invalid config: name' });
   if (proc.executable === '')
@@ -75,6 +82,9 @@ export function ruleViolations(proc: ProcessConfig, opts: { root: string; job: s
         detail: `invalid volume path: ${shown(vol.path)} must be within ${shown(root)}`,
         ...at,
       });
+    } else {
+      const reserved = reservedVolumeProblem(vol, root, opts.job, opts.host ?? LEXICAL_HOST);
+      if (reserved !== undefined) out.push({ rule: 'volume-reserved', detail: reserved, ...at });
     }
   });
 

@@ -8,7 +8,7 @@ import { dirname, join, relative } from 'node:path';
 import { BpmError } from '../errors.ts';
 
 /** realpath of `path`, or of its deepest existing ancestor with the rest appended. */
-function resolveExisting(path: string): string {
+export function resolveExisting(path: string): string {
   const rest: string[] = [];
   let p = path;
   for (;;) {

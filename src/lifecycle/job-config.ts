@@ -4,13 +4,15 @@
 import { loadJobConfig } from '../config/load.ts';
 import type { JobConfig, ProcessConfig } from '../config/types.ts';
 import { BpmError, messageOf } from '../errors.ts';
+import { fsVolumeHost } from '../host/volume-host.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ProcessRef } from './context.ts';
 
 /** Read and validate the job's bpm.yml; failure → `failed to parse job configuration: <err>`. */
 export function loadConfig(ref: ProcessRef, log: Logger): JobConfig {
   try {
-    return loadJobConfig(ref.paths.configFile, { root: ref.root.root, job: ref.job });
+    const host = fsVolumeHost(ref.root.root);
+    return loadJobConfig(ref.paths.configFile, { root: ref.root.root, job: ref.job, host });
   } catch (err) {
     log.error('failed-to-parse-config', err);
     throw new BpmError(`failed to parse job configuration: ${messageOf(err)}`, { cause: err });

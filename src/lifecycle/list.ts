@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import type { RootPaths } from '../bosh/paths.ts';
 import { loadJobConfig } from '../config/load.ts';
 import { messageOf } from '../errors.ts';
+import { fsVolumeHost } from '../host/volume-host.ts';
 import { containerId, decode } from '../ids/container-id.ts';
 import type { ListRow } from '../presenters/list-table.ts';
 import type { ContainerState } from '../runc/state.ts';
@@ -48,11 +49,14 @@ export async function listProcesses(root: RootPaths, hooks: ListHooks): Promise<
   }
   const rows: ListRow[] = [];
   const byCid = new Map<string, ListRow>();
+  const host = fsVolumeHost(root.root);
   for (const job of jobNames(root.jobsDir)) {
     const paths = root.job(job);
     let processes: string[];
     try {
-      processes = loadJobConfig(paths.configFile, { root: root.root, job }).processes.map((p) => p.name);
+      processes = loadJobConfig(paths.configFile, { root: root.root, job, host }).processes.map(
+        (p) => p.name,
+      );
     } catch (err) {
       if (isNotExist(err)) continue;
       hooks.onInvalidConfig(job, messageOf(err));

@@ -4,6 +4,7 @@
 import type { Writable } from 'node:stream';
 import { applyRunEnv, applyRunVolumes } from '../config/run-flags.ts';
 import { ExitStatusError, messageOf } from '../errors.ts';
+import { fsVolumeHost } from '../host/volume-host.ts';
 import type { Logger } from '../log/logger.ts';
 import { type ExitResult, exitCode, exitText, succeeded } from '../text/exit-status.ts';
 import { type ProcessRef, probeHost } from './context.ts';
@@ -27,14 +28,16 @@ export async function runProcess(ref: ProcessRef, log: Logger, options: RunOptio
   try {
     const config = loadConfig(ref, log);
     const proc = selectProcess(ref, config, log);
+    // The flag volumes are checked like the file's: against this host's jobs and symlinks.
+    const validation = { root: ref.root.root, job: ref.job, host: fsVolumeHost(ref.root.root) };
     try {
-      applyRunVolumes(proc, options.volumes, { root: ref.root.root, job: ref.job });
+      applyRunVolumes(proc, options.volumes, validation);
     } catch (err) {
       log.error('invalid-volume-definition', err);
       throw err;
     }
     try {
-      applyRunEnv(proc, options.env, { root: ref.root.root, job: ref.job });
+      applyRunEnv(proc, options.env, validation);
     } catch (err) {
       log.error('invalid-environment-definition', err);
       throw err;

@@ -53,6 +53,23 @@ describe('bpm validate rules', () => {
       assert.match(f.message, /shutdown signal should either be 'TERM' or 'INT'/);
     });
 
+    it("reports a volume on bpm's state or another job's directory (config-invalid, issue #10)", () => {
+      const vols =
+        '  additional_volumes:\n  - path: /var/vcap/packages/bpm/bin\n  - path: /var/vcap/store/other/db\n';
+      const files = { ...EXE, '/var/vcap/jobs/other/config/bpm.yml': 'ok' as const };
+      const found = analyse(`${BASE}${vols}`, files).findings.filter((f) => f.code === 'config-invalid');
+      assert.deepEqual(
+        found.map((f) => [f.line, f.column, f.field, f.severity]),
+        [
+          [5, 11, 'processes[0].additional_volumes[0].path', 'error'],
+          [6, 11, 'processes[0].additional_volumes[1].path', 'error'],
+        ],
+      );
+      assert.match(found[0]!.message, /lies in \/var\/vcap\/packages \(the installed packages\)/);
+      assert.match(found[0]!.hint ?? '', /mount_only: true/);
+      assert.match(found[1]!.message, /lies in \/var\/vcap\/store\/other, a directory of job other$/);
+    });
+
     it('reports YAML type errors (config-type)', () => {
       const f = only(analyse(`${BASE}  ephemeral_disk: maybe\n`), 'config-type');
       at(f, 4, 19, 'processes[0].ephemeral_disk', 'error');

@@ -14,5 +14,6 @@ export function fakeHost(
       if (g !== undefined) return g;
       return pattern in files ? [pattern] : [];
     },
+    realPath: (p) => p,
   };
 }

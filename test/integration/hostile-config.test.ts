@@ -1,6 +1,9 @@
 // Issue #10 against the real bin/bpm and runc: a YAML bomb (item 5) costs bpm list and bpm start
-// well under a second and names the job, while the other jobs are still listed.
+// well under a second and names the job, while the other jobs are still listed; a volume on bpm's
+// own packages (item 2) is refused before anything is touched.
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BoshRoot, skipReason } from '../helpers/bosh-root.ts';
 import { fanOutBomb, nestedMergeBomb } from '../helpers/hostile-yaml.ts';
@@ -39,5 +42,24 @@ describe('hostile bpm.yml files', { skip }, () => {
       new RegExp(`^Error: failed to parse job configuration: \\S+/bpm\\.yml:43:7: ${ALIASING}\\n$`),
     );
     assert.ok(start.ms < 5_000, `start took ${start.ms.toFixed(0)} ms`);
+  });
+
+  test('a volume on R/packages/bpm/bin: start refuses it, nothing is chowned', async () => {
+    const job = r.uniqueJob('grab-runc');
+    const bin = join(r.root, 'packages', 'bpm', 'bin');
+    r.addJob(job, {
+      processes: [
+        { name: job, executable: '/bin/true', additional_volumes: [{ path: bin, writable: true }] },
+      ],
+    });
+    const start = await r.bpm('start', job);
+    assert.equal(start.code, 1);
+    assert.equal(
+      start.stderr,
+      `Error: failed to parse job configuration: ${r.paths.job(job).configFile}:5:15: processes[0].additional_volumes[0].path: invalid volume path: ${bin} lies in ${r.root}/packages (the installed packages); only a read-only mount_only volume may mount it\n`,
+    );
+    assert.equal(statSync(bin).uid, 0);
+    assert.equal(statSync(bin).mode & 0o777, 0o755);
+    assert.equal(r.containerState(job), undefined);
   });
 });

@@ -1,6 +1,7 @@
 // The real HostView: stat/lstat on the host and Go-style glob expansion.
 import { statSync } from 'node:fs';
 import { expandGlob, lexists } from '../../host/glob.ts';
+import { resolveExisting } from '../../host/inside-root.ts';
 import type { FileStatus, HostView } from '../host-view.ts';
 
 function fileStatus(path: string): FileStatus {
@@ -15,4 +16,4 @@ function fileStatus(path: string): FileStatus {
   }
 }
 
-export const fsHost: HostView = { fileStatus, exists: lexists, glob: expandGlob };
+export const fsHost: HostView = { fileStatus, exists: lexists, glob: expandGlob, realPath: resolveExisting };
