@@ -22,6 +22,19 @@ export interface RunOptions {
   stderr: Writable;
 }
 
+/**
+ * The container already runs (a `bpm run` killed before its errand ended, or `bpm start`): this
+ * run cannot collect its exit status — only runc's parent can — and must not report success for
+ * an errand it did not run. Upstream exits 0 here.
+ */
+function stillRunning(ref: ProcessRef, pid: number): ExitStatusError {
+  const stop = ref.proc === ref.job ? `bpm stop ${ref.job}` : `bpm stop ${ref.job} -p ${ref.proc}`;
+  return new ExitStatusError(
+    `failed to run job-process: the process is still running (pid ${pid}), from an earlier bpm run or bpm start; its exit status cannot be collected here: wait for it to end, or stop it with \`${stop}\``,
+    1,
+  );
+}
+
 /** Resolves with 0 when the process exited 0; throws ExitStatusError carrying its status otherwise. */
 export async function runProcess(ref: ProcessRef, log: Logger, options: RunOptions): Promise<number> {
   log.info('starting');
@@ -43,7 +56,8 @@ export async function runProcess(ref: ProcessRef, log: Logger, options: RunOptio
       throw err;
     }
     const host = probeHost(ref.root);
-    if ((await runningOrCleared(ref, host, log)) !== undefined) return 0;
+    const running = await runningOrCleared(ref, host, log);
+    if (running !== undefined) throw stillRunning(ref, running.pid);
 
     let exit: ExitResult;
     try {

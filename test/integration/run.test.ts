@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { containerId } from '../../src/ids/container-id.ts';
-import { BoshRoot, skipReason } from '../helpers/bosh-root.ts';
+import { BoshRoot, eventually, skipReason } from '../helpers/bosh-root.ts';
 
 const skip = skipReason();
 const ERRAND = '#!/bin/sh\necho "out $FOO"\necho err >&2\nexit "$CODE"\n';
@@ -128,5 +128,31 @@ describe('run', { skip }, () => {
     const job = errand('nohook', { hooks: {} });
     const res = await r.bpm('run', job);
     assert.equal(res.code, 0, res.stderr);
+  });
+
+  test('a killed bpm run: the next run of the errand refuses, naming the pid, and runs nothing (issue #10)', async () => {
+    const job = r.uniqueJob('killed');
+    r.addJob(
+      job,
+      { processes: [{ name: job, executable: r.jobBin(job, 'run') }] },
+      {
+        run: '#!/bin/sh\necho started >> /var/vcap/sys/log/$(basename $(dirname $(dirname $0)))/runs\nexec sleep 1000\n',
+      },
+    );
+    const first = r.spawnBpm(['run', job]);
+    assert.ok(await eventually(() => r.containerState(job)?.status === 'running', 15_000));
+    first.child.kill('SIGKILL');
+    await first.done;
+    const pid = r.containerState(job)?.pid;
+    assert.ok(pid !== undefined && pid > 0);
+
+    const second = await r.bpm('run', job);
+    assert.equal(second.code, 1);
+    assert.equal(
+      second.stderr,
+      `Error: failed to run job-process: the process is still running (pid ${pid}), from an earlier bpm run or bpm start; its exit status cannot be collected here: wait for it to end, or stop it with \`bpm stop ${job}\`\n`,
+    );
+    assert.equal(r.readLog(job, 'runs'), 'started\n', 'the errand ran once');
+    assert.equal(r.containerState(job)?.pid, pid, 'the running errand is left alone');
   });
 });
