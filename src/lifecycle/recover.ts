@@ -8,6 +8,7 @@ import { removeAll } from '../host/remove-all.ts';
 import type { Logger } from '../log/logger.ts';
 import { killContainerProcesses } from './cgroup-procs.ts';
 import type { Host, ProcessRef } from './context.ts';
+import { assertOwnContainer } from './ownership.ts';
 import { removeProcess } from './remove.ts';
 import { type ProcessState, processState } from './state.ts';
 
@@ -69,6 +70,8 @@ export async function runningOrCleared(
   host: Host,
   log: Logger,
 ): Promise<ProcessState | undefined> {
+  // Job X.p must not adopt, recover or delete job X's process p (the same container id).
+  assertOwnContainer(ref, host.runc.stateFile(ref.cid));
   const state = await stateOrRecover(ref, host, log);
   if (state?.status === 'running') {
     log.info('process-already-running');

@@ -4,7 +4,8 @@ import type { RootPaths } from '../bosh/paths.ts';
 import { BpmError, messageOf } from '../errors.ts';
 import { containerId } from '../ids/container-id.ts';
 import type { RuncClient } from '../runc/client.ts';
-import { probeHost } from './context.ts';
+import { probeHost, processRef } from './context.ts';
+import { assertOwnContainer } from './ownership.ts';
 import { processState } from './state.ts';
 
 export interface RunningInit {
@@ -17,6 +18,7 @@ export interface RunningInit {
 export async function runningInit(root: RootPaths, job: string, proc: string): Promise<RunningInit> {
   const { runc } = probeHost(root);
   const cid = containerId(job, proc);
+  assertOwnContainer(processRef(root, job, proc), runc.stateFile(cid));
   let state: Awaited<ReturnType<typeof processState>>;
   try {
     state = await processState(runc, cid);

@@ -17,6 +17,7 @@ import { openLiveProcess, signalPidfd } from '../sys/pidfd.ts';
 import { waitForExit, waitForPidfd } from '../sys/wait-exit.ts';
 import { type Host, type ProcessRef, probeHost } from './context.ts';
 import { loadConfig, selectProcess } from './job-config.ts';
+import { assertOwnContainer } from './ownership.ts';
 import { removePidFile, removeProcess } from './remove.ts';
 
 /** How long the process gets after the shutdown signal before SIGQUIT (the documented 20 s). */
@@ -105,6 +106,7 @@ export async function stopProcess(ref: ProcessRef, log: Logger): Promise<void> {
   try {
     const host = probeHost(ref.root);
     traceTiming('probed');
+    assertOwnContainer(ref, host.runc.stateFile(ref.cid));
     const fd = openRunningInit(host, ref);
     traceTiming('pidfd');
     try {

@@ -2,7 +2,8 @@
 // format), read directly where a `runc state` spawn would only tell us the init's pid and whether
 // it still runs. runc decides the latter exactly so: the init pid exists, has the recorded start
 // time (/proc/PID/stat field 22) and is not a zombie. Anything unexpected → undefined, and the
-// caller asks runc itself.
+// caller asks runc itself. The same file says which bundle runc created the container from
+// (`config.labels`: `bundle=<dir>`), which is how bpm tells whose a container is.
 import { readFileSync } from 'node:fs';
 
 export interface InitProcess {
@@ -11,15 +12,32 @@ export interface InitProcess {
   startTime: number;
 }
 
-export function readInitProcess(stateFile: string): InitProcess | undefined {
+function readState(stateFile: string): Record<string, unknown> | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(stateFile, 'utf8'));
   } catch {
     return undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const { init_process_pid: pid, init_process_start: startTime } = parsed as Record<string, unknown>;
+  return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
+}
+
+/** The bundle directory runc recorded for the container; undefined when there is no readable record. */
+export function readBundle(stateFile: string): string | undefined {
+  const config = readState(stateFile)?.['config'];
+  if (typeof config !== 'object' || config === null) return undefined;
+  const labels = (config as Record<string, unknown>)['labels'];
+  if (!Array.isArray(labels)) return undefined;
+  for (const label of labels) {
+    if (typeof label === 'string' && label.startsWith('bundle=')) return label.slice('bundle='.length);
+  }
+  return undefined;
+}
+
+export function readInitProcess(stateFile: string): InitProcess | undefined {
+  const parsed = readState(stateFile);
+  if (parsed === undefined) return undefined;
+  const { init_process_pid: pid, init_process_start: startTime } = parsed;
   if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0) return undefined;
   if (typeof startTime !== 'number' || !Number.isSafeInteger(startTime)) return undefined;
   return { pid, startTime };

@@ -1,8 +1,9 @@
 // Issue #10 against the real bin/bpm and runc: a YAML bomb (item 5) costs bpm list and bpm start
 // well under a second and names the job, while the other jobs are still listed; a volume on bpm's
-// own packages (item 2) is refused before anything is touched.
+// own packages (item 2) is refused before anything is touched; job X process p and job X.p, which
+// share a container id (item 9), never act on each other's container.
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BoshRoot, skipReason } from '../helpers/bosh-root.ts';
@@ -61,5 +62,36 @@ describe('hostile bpm.yml files', { skip }, () => {
     assert.equal(statSync(bin).uid, 0);
     assert.equal(statSync(bin).mode & 0o777, 0o755);
     assert.equal(r.containerState(job), undefined);
+  });
+
+  test('container-id collision: job X.p never stops, starts over, shows or runs job X process p', async () => {
+    const x = r.uniqueJob('coll');
+    const xp = `${x}.p`;
+    const sleeper = { run: '#!/bin/sh\nexec sleep 1000\n' };
+    r.addJob(x, { processes: [{ name: 'p', executable: r.jobBin(x, 'run') }] }, sleeper);
+    r.addJob(xp, { processes: [{ name: xp, executable: r.jobBin(xp, 'run') }] }, sleeper);
+    assert.equal((await r.bpm('start', x, '-p', 'p')).code, 0);
+    const pid = r.containerState(x, 'p')?.pid;
+    assert.ok(pid !== undefined && pid > 0);
+
+    const refusal = `Error: container bpm-${x}.2ep belongs to job ${x}, process p (bundle ${r.paths.job(x).bundle('p')}), not to job ${xp}, process ${xp}: refusing to act on it\n`;
+    for (const args of [
+      ['stop', xp],
+      ['start', xp],
+      ['pid', xp],
+      ['trace', xp],
+      ['run', xp],
+    ]) {
+      const res = await r.bpm(...args);
+      assert.equal(res.code, 1, `${args.join(' ')}: ${res.stderr}`);
+      assert.equal(res.stderr, refusal, args.join(' '));
+    }
+    assert.equal(r.containerState(x, 'p')?.pid, pid, "job X's process still runs");
+    assert.equal(readFileSync(r.pidFile(x, 'p'), 'utf8'), String(pid));
+    assert.equal(existsSync(r.pidFile(xp)), false, 'no pid file was "repaired" for X.p');
+
+    const stop = await r.bpm('stop', x, '-p', 'p');
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.equal(r.containerState(x, 'p'), undefined);
   });
 });

@@ -1,0 +1,36 @@
+// Job X process p and job X.p share one container id (`bpm-X.2ep`); the encoding stays for interop
+// with upstream (ids/container-id.ts). So before stop, start, run, pid, shell or trace act on a
+// container — signal it, delete it, recover it, adopt it as "already running" — bpm checks that it
+// is this job's and process's: runc's state.json records the bundle directory the container was
+// created from, and bpm's bundle for JOB/PROC is R/data/bpm/bundles/JOB/PROC. One file read, no
+// runc spawn. No state file, or none readable: nothing to tell, and recovery deals with it.
+import { relative } from 'node:path';
+import { BpmError } from '../errors.ts';
+import { resolveExisting } from '../host/inside-root.ts';
+import { readBundle } from '../runc/state-file.ts';
+import type { ProcessRef } from './context.ts';
+
+/** `job J, process P` for a bpm bundle R/data/bpm/bundles/J/P, else undefined. */
+function ownerOf(bundle: string, bundlesRoots: readonly string[]): string | undefined {
+  for (const root of bundlesRoots) {
+    const parts = relative(root, bundle).split('/');
+    if (parts.length === 2 && parts[0] !== '..' && parts[0] !== '' && parts[1] !== '') {
+      return `job ${parts[0]}, process ${parts[1]}`;
+    }
+  }
+  return undefined;
+}
+
+/** Throws unless the container at `stateFile` (if any) was created from this process's bundle. */
+export function assertOwnContainer(ref: ProcessRef, stateFile: string): void {
+  const bundle = readBundle(stateFile);
+  if (bundle === undefined) return;
+  const mine = ref.paths.bundle(ref.proc);
+  if (bundle === mine || bundle === resolveExisting(mine)) return;
+  const roots = [ref.root.bundlesRoot, resolveExisting(ref.root.bundlesRoot)];
+  const owner = ownerOf(bundle, roots);
+  const whose = owner === undefined ? `bundle ${bundle}` : `${owner} (bundle ${bundle})`;
+  throw new BpmError(
+    `container ${ref.cid} belongs to ${whose}, not to job ${ref.job}, process ${ref.proc}: refusing to act on it`,
+  );
+}
