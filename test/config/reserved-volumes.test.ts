@@ -2,17 +2,12 @@
 // load time with one located line, by name and through symlinks, except read-only mount_only views
 // of packages and job templates.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { loadJobConfig } from '../../src/config/load.ts';
+import { test } from 'node:test';
 import { parseJobConfig } from '../../src/config/parse.ts';
 import { reservedVolumeProblem, type VolumeHost } from '../../src/config/reserved-volumes.ts';
 import { applyRunVolumes } from '../../src/config/run-flags.ts';
 import type { Volume } from '../../src/config/types.ts';
 import { ConfigError } from '../../src/errors.ts';
-import { fsVolumeHost } from '../../src/host/volume-host.ts';
 import { FILE, proc } from './helpers.ts';
 
 const R = '/var/vcap';
@@ -132,37 +127,5 @@ test('at load time: one located line naming the field; bpm run -v volumes too', 
       err instanceof ConfigError &&
       err.message ===
         "invalid volume path: /var/vcap/sys/run/bpm-runc lies in /var/vcap/sys/run/bpm-runc (runc's container state)",
-  );
-});
-
-const dir = mkdtempSync(join(tmpdir(), 'bpm-reserved-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-test('loading from disk asks the host: R/jobs says which jobs exist, symlinks are followed', () => {
-  for (const d of ['jobs/web/config', 'jobs/other', 'data/web', 'data/bpm/locks', 'data/other'])
-    mkdirSync(join(dir, d), { recursive: true });
-  symlinkSync(join(dir, 'data', 'bpm'), join(dir, 'data', 'web', 'state'));
-  const file = join(dir, 'jobs', 'web', 'config', 'bpm.yml');
-  const load = (path: string) => {
-    writeFileSync(
-      file,
-      `processes:\n- name: p\n  executable: /bin/e\n  additional_volumes:\n  - path: ${path}\n`,
-    );
-    try {
-      loadJobConfig(file, { root: dir, job: 'web', host: fsVolumeHost(dir) });
-      return undefined;
-    } catch (err) {
-      assert.ok(err instanceof ConfigError);
-      return err.detail;
-    }
-  };
-  assert.equal(
-    load(`${dir}/data/other/x`),
-    `invalid volume path: ${dir}/data/other/x lies in ${dir}/data/other, a directory of job other`,
-  );
-  assert.equal(load(`${dir}/data/nojob/x`), undefined);
-  assert.equal(
-    load(`${dir}/data/web/state/locks`),
-    `invalid volume path: ${dir}/data/web/state/locks (resolves to ${dir}/data/bpm/locks) lies in ${dir}/data/bpm (bpm's own state)`,
   );
 });
