@@ -4,6 +4,7 @@
 // given, the host is asked through HostView.
 import type { RootPaths } from '../bosh/paths.ts';
 import { inspectJobConfig } from '../config/inspect.ts';
+import type { VolumeHost } from '../config/reserved-volumes.ts';
 import type { JobConfig } from '../config/types.ts';
 import { BpmError, ConfigError, messageOf } from '../errors.ts';
 import { validateJobName } from '../ids/names.ts';
@@ -22,6 +23,7 @@ import {
   checkUnsafe,
   checkWorkdir,
 } from './process-checks.ts';
+import { checkReservedUnrestricted } from './reserved-unrestricted.ts';
 import { type SecurityScore, securityScore } from './security-score.ts';
 import { closest } from './suggest.ts';
 
@@ -37,6 +39,14 @@ export interface JobReport {
   file: string;
   findings: Finding[];
   security: SecurityScore[];
+}
+
+/** Which jobs exist and where symlinks lead, for the reserved-volume rules, through HostView. */
+function volumeHost(ctx: AnalysisContext): VolumeHost {
+  return {
+    isJob: (name) => ctx.host.exists(ctx.root.external('jobs', name)),
+    resolve: (path) => ctx.host.realPath(path),
+  };
 }
 
 function checkUnknownKeys(config: JobConfig, out: FindingSink): void {
@@ -110,6 +120,7 @@ function analyseConfig(
     checkCapabilities(p, i, out);
     checkUnsafe(p, i, out);
     const unrestricted = expandUnrestricted(p, i, ctx.host, out);
+    checkReservedUnrestricted(unrestricted, ctx.root.root, job, volumeHost(ctx), out);
     const mounts = analyseMounts(p, i, paths, unrestricted, out);
     checkWorkdir(p, i, paths, mounts, out);
     checkExecutable(p, i, paths, mounts, ctx.host, out);
@@ -173,11 +184,7 @@ export function loadErrorReport(job: string, file: string, err: unknown): JobRep
  * finding, and the processes that decoded get the other rules and a security score.
  */
 export function analyseText(job: string, file: string, text: string, ctx: AnalysisContext): JobReport {
-  const host = {
-    isJob: (name: string) => ctx.host.exists(ctx.root.external('jobs', name)),
-    resolve: (path: string) => ctx.host.realPath(path),
-  };
-  const inspection = inspectJobConfig(text, file, { root: ctx.root.root, job, host });
+  const inspection = inspectJobConfig(text, file, { root: ctx.root.root, job, host: volumeHost(ctx) });
   const errors = inspection.problems.map(problemFinding);
   // Nothing decoded (syntax errors, not a mapping): only the job-wide checks run.
   const config = inspection.config ?? { file, processes: [], unknownKeys: [], locate: () => undefined };

@@ -244,6 +244,18 @@ describe('bpm validate rules', () => {
       );
     });
 
+    it('flags unrestricted volumes that reach reserved places in the root (issue #10)', () => {
+      const yaml = `${BASE}  unsafe:\n    unrestricted_volumes:\n    - path: /var/vcap/data/*\n      writable: true\n`;
+      const matches = ['/var/vcap/data/bpm', '/var/vcap/data/shared', '/var/vcap/data/web'];
+      const r = analyse(yaml, EXE, { '/var/vcap/data/*': matches });
+      const w = only(r, 'unrestricted-volume-reserved');
+      at(w, 6, 13, 'processes[0].unsafe.unrestricted_volumes[0].path', 'warning');
+      assert.equal(
+        w.message,
+        `unrestricted volume "/var/vcap/data/*": /var/vcap/data/bpm lies in /var/vcap/data/bpm (bpm's own state)`,
+      );
+    });
+
     it('flags every unsafe option in use', () => {
       const yaml = `${BASE}  unsafe:\n    privileged: true\n    host_pid_namespace: true\n    unrestricted_volumes: [{path: /srv}]\n`;
       const r = analyse(yaml, { ...EXE, '/srv': 'directory' });
