@@ -1,7 +1,8 @@
-// Volumes may not cover bpm's own state or another job's directories (docs/job-author-guide.md
-// "Volumes"; policy.md fix 10). bpm runs as root and, for every additional volume that is not
-// mount_only, creates it, chmods it 0700 and chowns it to vcap, then mounts it into the container:
-// a volume on R/packages/bpm/bin handed the job runc, one on R/jobs/JOB its own bpm.yml. Refused,
+// Volumes may not cover bpm's own state or another job's directories (docs/job-author-guide.md,
+// `additional_volumes`; docs/behaviour/policy.md fix #10). bpm runs as root and, for every
+// additional volume that is not mount_only, creates it, chmods it 0700 and chowns it to vcap, then
+// mounts it into the container: a volume on R/packages/bpm/bin handed the job runc, one on
+// R/jobs/JOB its own bpm.yml. Refused,
 // whether the path names such a place or reaches it through a symlink:
 //   - bpm's state: R/data/bpm, R/sys/run/bpm, R/sys/run/bpm-runc;
 //   - the packages and job templates: R/packages, R/jobs (and R/data/packages, R/data/jobs, where
