@@ -169,7 +169,7 @@ describe('bpm export k8s', () => {
   it('duplicate destinations are dropped as bpm drops them (no duplicate mountPath)', () => {
     const e = exportYaml(
       'd',
-      'processes:\n- name: d\n  executable: /bin/d\n  additional_volumes:\n  - path: /var/vcap/jobs/d\n  - path: /var/vcap/data/d/x\n  - path: /var/vcap/data/d/x\n',
+      'processes:\n- name: d\n  executable: /bin/d\n  additional_volumes:\n  - path: /var/vcap/jobs/d\n    mount_only: true\n  - path: /var/vcap/data/d/x\n  - path: /var/vcap/data/d/x\n',
     );
     const paths = container(e, 'd').volumeMounts.map((m) => m.mountPath);
     assert.equal(new Set(paths).size, paths.length);
