@@ -13,8 +13,8 @@ export interface ParseOptions {
   /** The BOSH root R. */
   root: string;
   job: string;
-  /** Which jobs exist and where symlinks lead, for reserved volumes (LEXICAL_HOST when absent). */
-  host?: VolumeHost;
+  /** Which jobs exist and where symlinks lead, for reserved volumes (ValidateOptions.host). */
+  host?: VolumeHost | false;
 }
 
 /**

@@ -15,8 +15,11 @@ export interface ValidateOptions {
   locate?: (field: string) => SourceLocation | undefined;
   /** Index of the process in `processes:`, for field paths. */
   index?: number;
-  /** Which jobs exist and where symlinks lead (reserved volumes); LEXICAL_HOST when absent. */
-  host?: VolumeHost;
+  /**
+   * Which jobs exist and where symlinks lead, for the reserved-volume rule; LEXICAL_HOST when
+   * absent; false skips the rule (stop, which mounts nothing).
+   */
+  host?: VolumeHost | false;
 }
 
 /** Which validation rule a process breaks. */
@@ -52,7 +55,7 @@ function isWithin(root: string, path: string): boolean {
  */
 export function ruleViolations(
   proc: ProcessConfig,
-  opts: { root: string; job: string; host?: VolumeHost },
+  opts: { root: string; job: string; host?: VolumeHost | false },
 ): RuleViolation[] {
   const out: RuleViolation[] = [];
   if (proc.name === '') out.push({ rule: 'name-empty', field: 'name', detail: 'invalid config: name' });
@@ -82,7 +85,7 @@ export function ruleViolations(
         detail: `invalid volume path: ${shown(vol.path)} must be within ${shown(root)}`,
         ...at,
       });
-    } else {
+    } else if (opts.host !== false) {
       const reserved = reservedVolumeProblem(vol, root, opts.job, opts.host ?? LEXICAL_HOST);
       if (reserved !== undefined) out.push({ rule: 'volume-reserved', detail: reserved, ...at });
     }

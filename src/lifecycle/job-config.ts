@@ -8,10 +8,14 @@ import { fsVolumeHost } from '../host/volume-host.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ProcessRef } from './context.ts';
 
-/** Read and validate the job's bpm.yml; failure → `failed to parse job configuration: <err>`. */
-export function loadConfig(ref: ProcessRef, log: Logger): JobConfig {
+/**
+ * Read and validate the job's bpm.yml; failure → `failed to parse job configuration: <err>`.
+ * `purpose: 'stop'` skips the reserved-volume rule: stop mounts nothing, and neither a rule upstream
+ * lacks nor a symlink the job planted under a volume path may keep a job from being stopped.
+ */
+export function loadConfig(ref: ProcessRef, log: Logger, purpose: 'mount' | 'stop' = 'mount'): JobConfig {
   try {
-    const host = fsVolumeHost(ref.root.root);
+    const host = purpose === 'stop' ? false : fsVolumeHost(ref.root.root);
     return loadJobConfig(ref.paths.configFile, { root: ref.root.root, job: ref.job, host });
   } catch (err) {
     log.error('failed-to-parse-config', err);

@@ -49,7 +49,8 @@ export async function listProcesses(root: RootPaths, hooks: ListHooks): Promise<
   }
   const rows: ListRow[] = [];
   const byCid = new Map<string, ListRow>();
-  const host = fsVolumeHost(root.root);
+  // As written: a symlink a job plants under its volume path must not hide it from the list.
+  const host = fsVolumeHost(root.root, 'ignore');
   for (const job of jobNames(root.jobsDir)) {
     const paths = root.job(job);
     let processes: string[];

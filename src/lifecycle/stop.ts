@@ -112,7 +112,7 @@ export async function stopProcess(ref: ProcessRef, log: Logger): Promise<void> {
     try {
       const init = fd === undefined ? await initFromRunc(ref, host, log) : pidfdInit(fd);
       if (init === undefined) return;
-      const proc = selectProcess(ref, loadConfig(ref, log), log);
+      const proc = selectProcess(ref, loadConfig(ref, log, 'stop'), log);
       traceTiming('config');
       await gracefulStop(log, init, proc.shutdownSignal === 'INT' ? 'INT' : 'TERM');
       traceTiming('exited');

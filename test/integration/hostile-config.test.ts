@@ -3,7 +3,7 @@
 // own packages (item 2) is refused before anything is touched; job X process p and job X.p, which
 // share a container id (item 9), never act on each other's container.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BoshRoot, skipReason } from '../helpers/bosh-root.ts';
@@ -93,5 +93,41 @@ describe('hostile bpm.yml files', { skip }, () => {
     const stop = await r.bpm('stop', x, '-p', 'p');
     assert.equal(stop.code, 0, stop.stderr);
     assert.equal(r.containerState(x, 'p'), undefined);
+  });
+
+  test('a volume path the job turned into a link to bpm state: start refuses, stop and list are unaffected', async () => {
+    const job = r.uniqueJob('relink');
+    const vol = join(r.root, 'data', job, 'vol');
+    r.addJob(
+      job,
+      {
+        processes: [
+          {
+            name: job,
+            executable: r.jobBin(job, 'run'),
+            additional_volumes: [{ path: vol, writable: true }],
+          },
+        ],
+      },
+      { run: '#!/bin/sh\nexec sleep 1000\n' },
+    );
+    assert.equal((await r.bpm('start', job)).code, 0);
+    renameSync(vol, `${vol}.old`);
+    symlinkSync(r.paths.bpmDataDir, vol);
+
+    const list = await r.bpm('list');
+    assert.match(list.stdout, new RegExp(`^${job} +\\d+ +running$`, 'm'));
+    assert.ok(!list.stderr.includes(job), list.stderr);
+    const stop = await r.bpm('stop', job);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.equal(r.containerState(job), undefined);
+    const start = await r.bpm('start', job);
+    assert.equal(start.code, 1);
+    assert.ok(
+      start.stderr.includes(
+        `(resolves to ${r.paths.bpmDataDir}) lies in ${r.paths.bpmDataDir} (bpm's own state)`,
+      ),
+      start.stderr,
+    );
   });
 });
