@@ -1,32 +1,48 @@
-// The running container init, shared by `pid`, `shell` and `trace` (docs/behaviour/commands.md §6, §8): probe
-// the host, ask runc for the container's state, and insist that it is running.
+// The running container init, shared by `pid`, `shell`, `exec` and `trace`
+// (docs/behaviour/commands.md §6, §8): probe the host, ask runc for the container's state, and
+// insist that it is running.
 import type { RootPaths } from '../bosh/paths.ts';
 import { BpmError, messageOf } from '../errors.ts';
-import { containerId } from '../ids/container-id.ts';
+import type { HostFeatures } from '../host-facts.ts';
 import type { RuncClient } from '../runc/client.ts';
-import { probeHost, processRef } from './context.ts';
+import { containerPids } from './cgroup-procs.ts';
+import { type ProcessRef, probeHost, processRef } from './context.ts';
 import { assertOwnContainer } from './ownership.ts';
 import { processState } from './state.ts';
 
 export interface RunningInit {
+  ref: ProcessRef;
   cid: string;
   /** The container init's (tini's) host pid. */
   pid: number;
   runc: RuncClient;
+  features: HostFeatures;
 }
 
 export async function runningInit(root: RootPaths, job: string, proc: string): Promise<RunningInit> {
-  const { runc } = probeHost(root);
-  const cid = containerId(job, proc);
-  assertOwnContainer(processRef(root, job, proc), runc.stateFile(cid));
+  const { runc, features } = probeHost(root);
+  const ref = processRef(root, job, proc);
+  assertOwnContainer(ref, runc.stateFile(ref.cid));
   let state: Awaited<ReturnType<typeof processState>>;
   try {
-    state = await processState(runc, cid);
+    state = await processState(runc, ref.cid);
   } catch (err) {
     throw new BpmError(`failed to get job: ${messageOf(err)}`, { cause: err });
   }
   if (state === undefined || state.status === 'failed') {
     throw new BpmError('process is not running or could not be found');
   }
-  return { cid, pid: state.pid, runc };
+  return { ref, cid: ref.cid, pid: state.pid, runc, features };
+}
+
+/**
+ * Every process of the running container, init first: the host pids in its cgroups (tini, the
+ * job's process and whatever they started, plus `bpm shell`/`bpm exec` sessions), read at this
+ * moment. The init is listed even if the cgroup cannot be read.
+ */
+export function containerProcesses(init: RunningInit): number[] {
+  const others = containerPids(init.ref, init.features)
+    .filter((p) => p !== init.pid)
+    .sort((a, b) => a - b);
+  return [init.pid, ...others];
 }

@@ -30,7 +30,8 @@ after(async () => {
 });
 
 test('strace argv', () => {
-  assert.deepEqual(straceArgs(42), ['-s', '100', '-f', '-y', '-yy', '-p', '42']);
+  assert.deepEqual(straceArgs([42]), ['-s', '100', '-f', '-y', '-yy', '-p', '42']);
+  assert.deepEqual(straceArgs([42, 50]), ['-s', '100', '-f', '-y', '-yy', '-p', '42', '-p', '50']);
 });
 
 test('not running: the same error as bpm pid', { skip }, () => {

@@ -189,6 +189,23 @@ export class BoshRoot {
     return { status: s.status, pid: s.pid };
   }
 
+  /** runc's cgroup directories of JOB/PROC (state.json `cgroup_paths`: controller → directory). */
+  cgroupPaths(job: string, proc = job): Record<string, string> {
+    const file = join(this.paths.runcRoot, containerId(job, proc), 'state.json');
+    return (JSON.parse(readFileSync(file, 'utf8')) as { cgroup_paths: Record<string, string> }).cgroup_paths;
+  }
+
+  /** The host pids in JOB/PROC's cgroups right now, over every hierarchy, sorted. */
+  cgroupPids(job: string, proc = job): number[] {
+    const pids = new Set<number>();
+    for (const dir of Object.values(this.cgroupPaths(job, proc))) {
+      const procs = join(dir, 'cgroup.procs');
+      if (!existsSync(procs)) continue;
+      for (const line of readFileSync(procs, 'utf8').split('\n')) if (line !== '') pids.add(Number(line));
+    }
+    return [...pids].sort((a, b) => a - b);
+  }
+
   /** Container ids present in the runc root (from its directory, so broken ones count too). */
   containerIds(): string[] {
     try {
