@@ -6,6 +6,7 @@ import type { CommandName } from './command-table.ts';
 
 export const COMMAND_LOADERS: Readonly<Record<CommandName, () => Promise<{ default: Command }>>> = {
   completion: () => import('./completion-command.ts'),
+  exec: () => import('../commands/exec.ts'),
   export: () => import('../commands/export.ts'),
   help: () => import('./help-command.ts'),
   list: () => import('../commands/list.ts'),

@@ -6,6 +6,7 @@ import type { FlagSpec } from './flag-spec.ts';
 
 export type CommandName =
   | 'completion'
+  | 'exec'
   | 'export'
   | 'help'
   | 'list'
@@ -31,7 +32,7 @@ export interface CommandSpec {
   flags: readonly FlagSpec[];
   /** Takes JOB as its first argument and `-p` (docs/behaviour/commands.md §1.3). */
   needsJob: boolean;
-  /** Left out of the root's command list and of suggestions. */
+  /** Left out of the root's command list and of suggestions (shell completion still offers it). */
   hidden?: boolean;
 }
 
@@ -181,6 +182,20 @@ export const COMMANDS: readonly CommandSpec[] = [
     needsJob: false,
     hidden: true,
   },
+  // Beyond upstream: hidden like validate (docs/operator-guide.md).
+  {
+    name: 'exec',
+    short: 'runs a command inside the process container without a terminal',
+    long:
+      'runs a command inside the process container without a terminal\n\n' +
+      "  Like 'docker exec': the command runs as the process's user with its environment,\n" +
+      "  working directory and restrictions; stdin, stdout and stderr are bpm's, and bpm\n" +
+      "  exits with the command's status. 'bpm shell' is the interactive one.\n",
+    use: 'exec <job-name> [flags] -- <command> [<arg>...]',
+    flags: [processFlag],
+    needsJob: true,
+    hidden: true,
+  },
   {
     name: 'version',
     short: 'prints the BPM version',
@@ -194,11 +209,14 @@ export function findCommand(name: string): CommandSpec | undefined {
   return COMMANDS.find((c) => c.name === name);
 }
 
-/** Commands listed in help and offered as suggestions, sorted by name (cobra's order). */
+/** Commands shell completion offers: every command, hidden ones too, sorted by name (cobra's order). */
+export function completableCommands(): CommandSpec[] {
+  return [...COMMANDS].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Commands listed in help and offered as suggestions, sorted by name. */
 export function visibleCommands(): CommandSpec[] {
-  return COMMANDS.filter((c) => c.hidden !== true).sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-  );
+  return completableCommands().filter((c) => c.hidden !== true);
 }
 
 /** The shells `bpm completion` knows, with cobra's descriptions. */

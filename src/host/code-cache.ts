@@ -31,6 +31,7 @@ const COMMANDS = new Set([
   'logs',
   'shell',
   'trace',
+  'exec',
   'validate',
   'export',
   'version',

@@ -6,19 +6,7 @@ import { join } from 'node:path';
 import { BpmError } from '../errors.ts';
 import type { ExitResult } from '../text/exit-status.ts';
 import { goQuote } from '../text/go-quote.ts';
-
-/** Signals bpm forwards (Go's signal.Notify with no list catches all of these). */
-const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = [
-  'SIGHUP',
-  'SIGINT',
-  'SIGQUIT',
-  'SIGTERM',
-  'SIGUSR1',
-  'SIGUSR2',
-  'SIGWINCH',
-  'SIGALRM',
-  'SIGCONT',
-];
+import { forwardSignals } from './forward-signals.ts';
 
 function isExecutableFile(path: string): boolean {
   try {
@@ -48,13 +36,7 @@ export function runForeground(name: string, args: readonly string[]): Promise<Ex
   const file = lookPath(name);
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { stdio: 'inherit', argv0: name });
-    const forward = (signal: NodeJS.Signals): void => {
-      child.kill(signal);
-    };
-    for (const sig of FORWARDED_SIGNALS) process.on(sig, forward);
-    const cleanup = (): void => {
-      for (const sig of FORWARDED_SIGNALS) process.off(sig, forward);
-    };
+    const cleanup = forwardSignals(child);
     child.once('error', (err) => {
       cleanup();
       reject(new BpmError(`fork/exec ${file}: ${err.message}`, { cause: err }));

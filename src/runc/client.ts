@@ -1,11 +1,12 @@
 // The only place bpm spawns runc (docs/behaviour/container.md §6):
 //   R/packages/bpm/bin/runc --root R/sys/run/bpm-runc [--systemd-cgroup] <operation>
+import type { ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RootPaths } from '../bosh/paths.ts';
 import { type ExitResult, succeeded } from '../text/exit-status.ts';
 import { RuncError } from './errors.ts';
-import { capture, type TeeTargets, teed, withStdio } from './spawn.ts';
+import { attached, capture, type TeeTargets, teed, withStdio } from './spawn.ts';
 import { type ContainerState, interpretList, interpretState, type StateResult } from './state.ts';
 
 export interface RuncOptions {
@@ -128,5 +129,20 @@ export class RuncClient {
       this.args('exec', '--tty', '--env', `TERM=${term}`, cid, ...argv),
       'inherit',
     );
+  }
+
+  /**
+   * `runc exec CID <argv…>` without a terminal (`bpm exec`): bpm's stdin, stdout and stderr;
+   * `whileRunning` gets runc's child process (bpm forwards its signals to it, and runc passes them
+   * on to the command). runc runs the command with the container process's user, environment, cwd
+   * and restrictions, and exits with its status (128+N when signal N killed it; 255 when it could
+   * not be started, runc's reason on stderr).
+   */
+  execAttached(
+    cid: string,
+    argv: readonly string[],
+    whileRunning: (child: ChildProcess) => () => void,
+  ): Promise<ExitResult> {
+    return attached(this.options.binary, this.args('exec', cid, ...argv), whileRunning);
   }
 }

@@ -1,6 +1,7 @@
-// The three ways bpm runs runc: output captured, stdio handed over as fds, or output teed.
+// The ways bpm runs runc: output captured, stdio handed over as fds (or bpm's own), or output
+// teed.
 // Start failures (ENOENT, EACCES, …) become RuncError with Go's `fork/exec` text.
-import { type StdioOptions, spawn } from 'node:child_process';
+import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
 import { writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { traceTiming } from '../log/trace-timing.ts';
@@ -53,6 +54,25 @@ export async function capture(binary: string, args: string[], combine: boolean):
 /** Run with the given stdio (fds, 'ignore', 'inherit'); resolves when runc exits. */
 export function withStdio(binary: string, args: string[], stdio: StdioOptions): Promise<ExitResult> {
   return settle(binary, args, stdio, () => {});
+}
+
+/**
+ * Run with bpm's own stdio until runc exits. `whileRunning` is called with the child once it is
+ * spawned (e.g. to forward signals to it) and returns what undoes that, called when runc is done.
+ */
+export async function attached(
+  binary: string,
+  args: string[],
+  whileRunning: (child: ChildProcess) => () => void,
+): Promise<ExitResult> {
+  let undo = (): void => {};
+  try {
+    return await settle(binary, args, 'inherit', (child) => {
+      undo = whileRunning(child);
+    });
+  } finally {
+    undo();
+  }
 }
 
 /** Where a foreground run's output goes: a log fd and one of bpm's own streams, per channel. */

@@ -65,3 +65,10 @@ export function exitCode(result: ExitResult): number {
 export function succeeded(result: ExitResult): boolean {
   return result.signal === null && result.code === 0;
 }
+
+/** A shell's `$?` for a child's end: its status, or 128+N when signal N killed it. */
+export function shellStatus(result: ExitResult): number {
+  if (result.signal !== null)
+    return 128 + ((constants.signals as Record<string, number>)[result.signal] ?? 0);
+  return result.code ?? 1;
+}

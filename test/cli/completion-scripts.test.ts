@@ -28,6 +28,15 @@ test('bash completion: commands, flags, jobs and processes', () => {
       'processes:\n- name: web\n  executable: /x\n- name: "sidecar"\n',
     );
     assert.deepEqual(complete(['bpm', 'l'], root), ['list', 'logs']);
+    // Commands hidden from the root help are still completed.
+    assert.deepEqual(complete(['bpm', 'e'], root), ['exec', 'export']);
+    assert.deepEqual(complete(['bpm', 'exec', 'web', '-'], root), [
+      '-p',
+      '--process',
+      '-h',
+      '--help',
+      '--version',
+    ]);
     assert.deepEqual(complete(['bpm', 'start', ''], root), ['web', 'worker']);
     assert.deepEqual(complete(['bpm', 'logs', '-f', 'w'], root), ['web', 'worker']);
     assert.deepEqual(complete(['bpm', 'logs', '--l'], root), ['--lines']);
