@@ -24,22 +24,7 @@ export const LAYERS: Readonly<Record<string, readonly string[]>> = {
   host: ['bosh', 'config', 'errors', 'host-facts', 'oci', 'sys', 'text'],
   log: ['bosh', 'host', 'host-facts', 'oci'],
   runc: ['bosh', 'errors', 'log', 'text'],
-  // presenters: lifecycle/list.ts takes ListRow from presenters/list-table.ts; ListRow is to
-  // become a lifecycle type (#14 item 6), and then this exception goes.
-  lifecycle: [
-    'bosh',
-    'config',
-    'errors',
-    'host',
-    'host-facts',
-    'ids',
-    'log',
-    'oci',
-    'presenters',
-    'runc',
-    'sys',
-    'text',
-  ],
+  lifecycle: ['bosh', 'config', 'errors', 'host', 'host-facts', 'ids', 'log', 'oci', 'runc', 'sys', 'text'],
   analysis: ['bosh', 'config', 'errors', 'host', 'ids', 'oci'],
   export: ['bosh', 'config', 'errors', 'host', 'host-facts', 'oci'],
   presenters: ['analysis', 'errors', 'version'],

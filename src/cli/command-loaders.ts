@@ -15,6 +15,7 @@ export const COMMAND_LOADERS: Readonly<Record<CommandName, () => Promise<{ defau
   run: () => import('../commands/run.ts'),
   shell: () => import('../commands/shell.ts'),
   start: () => import('../commands/start.ts'),
+  status: () => import('../commands/status.ts'),
   stop: () => import('../commands/stop.ts'),
   trace: () => import('../commands/trace.ts'),
   validate: () => import('../commands/validate.ts'),

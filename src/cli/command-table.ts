@@ -15,6 +15,7 @@ export type CommandName =
   | 'run'
   | 'shell'
   | 'start'
+  | 'status'
   | 'stop'
   | 'trace'
   | 'validate'
@@ -74,7 +75,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'list',
     short: 'list the state of bpm containers',
     use: 'list',
-    flags: [],
+    // Beyond upstream, hidden so that `bpm list --help` stays byte-identical (docs/status.md).
+    flags: [{ name: 'json', kind: 'bool', usage: 'print bpm status --json for every job', hidden: true }],
     needsJob: false,
   },
   {
@@ -133,6 +135,19 @@ export const COMMANDS: readonly CommandSpec[] = [
     use: 'start <job-name>',
     flags: [processFlag],
     needsJob: true,
+  },
+  // Beyond upstream: hidden like validate (docs/status.md).
+  {
+    name: 'status',
+    short: 'shows the state, resources and last exit of bpm processes',
+    long:
+      'shows the state, resources and last exit of bpm processes\n\n' +
+      '  For every process of every job (or of <job-name>): state, pid, uptime, memory and\n' +
+      '  pids in use against their limits, OOM kills, and how it last ended.\n',
+    use: 'status [<job-name>]',
+    flags: [{ name: 'json', kind: 'bool', usage: 'print as JSON (schema: docs/status.md)' }, processFlag],
+    needsJob: false,
+    hidden: true,
   },
   {
     name: 'stop',

@@ -13,6 +13,8 @@ export interface FlagSpec {
   usage: string;
   /** Default value; shown in help as `(default …)` when not the kind's zero value. */
   defaultValue?: FlagValue;
+  /** Parsed but left out of the help text (pflag's MarkHidden): keeps upstream's help byte-identical. */
+  hidden?: boolean;
 }
 
 /** Every command has these two (cobra's help flag, bpm's persistent `--version`). */

@@ -29,11 +29,14 @@ function defaultText(flag: FlagSpec): string {
 
 /** pflag's FlagUsages: names column padded so that every usage starts in the same column. */
 function flagUsages(flags: readonly FlagSpec[]): string {
-  const rows = [...flags].sort(byName).map((f) => {
-    let left = f.short === undefined ? `      --${f.name}` : `  -${f.short}, --${f.name}`;
-    if (f.kind !== 'bool') left += ` ${f.kind}`;
-    return { left, right: f.usage + defaultText(f) };
-  });
+  const rows = [...flags]
+    .filter((f) => f.hidden !== true)
+    .sort(byName)
+    .map((f) => {
+      let left = f.short === undefined ? `      --${f.name}` : `  -${f.short}, --${f.name}`;
+      if (f.kind !== 'bool') left += ` ${f.kind}`;
+      return { left, right: f.usage + defaultText(f) };
+    });
   const width = Math.max(...rows.map((r) => r.left.length));
   return rows.map((r) => `${r.left.padEnd(width)}   ${r.right}\n`).join('');
 }

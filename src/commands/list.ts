@@ -1,5 +1,5 @@
 // `bpm list` (docs/behaviour/commands.md §5): configured processes and their state. Notices go to stderr as
-// found.
+// found. `--json` (beyond upstream) prints `bpm status --json` for every job instead (docs/status.md).
 import { BpmError } from '../errors.ts';
 import { listProcesses } from '../lifecycle/list.ts';
 import { extraProcessNotice, invalidConfigNotice, listFailedNotice } from '../presenters/list-notices.ts';
@@ -9,6 +9,11 @@ import { RuncError } from '../runc/errors.ts';
 import type { Command } from './types.ts';
 
 const list: Command = async (inv) => {
+  if (inv.flags['json'] === true) {
+    const { printStatus } = await import('./status.ts');
+    await printStatus(inv, {}, 'list', true);
+    return 0;
+  }
   let rows: Awaited<ReturnType<typeof listProcesses>>;
   try {
     rows = await listProcesses(inv.root, {

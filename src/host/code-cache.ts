@@ -32,6 +32,7 @@ const COMMANDS = new Set([
   'shell',
   'trace',
   'exec',
+  'status',
   'validate',
   'export',
   'version',

@@ -3,13 +3,12 @@
 import { readdirSync } from 'node:fs';
 import type { RootPaths } from '../bosh/paths.ts';
 import { loadJobConfig } from '../config/load.ts';
-import { messageOf } from '../errors.ts';
+import { BpmError, messageOf } from '../errors.ts';
 import { fsVolumeHost } from '../host/volume-host.ts';
 import { containerId, decode } from '../ids/container-id.ts';
-import type { ListRow } from '../presenters/list-table.ts';
 import type { ContainerState } from '../runc/state.ts';
 import { probeHost } from './context.ts';
-import { mapStatus } from './state.ts';
+import { mapStatus, type ProcessStatus } from './state.ts';
 
 function jobNames(jobsDir: string): string[] {
   try {
@@ -27,6 +26,22 @@ function isNotExist(err: unknown): boolean {
   return false;
 }
 
+/** One configured process and what runc says about its container. */
+export interface ListedProcess {
+  job: string;
+  process: string;
+  /** The runc container id. */
+  cid: string;
+  /** Decoded container id: `JOB` or `JOB.PROC`. */
+  name: string;
+  /** The container init's pid; 0 when there is none. */
+  pid: number;
+  /** bpm's state; `stopped` when there is no container. */
+  status: ProcessStatus | 'stopped';
+  /** When runc created the container (RFC 3339), when there is one and runc says. */
+  created?: string;
+}
+
 export interface ListHooks {
   /** Called for each job whose bpm.yml exists but is invalid, as soon as it is found. */
   onInvalidConfig(job: string, error: string): void;
@@ -34,8 +49,25 @@ export interface ListHooks {
   onExtra(decoded: { name: string } | { error: string }): void;
 }
 
-/** The configured processes with their runc state. `failed to list jobs` errors carry the runc error. */
-export async function listProcesses(root: RootPaths, hooks: ListHooks): Promise<ListRow[]> {
+export interface ListScope {
+  /**
+   * Only this job: its containers only (others are not reported as extra), and a bpm.yml that is
+   * missing or invalid fails with `failed to parse job configuration: …`, as start would.
+   */
+  job?: string;
+  /** With `job`: only this process; a name the bpm.yml does not define fails as start would. */
+  process?: string;
+}
+
+/**
+ * The configured processes with their runc state, from one `runc list`. `failed to list jobs`
+ * errors carry the runc error.
+ */
+export async function listProcesses(
+  root: RootPaths,
+  hooks: ListHooks,
+  scope: ListScope = {},
+): Promise<ListedProcess[]> {
   // runc runs while the bpm.yml files are parsed (docs/performance.md, Round 2); the outcome and
   // its order are as if it ran afterwards: notices for invalid configs first, then a probe or runc
   // failure. (Its rejection cannot arrive before the await: the parsing below is synchronous.)
@@ -47,11 +79,11 @@ export async function listProcesses(root: RootPaths, hooks: ListHooks): Promise<
   } catch (err) {
     probeError = err;
   }
-  const rows: ListRow[] = [];
-  const byCid = new Map<string, ListRow>();
+  const rows: ListedProcess[] = [];
+  const byCid = new Map<string, ListedProcess>();
   // As written: a symlink a job plants under its volume path must not hide it from the list.
   const host = fsVolumeHost(root.root, 'ignore');
-  for (const job of jobNames(root.jobsDir)) {
+  for (const job of scope.job === undefined ? jobNames(root.jobsDir) : [scope.job]) {
     const paths = root.job(job);
     let processes: string[];
     try {
@@ -59,13 +91,24 @@ export async function listProcesses(root: RootPaths, hooks: ListHooks): Promise<
         (p) => p.name,
       );
     } catch (err) {
+      if (scope.job !== undefined) {
+        throw new BpmError(`failed to parse job configuration: ${messageOf(err)}`, { cause: err });
+      }
       if (isNotExist(err)) continue;
       hooks.onInvalidConfig(job, messageOf(err));
       continue;
     }
+    if (scope.process !== undefined) {
+      if (!processes.includes(scope.process)) {
+        throw new BpmError(
+          `process "${scope.process}" not present in job configuration (${paths.configFile})`,
+        );
+      }
+      processes = [scope.process];
+    }
     for (const proc of processes) {
       const cid = containerId(job, proc);
-      const row = { name: decode(cid), pid: 0, status: 'stopped' };
+      const row: ListedProcess = { job, process: proc, cid, name: decode(cid), pid: 0, status: 'stopped' };
       rows.push(row);
       byCid.set(cid, row);
     }
@@ -77,8 +120,10 @@ export async function listProcesses(root: RootPaths, hooks: ListHooks): Promise<
     if (row !== undefined) {
       row.status = mapStatus(c.status);
       row.pid = c.pid;
+      if (c.created !== undefined) row.created = c.created;
       continue;
     }
+    if (scope.job !== undefined) continue;
     try {
       hooks.onExtra({ name: decode(c.id) });
     } catch (err) {

@@ -2,12 +2,12 @@
 //   R/packages/bpm/bin/runc --root R/sys/run/bpm-runc [--systemd-cgroup] <operation>
 import type { ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { RootPaths } from '../bosh/paths.ts';
 import { type ExitResult, succeeded } from '../text/exit-status.ts';
 import { RuncError } from './errors.ts';
 import { attached, capture, type TeeTargets, teed, withStdio } from './spawn.ts';
 import { type ContainerState, interpretList, interpretState, type StateResult } from './state.ts';
+import { stateFilePath } from './state-file.ts';
 
 export interface RuncOptions {
   /** External path of the runc binary. */
@@ -66,7 +66,7 @@ export class RuncClient {
 
   /** runc's state file of a container (`<root>/<cid>/state.json`). */
   stateFile(cid: string): string {
-    return join(this.options.root, cid, 'state.json');
+    return stateFilePath(this.options.root, cid);
   }
 
   /**

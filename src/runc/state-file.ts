@@ -3,8 +3,15 @@
 // it still runs. runc decides the latter exactly so: the init pid exists, has the recorded start
 // time (/proc/PID/stat field 22) and is not a zombie. Anything unexpected → undefined, and the
 // caller asks runc itself. The same file says which bundle runc created the container from
-// (`config.labels`: `bundle=<dir>`), which is how bpm tells whose a container is.
+// (`config.labels`: `bundle=<dir>`), which is how bpm tells whose a container is, and where its
+// cgroups are (`bpm status`), which no runc command prints.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** runc's state file of container `cid` in its state root (`--root`). */
+export function stateFilePath(runcRoot: string, cid: string): string {
+  return join(runcRoot, cid, 'state.json');
+}
 
 export interface InitProcess {
   pid: number;
@@ -41,4 +48,20 @@ export function readInitProcess(stateFile: string): InitProcess | undefined {
   if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0) return undefined;
   if (typeof startTime !== 'number' || !Number.isSafeInteger(startTime)) return undefined;
   return { pid, startTime };
+}
+
+/**
+ * The container's cgroup directories by controller (`memory`, `pids`, …; `""` is the cgroup v2
+ * directory, the only one on a unified host), as runc recorded them when it created the container.
+ * Only absolute paths under /sys/fs/cgroup/ are returned; undefined when the file has none.
+ */
+export function readCgroupPaths(stateFile: string): Record<string, string> | undefined {
+  const paths = readState(stateFile)?.['cgroup_paths'];
+  if (typeof paths !== 'object' || paths === null) return undefined;
+  const out: Record<string, string> = {};
+  for (const [controller, dir] of Object.entries(paths)) {
+    if (typeof dir === 'string' && dir.startsWith('/sys/fs/cgroup/') && !dir.includes('/../'))
+      out[controller] = dir;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }

@@ -9,6 +9,8 @@ export interface ContainerState {
   id: string;
   pid: number;
   status: string;
+  /** When runc created the container (RFC 3339 with nanoseconds), when runc says. */
+  created?: string;
 }
 
 /** `runc state`: either the container does not exist, or its state. */
@@ -55,7 +57,9 @@ function toState(v: unknown, what: string): ContainerState {
   if (pid !== undefined && (typeof pid !== 'number' || !Number.isInteger(pid))) {
     throw new RuncError(`invalid ${what}: pid must be an integer`);
   }
-  return { id, pid: pid ?? 0, status };
+  const state: ContainerState = { id, pid: pid ?? 0, status };
+  if (typeof v['created'] === 'string') state.created = v['created'];
+  return state;
 }
 
 /** Interpret `runc --log-format json state CID` from its exit and combined output. */

@@ -43,7 +43,9 @@ test('bash completion: commands, flags, jobs and processes', () => {
     assert.deepEqual(complete(['bpm', 'start', 'web', '-p', ''], root), ['web', 'sidecar']);
     assert.deepEqual(complete(['bpm', 'start', 'web', ''], root), []);
     assert.deepEqual(complete(['bpm', 'completion', 'f'], root), ['fish']);
-    assert.deepEqual(complete(['bpm', 'list', '-'], root), ['-h', '--help', '--version']);
+    // list's --json is hidden from its help, not from completion.
+    assert.deepEqual(complete(['bpm', 'list', '-'], root), ['--json', '-h', '--help', '--version']);
+    assert.deepEqual(complete(['bpm', 'st'], root), ['start', 'status', 'stop']);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { readInitProcess } from '../../src/runc/state-file.ts';
+import { readCgroupPaths, readInitProcess, stateFilePath } from '../../src/runc/state-file.ts';
 
 const dir = mkdtempSync('/tmp/bpm-state-file-');
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,4 +26,28 @@ test('anything unexpected is undefined (the caller asks runc)', () => {
   assert.equal(readInitProcess(file('zero', '{"init_process_pid":0,"init_process_start":1}')), undefined);
   assert.equal(readInitProcess(file('str', '{"init_process_pid":"5","init_process_start":1}')), undefined);
   assert.equal(readInitProcess(file('nostart', '{"init_process_pid":5}')), undefined);
+});
+
+test('cgroup_paths: controller → directory under /sys/fs/cgroup/, anything else dropped', () => {
+  const f = file(
+    'cg',
+    JSON.stringify({
+      cgroup_paths: {
+        '': '/sys/fs/cgroup/unified/bpm-x',
+        memory: '/sys/fs/cgroup/memory/bpm-x',
+        pids: '/sys/fs/cgroup/pids/bpm-x',
+        bad: '/etc',
+        up: '/sys/fs/cgroup/../../etc',
+        num: 7,
+      },
+    }),
+  );
+  assert.deepEqual(readCgroupPaths(f), {
+    '': '/sys/fs/cgroup/unified/bpm-x',
+    memory: '/sys/fs/cgroup/memory/bpm-x',
+    pids: '/sys/fs/cgroup/pids/bpm-x',
+  });
+  assert.equal(readCgroupPaths(file('nocg', '{"id":"bpm-x"}')), undefined);
+  assert.equal(readCgroupPaths(join(dir, 'missing')), undefined);
+  assert.equal(stateFilePath('/r/sys/run/bpm-runc', 'bpm-x'), '/r/sys/run/bpm-runc/bpm-x/state.json');
 });

@@ -1,0 +1,32 @@
+// What `bpm status` and `bpm list --json` print, per process (filled by lifecycle/status.ts via the
+// command; kept here so that the presenters depend on nothing above them).
+
+export interface Usage {
+  current: number;
+  /** null: no limit. */
+  limit: number | null;
+}
+
+export interface StatusRow {
+  job: string;
+  process: string;
+  /** Decoded container id, as `bpm list` shows it. */
+  name: string;
+  /** `running`, `failed`, `stopped`, `created`, `creating` — `bpm list`'s words. */
+  status: string;
+  /** The container init's host pid; 0 when there is none. */
+  pid: number;
+  /** When runc created the container (RFC 3339). */
+  created?: string;
+  uptimeSeconds?: number;
+  cgroup?: { version: 1 | 2; memory?: Usage; pids?: Usage; oomKills?: number };
+  lastExit?: {
+    /** `exited 3`, `killed by SIGKILL`, `exited (status unknown) (OOM)`. */
+    description: string;
+    at: string;
+    code: number | null;
+    signal: string | null;
+    seenBy: string;
+    oomKilled?: boolean;
+  };
+}
