@@ -135,6 +135,13 @@ export class JobPaths {
   rootfs(proc: string): string {
     return join(this.bundle(proc), 'rootfs');
   }
+  /** Root-only staging points of job-writable mount sources (src/host/staging.ts). */
+  get stagingJobDir(): string {
+    return this.ext('data', 'bpm', 'mounts', this.job);
+  }
+  stagingDir(proc: string): string {
+    return this.ext('data', 'bpm', 'mounts', this.job, proc);
+  }
 
   // Internal (in-container) twins, always under /var/vcap.
   get internalJobDir(): string {

@@ -1,16 +1,20 @@
-// Shared volumes (docs/behaviour/locking-and-recovery.md §5): under the per-volume lock, bind-mount the path
-// onto itself unless it already is a mount point, then mark it MS_SHARED so mounts made later under it
-// propagate into every container that mounts it. bpm never unmounts these.
+// Shared volumes (docs/behaviour/locking-and-recovery.md §5): under the per-volume lock, bind-mount the path onto
+// itself unless it already is a mount point, then mark it MS_SHARED so mounts made later under it
+// propagate into every container that mounts it. bpm never unmounts these. The path is reached with
+// openBeneath (a link the job swapped in is refused, issue #10) and the self-bind is made from that
+// descriptor onto itself (open_tree + move_mount), so a job renaming things meanwhile cannot turn
+// it into a mount of somewhere else.
 //
 // Errors are the bare causes (`lstat <path>: no such file or directory`, `invalid argument`);
 // createPrerequisites wraps them as `failed to create system files: <cause>`.
-import { lstatSync, realpathSync, statSync } from 'node:fs';
-import { dirname, resolve, sep } from 'node:path';
+import { closeSync, lstatSync, realpathSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
 import { joinPath } from '../bosh/clean.ts';
+import { attachTree, cloneTree, closeQuietly, fdPath, isMountRootFd } from '../sys/at.ts';
 import { goPathError } from '../sys/errno.ts';
 import { acquireLock } from '../sys/flock.ts';
-import { bindMountOntoItself, makeShared, unmount } from '../sys/mount.ts';
-import { MOUNTINFO_FILE, readMountinfo } from './mountinfo.ts';
+import { makeShared, unmount } from '../sys/mount.ts';
+import { openBeneath } from './open-beneath.ts';
 
 /** `vol-<lowercase hex sha256 of the path as written>.lock`. */
 export function volumeLockName(path: string): string {
@@ -40,36 +44,46 @@ export function resolveExisting(path: string): string {
   }
 }
 
-/** moby/sys/mountinfo.Mounted without openat2: a different st_dev than the parent, else mountinfo. */
-export function isMountPoint(resolved: string, mountinfoFile: string = MOUNTINFO_FILE): boolean {
-  if (resolved === '/') return true;
+/**
+ * Bind the directory `fd` onto itself (what `mount --bind path path` does, from the descriptor);
+ * returns a descriptor of the new mount's root.
+ */
+function bindOntoItself(fd: number, path: string): number {
+  const tree = cloneTree(fd, false, path);
   try {
-    if (statSync(resolved).dev !== statSync(dirname(resolved)).dev) return true;
+    attachTree(tree, fd, path);
+    return tree;
   } catch (err) {
-    throw goPathError('stat', resolved, err);
+    closeSync(tree);
+    throw err;
   }
-  return readMountinfo(mountinfoFile).some((m) => m.mountPoint === resolved);
 }
 
-/** Make `path` a shared mount point, serialised by its volume lock in `locksDir`. */
-export async function makeVolumeShared(path: string, locksDir: string): Promise<void> {
+/** Make `path` (below the BOSH root `root`) a shared mount point, serialised by its volume lock. */
+export async function makeVolumeShared(path: string, locksDir: string, root: string): Promise<void> {
   const lock = await acquireLock(joinPath(locksDir, volumeLockName(path)));
+  let fd: number | undefined;
+  let top: number | undefined;
   try {
-    const mounted = isMountPoint(resolveExisting(path));
-    if (!mounted) bindMountOntoItself(path);
+    resolveExisting(path); // a missing path fails worded as upstream's EvalSymlinks
+    fd = openBeneath(root, path);
+    const mounted = isMountRootFd(fd, path);
+    top = mounted ? fd : bindOntoItself(fd, path);
     try {
-      makeShared(path);
+      makeShared(fdPath(top));
     } catch (err) {
       // Upstream ignores the failure when the path already was a mount point.
       if (mounted) return;
       try {
-        unmount(path);
+        unmount(fdPath(top));
       } catch {
         // Ignored, as upstream does.
       }
       throw err;
     }
   } finally {
+    if (top !== fd) closeQuietly(top);
+    closeQuietly(fd);
     lock.release();
   }
 }

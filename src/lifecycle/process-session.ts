@@ -1,11 +1,12 @@
-// Process setup shared by start and run (docs/behaviour/commands.md §10.1), in the `start-process` /
-// `run-process` session: user, prerequisites, spec, bundle, pre-start hook, then the caller's runc
-// invocation.
+// Process setup shared by start and run (docs/behaviour/commands.md §10.1), in the `start-process` / `run-process`
+// session: user, prerequisites, staging of the job-writable mount sources, spec, bundle, pre-start
+// hook, then the caller's runc invocation; the staging points go once runc is done with them.
 import { closeSync } from 'node:fs';
 import type { ProcessConfig, Volume } from '../config/types.ts';
 import { writeBundle } from '../host/bundle.ts';
 import { expandGlob } from '../host/glob.ts';
-import { createPrerequisites, type ProcessLogs } from '../host/prerequisites.ts';
+import { createPrerequisites, type Prerequisites, type ProcessLogs } from '../host/prerequisites.ts';
+import { clearStaging } from '../host/staging.ts';
 import { lookupUser } from '../host/user.ts';
 import type { Logger } from '../log/logger.ts';
 import { traceTiming } from '../log/trace-timing.ts';
@@ -28,6 +29,15 @@ function expandUnrestricted(proc: ProcessConfig): Volume[] {
   return out;
 }
 
+/** The container has its own mounts by now (or none): a failure here is logged, not fatal. */
+function clearStagingQuietly(ref: ProcessRef, session: Logger): void {
+  try {
+    clearStaging(ref.paths, ref.proc);
+  } catch (err) {
+    session.error('failed-to-remove-staging-mounts', err);
+  }
+}
+
 /**
  * Run the setup steps, then `launch` (the runc invocation) after logging `running-container`.
  * The log files are closed and `complete` is logged whatever happens.
@@ -40,7 +50,7 @@ export async function withProcessSession<T>(
   launch: (prepared: PreparedProcess) => Promise<T>,
 ): Promise<T> {
   session.info('starting');
-  let logs: ProcessLogs | undefined;
+  let logs: Prerequisites | undefined;
   try {
     const user = lookupUser('vcap');
     traceTiming('user');
@@ -63,6 +73,7 @@ export async function withProcessSession<T>(
       user,
       features: host.features,
       unrestrictedVolumes: expandUnrestricted(proc),
+      mountSources: logs.mountSources,
     });
     for (const mount of duplicateMounts) session.info('duplicate-mount', { mount });
     traceTiming('spec');
@@ -79,6 +90,7 @@ export async function withProcessSession<T>(
       closeSync(logs.stdout);
       closeSync(logs.stderr);
     }
+    clearStagingQuietly(ref, session);
     session.info('complete');
   }
 }

@@ -1,8 +1,9 @@
-// Remove a process (docs/behaviour/commands.md §10.3): force-delete the container, its bundle and its pid
-// file.
+// Remove a process (docs/behaviour/commands.md §10.3): force-delete the container, its bundle and its pid file; also
+// any staging mounts a killed bpm left behind (src/host/staging.ts).
 import { rmdirSync, unlinkSync } from 'node:fs';
 import { removeBundle } from '../host/bundle.ts';
 import { assertInsideRoot } from '../host/inside-root.ts';
+import { clearStaging } from '../host/staging.ts';
 import type { Logger } from '../log/logger.ts';
 import type { RuncClient } from '../runc/client.ts';
 import { goPathError, hasCode } from '../sys/errno.ts';
@@ -13,6 +14,7 @@ export async function removeProcess(ref: ProcessRef, runc: RuncClient, log: Logg
   await runc.delete(ref.cid);
   log.info('destroying-bundle');
   removeBundle(ref.paths, ref.proc);
+  clearStaging(ref.paths, ref.proc);
   log.info('deleting-pidfile');
   removePidFile(ref);
 }

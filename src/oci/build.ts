@@ -63,7 +63,15 @@ function buildMounts(input: SpecInput): { mounts: OciMount[]; duplicates: string
     ...unrestrictedMounts(input.unrestrictedVolumes, bosh),
   ];
   const { mounts, duplicates } = dedupAndSort(collected);
-  return { mounts: [...fixedMounts(), ...mounts], duplicates };
+  const sources = input.mountSources;
+  const staged =
+    sources === undefined
+      ? mounts
+      : mounts.map((m) => {
+          const source = m.source === undefined ? undefined : sources.get(m.source);
+          return source === undefined ? m : { ...m, source };
+        });
+  return { mounts: [...fixedMounts(), ...staged], duplicates };
 }
 
 function buildLinux(input: SpecInput, privileged: boolean): OciLinux {

@@ -13,4 +13,9 @@ export interface SpecInput {
   features: HostFeatures;
   /** unsafe.unrestricted_volumes after glob expansion, in order, each with its volume's options. */
   unrestrictedVolumes: Volume[];
+  /**
+   * Host path → the path runc is given as that bind mount's source (root-only staging points,
+   * src/host/staging.ts). Destinations and options are not affected.
+   */
+  mountSources?: ReadonlyMap<string, string>;
 }

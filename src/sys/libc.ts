@@ -28,6 +28,16 @@ export interface Libc {
   ): number;
   umount2(target: string, flags: number): number;
   unshare(flags: number): number;
+  openat(dirfd: number, path: string, flags: number, mode: number): number;
+  mkdirat(dirfd: number, path: string, mode: number): number;
+  /** readlinkat(2) into `buf`; returns the byte count or -1. */
+  readlinkat(dirfd: number, path: string, buf: Buffer): number;
+  fchownat(dirfd: number, path: string, uid: number, gid: number, flags: number): number;
+  renameat(olddirfd: number, oldpath: string, newdirfd: number, newpath: string): number;
+  /** open_tree(2) (kernel 5.2), through syscall(2). */
+  openTree(dirfd: number, path: string, flags: number): number;
+  /** move_mount(2) (kernel 5.2), through syscall(2). */
+  moveMount(fromDirfd: number, fromPath: string, toDirfd: number, toPath: string, flags: number): number;
 }
 
 type Callback = (err: unknown, result: number) => void;
@@ -45,6 +55,9 @@ interface KoffiModule {
 // syscall table unification).
 const SYS_pidfd_open = 434;
 const SYS_pidfd_send_signal = 424;
+// Likewise open_tree(2) and move_mount(2).
+const SYS_open_tree = 428;
+const SYS_move_mount = 429;
 
 let instance: Libc | undefined;
 
@@ -106,6 +119,19 @@ function bind(): Libc {
   const umount2 = lazy(() => lib.func('int umount2(const char *target, int flags)'));
   const unshare = lazy(() => lib.func('int unshare(int flags)'));
   const syscall = lazy(() => lib.func('long syscall(long number, ...)'));
+  const openat = lazy(() =>
+    lib.func('int openat(int dirfd, const char *path, int flags, unsigned int mode)'),
+  );
+  const mkdirat = lazy(() => lib.func('int mkdirat(int dirfd, const char *path, unsigned int mode)'));
+  const readlinkat = lazy(() =>
+    lib.func('long readlinkat(int dirfd, const char *path, _Out_ uint8_t *buf, unsigned long size)'),
+  );
+  const fchownat = lazy(() =>
+    lib.func('int fchownat(int dirfd, const char *path, unsigned int uid, unsigned int gid, int flags)'),
+  );
+  const renameat = lazy(() =>
+    lib.func('int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)'),
+  );
   /** The glibc wrapper when there is one (glibc >= 2.36), else syscall(2). */
   const wrapperOr = <F>(definition: string, wrap: (fn: NativeFn) => F, viaSyscall: F) =>
     lazy((): F => {
@@ -147,5 +173,29 @@ function bind(): Libc {
     mount: (source, target, fstype, flags, data) => mount()(source, target, fstype, flags, data) as number,
     umount2: (target, flags) => umount2()(target, flags) as number,
     unshare: (flags) => unshare()(flags) as number,
+    openat: (dirfd, path, flags, mode) => openat()(dirfd, path, flags, mode) as number,
+    mkdirat: (dirfd, path, mode) => mkdirat()(dirfd, path, mode) as number,
+    readlinkat: (dirfd, path, buf) => Number(readlinkat()(dirfd, path, buf, buf.length)),
+    fchownat: (dirfd, path, uid, gid, flags) => fchownat()(dirfd, path, uid, gid, flags) as number,
+    renameat: (olddirfd, oldpath, newdirfd, newpath) =>
+      renameat()(olddirfd, oldpath, newdirfd, newpath) as number,
+    openTree: (dirfd, path, flags) =>
+      Number(syscall()(SYS_open_tree, 'int', dirfd, 'const char *', path, 'unsigned int', flags)),
+    moveMount: (fromDirfd, fromPath, toDirfd, toPath, flags) =>
+      Number(
+        syscall()(
+          SYS_move_mount,
+          'int',
+          fromDirfd,
+          'const char *',
+          fromPath,
+          'int',
+          toDirfd,
+          'const char *',
+          toPath,
+          'unsigned int',
+          flags,
+        ),
+      ),
   };
 }

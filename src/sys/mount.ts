@@ -33,11 +33,6 @@ export function unmount(target: string, flags = 0): void {
   if (libc().umount2(target, flags) !== 0) throw new SysError('umount', libc().errno());
 }
 
-/** `mount --bind path path` (non-recursive). */
-export function bindMountOntoItself(path: string): void {
-  mount(path, path, null, MS_BIND, null);
-}
-
 /**
  * Give the calling thread (Node's main thread, from which child processes are forked) a mount
  * namespace of its own in which nothing propagates back to the host (`unshare -m

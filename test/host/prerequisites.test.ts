@@ -16,6 +16,7 @@ import { after, before, describe, it } from 'node:test';
 import { RootPaths } from '../../src/bosh/paths.ts';
 import type { Volume } from '../../src/config/types.ts';
 import { createPrerequisites, type PrerequisitesInput } from '../../src/host/prerequisites.ts';
+import { clearStaging } from '../../src/host/staging.ts';
 import type { User } from '../../src/host-facts.ts';
 import { needsRoot } from '../helpers/needs-root.ts';
 import { ensureVcap } from './vcap-user.ts';
@@ -26,7 +27,11 @@ before(() => {
   vcap = ensureVcap();
 });
 after(() => {
-  for (const r of roots) rmSync(r, { recursive: true, force: true });
+  for (const r of roots) {
+    // The staging mounts go first: a recursive removal would descend into them.
+    clearStaging(new RootPaths(r).job('web'), 'worker');
+    rmSync(r, { recursive: true, force: true });
+  }
 });
 
 function newRoot(): RootPaths {

@@ -1,0 +1,111 @@
+// Mount sources a job can write reach runc through root-only staging points (issue #10). runc
+// takes a bind mount's source as a path and resolves it itself, so a job swapping its volume for a
+// symlink between bpm's checks and runc's mount would still win. Instead, each descriptor the
+// prerequisites opened is cloned with its submounts (open_tree, what runc's rbind would take) and
+// attached onto R/data/bpm/mounts/JOB/PROC/N (move_mount); config.json names that point as the
+// source. The container sees the same tree at the same destination with the same options; a shared
+// volume's clone joins its peer group, so propagation is unchanged.
+//
+// The points are needed only until runc has made the container's own mounts: start removes them
+// when `runc run --detach` returns, run when runc exits. A bpm killed in between leaves them; the
+// next start, run or stop of the process removes them first (clearStaging).
+import { closeSync, constants, fstatSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
+import type { JobPaths } from '../bosh/paths.ts';
+import { attachTree, cloneTree, closeQuietly, mkdirAt, openAt, openPathAt } from '../sys/at.ts';
+import { goPathError, hasCode } from '../sys/errno.ts';
+import { unmount } from '../sys/mount.ts';
+import { openBeneath } from './open-beneath.ts';
+
+/**
+ * Job-writable bind-mount sources by host path: the O_PATH descriptor of what was checked, created
+ * and chowned, or `null` for a `mount_only` volume that does not exist.
+ */
+export type SourceFds = Map<string, number | null>;
+
+const MNT_DETACH = 2;
+const UMOUNT_NOFOLLOW = 8;
+
+/** Create the point `name` in `dirfd` of the same kind as `source` (a directory or a file). */
+function makePoint(dirfd: number, name: string, source: number, shown: string): number {
+  if (fstatSync(source).isDirectory()) mkdirAt(dirfd, name, 0o700, shown);
+  else
+    closeSync(openAt(dirfd, name, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600, shown));
+  return openPathAt(dirfd, name, shown);
+}
+
+/**
+ * Mount every source onto a fresh staging point of `proc`; returns host path → staging path. A
+ * `null` source (a mount_only volume that does not exist) gets a point that is never created, so
+ * runc fails on it as it would on the missing path, and no link planted later is followed.
+ */
+export function stageSources(paths: JobPaths, proc: string, sources: SourceFds): Map<string, string> {
+  clearStaging(paths, proc);
+  const dir = paths.stagingDir(proc);
+  const staged = new Map<string, string>();
+  const dirfd = openBeneath(paths.rootPaths.root, dir, { create: 0o700 });
+  try {
+    let n = 0;
+    for (const [path, source] of sources) {
+      const name = String(n++);
+      const point = `${dir}/${name}`;
+      staged.set(path, point);
+      if (source === null) continue;
+      const target = makePoint(dirfd, name, source, point);
+      let tree: number | undefined;
+      try {
+        tree = cloneTree(source, true, path);
+        attachTree(tree, target, point);
+      } finally {
+        closeQuietly(tree);
+        closeSync(target);
+      }
+    }
+  } catch (err) {
+    closeSync(dirfd);
+    clearStaging(paths, proc);
+    throw err;
+  }
+  closeSync(dirfd);
+  return staged;
+}
+
+/** Detach every mount on `point` (stacked ones too); true once nothing is mounted there. */
+function unmountAll(point: string): void {
+  for (;;) {
+    try {
+      unmount(point, MNT_DETACH | UMOUNT_NOFOLLOW);
+    } catch (err) {
+      if (hasCode(err, 'EINVAL') || hasCode(err, 'ENOENT')) return; // not (or no longer) a mount
+      throw goPathError('umount', point, err);
+    }
+  }
+}
+
+/** Remove the staging points of `proc` and their directory; a missing directory is fine. */
+export function clearStaging(paths: JobPaths, proc: string): void {
+  const dir = paths.stagingDir(proc);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    if (hasCode(err, 'ENOENT')) return;
+    throw goPathError('open', dir, err);
+  }
+  for (const name of names) {
+    const point = `${dir}/${name}`;
+    unmountAll(point);
+    // Never recursive: a point still mounted fails here instead of emptying a job's volume.
+    try {
+      rmdirSync(point);
+    } catch (err) {
+      if (!hasCode(err, 'ENOTDIR')) throw goPathError('remove', point, err);
+      unlinkSync(point);
+    }
+  }
+  rmdirSync(dir);
+  try {
+    rmdirSync(paths.stagingJobDir);
+  } catch {
+    // other processes of the job are staged there, or it is gone already
+  }
+}
