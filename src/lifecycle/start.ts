@@ -1,8 +1,7 @@
 // `bpm start` main step (docs/behaviour/commands.md §2). runc calls: `state` (skipped when runc has no state
 // file for the container, i.e. on every fresh start) and `run --detach`; plus `delete` for a failed one.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { BpmError, messageOf } from '../errors.ts';
-import { mkdirAll } from '../host/mkdir-all.ts';
+import { readPidFile, writePidFile } from '../host/pid-file.ts';
 import type { Logger } from '../log/logger.ts';
 import { traceTiming } from '../log/trace-timing.ts';
 import { type ProcessRef, probeHost } from './context.ts';
@@ -46,23 +45,20 @@ export async function startProcess(ref: ProcessRef, log: Logger): Promise<void> 
 /**
  * A running container whose pid file is missing or names another pid (it was made by `bpm run`
  * whose bpm was killed, or the file was lost): write the live pid, as runc would (temp + rename,
- * no newline), so monit can see the process `start` reports as running. Failures are logged only.
+ * no newline; never through a link, src/host/pid-file.ts), so monit can see the process `start`
+ * reports as running. Failures are logged only.
  */
 function repairPidFile(ref: ProcessRef, pid: number, log: Logger): void {
-  const file = ref.paths.pidFile(ref.proc);
   let current = '';
   try {
-    current = readFileSync(file, 'utf8');
+    current = readPidFile(ref.paths, ref.proc);
   } catch {
-    // missing: write it
+    // missing (or not a plain file): write it
   }
   if (pid <= 0 || current === String(pid)) return;
   log.info('repairing-pidfile', { pid: String(pid) });
   try {
-    mkdirAll(ref.paths.pidDir, 0o700);
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, String(pid), { mode: 0o644 });
-    renameSync(tmp, file);
+    writePidFile(ref.paths, ref.proc, pid);
   } catch (err) {
     log.error('failed-to-repair-pidfile', err);
   }
