@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lchownSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -7,6 +16,7 @@ import { readMountinfo } from '../../src/host/mountinfo.ts';
 import { makeVolumeShared, volumeLockName } from '../../src/host/shared-volume.ts';
 import { MS_BIND, mount, unmount } from '../../src/sys/mount.ts';
 import { needsRoot } from '../helpers/needs-root.ts';
+import { ensureVcap } from './vcap-user.ts';
 
 const MNT_DETACH = 2;
 const dir = mkdtempSync(join(tmpdir(), 'bpm-shared-'));
@@ -78,6 +88,21 @@ describe('shared volumes', () => {
     // Idempotent: an existing mount point is only re-marked shared, not mounted again.
     await makeVolumeShared(vol, locks, dir);
     assert.equal(optionalFields(vol).length, 1);
+  });
+
+  it('refuses a volume the job replaced by a link, and mounts nothing at its target', {
+    skip: notRoot,
+  }, async () => {
+    const vcap = ensureVcap();
+    const target = join(dir, 'target');
+    const vol = join(dir, 'swapped');
+    mkdirSync(target);
+    symlinkSync(target, vol);
+    lchownSync(vol, vcap.uid, vcap.gid);
+    await assert.rejects(makeVolumeShared(vol, locks, dir), {
+      message: `refusing to use ${vol}: ${vol} is a symlink owned by uid ${vcap.uid}, not root`,
+    });
+    assert.deepEqual(optionalFields(target), []);
   });
 
   it('fails, without mounting, on a path that does not exist', async () => {

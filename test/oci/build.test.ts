@@ -528,3 +528,21 @@ test('BpmError is what memory errors are when config/memory throws one', () => {
   p.limits = { memory: 'x' };
   assert.throws(() => buildSpec(specInput(p)), BpmError);
 });
+
+test('mountSources: staged sources replace host paths; destinations, options and order stay', () => {
+  const input = specInput(myjobProcess());
+  const plain = buildSpec(input).spec.mounts ?? [];
+  const tmp = '/var/vcap/data/myjob/tmp';
+  const staged =
+    buildSpec({ ...input, mountSources: new Map([[tmp, '/var/vcap/data/bpm/mounts/myjob/myjob/0']]) }).spec
+      .mounts ?? [];
+  assert.deepEqual(
+    staged.map((m) => ({ ...m, source: undefined })),
+    plain.map((m) => ({ ...m, source: undefined })),
+  );
+  const changed = staged.filter((m, i) => m.source !== plain[i]?.source);
+  assert.deepEqual(
+    changed.map((m) => [m.destination, m.source]),
+    ['/tmp', '/var/tmp', tmp].map((d) => [d, '/var/vcap/data/bpm/mounts/myjob/myjob/0']),
+  );
+});

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { RootPaths } from '../../src/bosh/paths.ts';
+import { openBeneath } from '../../src/host/open-beneath.ts';
+import { makeVolumeShared } from '../../src/host/shared-volume.ts';
+import { clearStaging, type SourceFds, stageSources } from '../../src/host/staging.ts';
+import { unmount } from '../../src/sys/mount.ts';
+
+const base = mkdtempSync(join(tmpdir(), 'bpm-staging-'));
+const paths = new RootPaths(join(base, 'R'));
+const job = paths.job('web');
+after(() => {
+  clearStaging(job, 'worker');
+  rmSync(base, { recursive: true, force: true });
+});
+
+/** mountinfo lines as fields: [3] is the mount's root in its file system, [4] its mount point. */
+function mounts(): string[][] {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' '));
+}
+
+const MNT_DETACH = 2;
+
+/** Descriptors of existing paths (true) or null for missing ones, as the prerequisites pass them. */
+function sources(...list: [string, boolean][]): SourceFds {
+  const m: SourceFds = new Map();
+  for (const [p, exists] of list) m.set(p, exists ? openBeneath(paths.root, p) : null);
+  return m;
+}
+
+function closeAll(fds: SourceFds): void {
+  for (const fd of fds.values()) if (fd !== null) closeSync(fd);
+}
+
+describe('staging points', () => {
+  it('mount what the descriptor was, whatever the name leads to by now, and go away again', () => {
+    const vol = join(paths.root, 'data', 'web', 'vol');
+    const file = join(paths.root, 'data', 'web', 'file');
+    const missing = join(paths.root, 'data', 'web', 'missing');
+    mkdirSync(vol, { recursive: true });
+    writeFileSync(join(vol, 'marker'), 'real');
+    writeFileSync(file, 'file');
+    const fds = sources([vol, true], [file, true], [missing, false]);
+    // The job swaps its volume for a link to somewhere else after bpm opened it.
+    const elsewhere = join(base, 'elsewhere');
+    mkdirSync(elsewhere);
+    renameSync(vol, `${vol}.moved`);
+    symlinkSync(elsewhere, vol);
+
+    const staged = stageSources(job, 'worker', fds);
+    closeAll(fds);
+    const dir = job.stagingDir('worker');
+    assert.deepEqual(
+      [...staged],
+      [
+        [vol, `${dir}/0`],
+        [file, `${dir}/1`],
+        [missing, `${dir}/2`],
+      ],
+    );
+    assert.equal(readFileSync(join(dir, '0', 'marker'), 'utf8'), 'real');
+    assert.equal(readFileSync(join(dir, '1'), 'utf8'), 'file');
+    assert.equal(existsSync(join(dir, '2')), false, 'a missing mount_only volume gets no point');
+    // The mount is of the directory bpm opened (now named vol.moved), not of the link.
+    assert.ok(mounts().some((f) => f[3] === `${vol}.moved` && f[4] === `${dir}/0`));
+
+    clearStaging(job, 'worker');
+    assert.equal(existsSync(job.stagingJobDir), false);
+    assert.equal(
+      mounts().some((f) => f[4]?.startsWith(paths.root)),
+      false,
+    );
+    assert.equal(readFileSync(join(`${vol}.moved`, 'marker'), 'utf8'), 'real', 'the volume is untouched');
+  });
+
+  it('clears leftovers of a killed bpm first, and a staged shared volume joins its peer group', async () => {
+    const shared = join(paths.root, 'data', 'shared');
+    mkdirSync(shared, { recursive: true });
+    mkdirSync(paths.locksDir, { recursive: true });
+    await makeVolumeShared(shared, paths.locksDir, paths.root);
+    try {
+      const leftover = sources([shared, true]);
+      stageSources(job, 'worker', leftover); // as a bpm killed before it cleared them leaves them
+      closeAll(leftover);
+      const fds = sources([shared, true]);
+      const staged = stageSources(job, 'worker', fds);
+      closeAll(fds);
+      const point = `${job.stagingDir('worker')}/0`;
+      assert.equal(staged.get(shared), point);
+      const at = (p: string) => mounts().filter((f) => f[4] === p);
+      assert.equal(at(point).length, 1, 'the leftover point was cleared, not stacked on');
+      const peerGroup = (f: string[] | undefined) =>
+        f?.slice(6, f.indexOf('-')).find((o) => o.startsWith('shared:'));
+      assert.ok(peerGroup(at(shared)[0]) !== undefined);
+      assert.equal(peerGroup(at(point)[0]), peerGroup(at(shared)[0]));
+    } finally {
+      clearStaging(job, 'worker');
+      unmount(shared, MNT_DETACH);
+    }
+  });
+});
