@@ -13,4 +13,9 @@ export interface HostView {
   glob(pattern: string): string[];
   /** The path with every existing symlink on the way resolved, the missing rest appended. */
   realPath(path: string): string;
+  /**
+   * Why the job's user could redirect a bind mount of `path` (a symlink, or reached through
+   * something vcap can change: bpm drops such unrestricted matches), or undefined.
+   */
+  jobRedirect(path: string): string | undefined;
 }

@@ -71,7 +71,20 @@ export function expandUnrestricted(
       );
       return;
     }
-    if (matches.length === 0) {
+    const redirectable = matches.flatMap((m) => {
+      const reason = host.jobRedirect(m);
+      return reason === undefined ? [] : [`${m} (${reason})`];
+    });
+    if (redirectable.length > 0) {
+      out.warning(
+        field,
+        'unrestricted-volume-job-redirectable',
+        `unrestricted volume ${JSON.stringify(volume.path)}: bpm drops ${redirectable.length} of ${matches.length} match(es) because the job could redirect the mount: ${preview(redirectable)}`,
+        'mount only paths that are not symlinks and that no directory writable by vcap leads to',
+      );
+      matches = matches.filter((m) => host.jobRedirect(m) === undefined);
+    }
+    if (matches.length === 0 && redirectable.length === 0) {
       out.warning(
         field,
         'unrestricted-volume-no-match',

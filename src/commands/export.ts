@@ -2,9 +2,10 @@
 import { writeFileSync } from 'node:fs';
 import { loadJobConfig } from '../config/load.ts';
 import { BpmError, ConfigError, UsageError } from '../errors.ts';
-import { expandUnrestrictedVolumes, vcapUser } from '../export/io/pod-inputs.ts';
+import { expandUnrestrictedVolumes } from '../export/io/pod-inputs.ts';
 import { buildPod } from '../export/k8s-pod.ts';
 import { podYaml } from '../export/k8s-yaml.ts';
+import { vcapUser } from '../host/user.ts';
 import { fsVolumeHost } from '../host/volume-host.ts';
 import { validateJobName } from '../ids/names.ts';
 import { notExpressibleWarning, noVcapUserWarning } from '../presenters/export-warnings.ts';
@@ -44,7 +45,7 @@ const exportCommand: Command = async (inv) => {
   const { user, fromHost } = vcapUser();
   let unrestricted: ReturnType<typeof expandUnrestrictedVolumes>;
   try {
-    unrestricted = expandUnrestrictedVolumes(config);
+    unrestricted = expandUnrestrictedVolumes(config, user);
   } catch (err) {
     if (err instanceof ConfigError)
       throw new BpmError(`failed to export job: ${err.message}`, { cause: err });

@@ -41,3 +41,14 @@ function readUser(name: string, passwdFile: string): User {
   }
   throw new BpmError(`user: unknown user ${name}`);
 }
+
+/** Used when the host has no vcap user: the uid/gid BOSH stemcells give vcap. */
+const DEFAULT_VCAP: User = { uid: 1000, gid: 1000 };
+
+export function vcapUser(): { user: User; fromHost: boolean } {
+  try {
+    return { user: lookupUser('vcap'), fromHost: true };
+  } catch {
+    return { user: DEFAULT_VCAP, fromHost: false };
+  }
+}

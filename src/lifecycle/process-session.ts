@@ -4,13 +4,15 @@
 import { closeSync } from 'node:fs';
 import type { ProcessConfig, Volume } from '../config/types.ts';
 import { writeBundle } from '../host/bundle.ts';
-import { expandGlob } from '../host/glob.ts';
+import { expandVolumes } from '../host/glob.ts';
+import { jobWriter } from '../host/job-writable.ts';
 import { createPrerequisites, type Prerequisites, type ProcessLogs } from '../host/prerequisites.ts';
 import { clearStaging } from '../host/staging.ts';
 import { lookupUser } from '../host/user.ts';
 import type { Logger } from '../log/logger.ts';
 import { traceTiming } from '../log/trace-timing.ts';
 import { buildSpec } from '../oci/build.ts';
+import type { User } from '../oci/input.ts';
 import { serializeSpec } from '../oci/serialize.ts';
 import type { Host, ProcessRef } from './context.ts';
 import { runPreStartHook } from './hook.ts';
@@ -20,13 +22,17 @@ export interface PreparedProcess {
   logs: ProcessLogs;
 }
 
-/** unsafe.unrestricted_volumes glob-expanded in order; each match keeps its volume's options. */
-function expandUnrestricted(proc: ProcessConfig): Volume[] {
-  const out: Volume[] = [];
-  for (const v of proc.unsafe?.unrestrictedVolumes ?? []) {
-    for (const path of expandGlob(v.path)) out.push({ ...v, path });
-  }
-  return out;
+/**
+ * unsafe.unrestricted_volumes glob-expanded in order; each match keeps its volume's options. A
+ * match the job could redirect (a symlink, or reached through something vcap can write) is
+ * dropped with a `dropped-unrestricted-volume` log line.
+ */
+function expandUnrestricted(proc: ProcessConfig, user: User, session: Logger): Volume[] {
+  const volumes = proc.unsafe?.unrestrictedVolumes ?? [];
+  if (volumes.length === 0) return [];
+  const { volumes: kept, dropped } = expandVolumes(volumes, jobWriter(user));
+  for (const d of dropped) session.info('dropped-unrestricted-volume', { path: d.path, reason: d.reason });
+  return kept;
 }
 
 /** The container has its own mounts by now (or none): a failure here is logged, not fatal. */
@@ -72,7 +78,7 @@ export async function withProcessSession<T>(
       paths: ref.paths,
       user,
       features: host.features,
-      unrestrictedVolumes: expandUnrestricted(proc),
+      unrestrictedVolumes: expandUnrestricted(proc, user, session),
       mountSources: logs.mountSources,
     });
     for (const mount of duplicateMounts) session.info('duplicate-mount', { mount });

@@ -16,10 +16,11 @@ function analyse(
   yaml: string,
   files: Record<string, FileStatus> = EXE,
   globs: Record<string, string[] | 'bad'> = {},
+  redirects: Record<string, string> = {},
 ): JobReport {
   const ctx: AnalysisContext = {
     root: new RootPaths('/var/vcap'),
-    host: fakeHost(files, globs),
+    host: fakeHost(files, globs, redirects),
     hostPathEnv: '/usr/bin:/bin',
   };
   return analyseText('web', FILE, yaml, ctx);
@@ -215,6 +216,26 @@ describe('bpm validate rules', () => {
       const f = only(r, 'volume-dropped-bosh-mount');
       at(f, 6, 13, 'processes[0].unsafe.unrestricted_volumes[0].path', 'warning');
       assert.match(f.message, /drops 2 of 2 match/);
+    });
+
+    it('flags unrestricted matches bpm drops because the job could redirect them (symlinks, vcap-writable dirs)', () => {
+      const yaml = `${BASE}  unsafe:\n    unrestricted_volumes:\n    - path: /srv/*\n`;
+      const r = analyse(
+        yaml,
+        EXE,
+        { '/srv/*': ['/srv/a', '/srv/link'] },
+        { '/srv/link': '/srv/link is a symlink' },
+      );
+      const f = only(r, 'unrestricted-volume-job-redirectable');
+      at(f, 6, 13, 'processes[0].unsafe.unrestricted_volumes[0].path', 'warning');
+      assert.equal(
+        f.message,
+        'unrestricted volume "/srv/*": bpm drops 1 of 2 match(es) because the job could redirect the mount: /srv/link (/srv/link is a symlink)',
+      );
+      assert.equal(
+        r.findings.some((x) => x.code === 'unrestricted-volume-no-match'),
+        false,
+      );
     });
 
     it('flags volumes with duplicate destinations', () => {

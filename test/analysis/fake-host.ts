@@ -4,6 +4,8 @@ import type { FileStatus, HostView } from '../../src/analysis/host-view.ts';
 export function fakeHost(
   files: Record<string, FileStatus> = {},
   globs: Record<string, string[] | 'bad'> = {},
+  /** Matches the job could redirect, with the reason. */
+  redirects: Record<string, string> = {},
 ): HostView {
   return {
     fileStatus: (p) => files[p] ?? 'missing',
@@ -15,5 +17,6 @@ export function fakeHost(
       return pattern in files ? [pattern] : [];
     },
     realPath: (p) => p,
+    jobRedirect: (p) => redirects[p],
   };
 }

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openBeneath } from '../../src/host/open-beneath.ts';
-import type { User } from '../../src/oci/input.ts';
+import type { User } from '../../src/host-facts.ts';
 import { ensureVcap } from './vcap-user.ts';
 
 let vcap: User;

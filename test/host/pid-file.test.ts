@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { RootPaths } from '../../src/bosh/paths.ts';
 import { readPidFile, writePidFile } from '../../src/host/pid-file.ts';
-import type { User } from '../../src/oci/input.ts';
+import type { User } from '../../src/host-facts.ts';
 import { ensureVcap } from './vcap-user.ts';
 
 let vcap: User;
