@@ -2,7 +2,7 @@
 // takes a bind mount's source as a path and resolves it itself, so a job swapping its volume for a
 // symlink between bpm's checks and runc's mount would still win. Instead, each descriptor the
 // prerequisites opened is cloned with its submounts (open_tree, what runc's rbind would take) and
-// attached onto R/data/bpm/mounts/JOB/PROC/N (move_mount); config.json names that point as the
+// attached onto R/data/bpm/mounts/JOB/PROC/N_<path> (move_mount); config.json names that point as the
 // source. The container sees the same tree at the same destination with the same options; a shared
 // volume's clone joins its peer group, so propagation is unchanged.
 //
@@ -10,6 +10,7 @@
 // when `runc run --detach` returns, run when runc exits. A bpm killed in between leaves them; the
 // next start, run or stop of the process removes them first (clearStaging).
 import { closeSync, constants, fstatSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
+import { relative } from 'node:path';
 import type { JobPaths } from '../bosh/paths.ts';
 import { attachTree, cloneTree, closeQuietly, mkdirAt, openAt, openPathAt } from '../sys/at.ts';
 import { goPathError, hasCode } from '../sys/errno.ts';
@@ -34,6 +35,21 @@ function makePoint(dirfd: number, name: string, source: number, shown: string): 
 }
 
 /**
+ * `N_<path below R, / as _>` (at most 200 bytes): unique through N, and readable in a config.json
+ * kept after a failed start, when the points themselves are gone.
+ */
+function pointName(n: number, root: string, path: string): string {
+  const name = `${n}_${relative(root, path).replaceAll('/', '_')}`;
+  const bytes = Buffer.from(name, 'utf8');
+  return bytes.length <= 200
+    ? name
+    : bytes
+        .subarray(0, 200)
+        .toString('utf8')
+        .replace(/\uFFFD$/, '');
+}
+
+/**
  * Mount every source onto a fresh staging point of `proc`; returns host path → staging path. A
  * `null` source (a mount_only volume that does not exist) gets a point that is never created, so
  * runc fails on it as it would on the missing path, and no link planted later is followed.
@@ -46,7 +62,7 @@ export function stageSources(paths: JobPaths, proc: string, sources: SourceFds):
   try {
     let n = 0;
     for (const [path, source] of sources) {
-      const name = String(n++);
+      const name = pointName(n++, paths.rootPaths.root, path);
       const point = `${dir}/${name}`;
       staged.set(path, point);
       if (source === null) continue;

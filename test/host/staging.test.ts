@@ -68,16 +68,20 @@ describe('staging points', () => {
     assert.deepEqual(
       [...staged],
       [
-        [vol, `${dir}/0`],
-        [file, `${dir}/1`],
-        [missing, `${dir}/2`],
+        [vol, `${dir}/0_data_web_vol`],
+        [file, `${dir}/1_data_web_file`],
+        [missing, `${dir}/2_data_web_missing`],
       ],
     );
-    assert.equal(readFileSync(join(dir, '0', 'marker'), 'utf8'), 'real');
-    assert.equal(readFileSync(join(dir, '1'), 'utf8'), 'file');
-    assert.equal(existsSync(join(dir, '2')), false, 'a missing mount_only volume gets no point');
+    assert.equal(readFileSync(join(dir, '0_data_web_vol', 'marker'), 'utf8'), 'real');
+    assert.equal(readFileSync(join(dir, '1_data_web_file'), 'utf8'), 'file');
+    assert.equal(
+      existsSync(join(dir, '2_data_web_missing')),
+      false,
+      'a missing mount_only volume gets no point',
+    );
     // The mount is of the directory bpm opened (now named vol.moved), not of the link.
-    assert.ok(mounts().some((f) => f[3] === `${vol}.moved` && f[4] === `${dir}/0`));
+    assert.ok(mounts().some((f) => f[3] === `${vol}.moved` && f[4] === `${dir}/0_data_web_vol`));
 
     clearStaging(job, 'worker');
     assert.equal(existsSync(job.stagingJobDir), false);
@@ -100,7 +104,7 @@ describe('staging points', () => {
       const fds = sources([shared, true]);
       const staged = stageSources(job, 'worker', fds);
       closeAll(fds);
-      const point = `${job.stagingDir('worker')}/0`;
+      const point = `${job.stagingDir('worker')}/0_data_shared`;
       assert.equal(staged.get(shared), point);
       const at = (p: string) => mounts().filter((f) => f[4] === p);
       assert.equal(at(point).length, 1, 'the leftover point was cleared, not stacked on');
