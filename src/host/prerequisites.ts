@@ -158,8 +158,8 @@ async function create(input: PrerequisitesInput): Promise<Prerequisites> {
 }
 
 /**
- * Create everything the process needs on the host and open its stdout/stderr logs. The caller
- * closes the logs and, with closeSources, the mount sources.
+ * Create everything the process needs on the host, open its stdout/stderr logs and stage its
+ * mount sources. The caller closes the logs and removes the staging points with clearStaging.
  */
 export async function createPrerequisites(input: PrerequisitesInput): Promise<Prerequisites> {
   try {

@@ -24,9 +24,12 @@ test('openLiveProcess: a live child with its start time; refuses a wrong start t
   const fd = openLiveProcess(pid, stat.startTime)!;
   assert.ok(fd >= 0);
   try {
+    // Listen before signalling: under load libuv can reap the child and emit 'exit' while
+    // waitForPidfd is still resolving, and a later once() would then wait forever.
+    const exited = once(child, 'exit');
     signalPidfd(fd, 'SIGTERM');
     assert.equal(await waitForPidfd(fd, 5000), true);
-    await once(child, 'exit');
+    await exited;
     // Reaped: signalling through the pidfd now fails with ESRCH, never hits a recycled pid.
     assert.throws(() => signalPidfd(fd, 'SIGTERM'), { code: 'ESRCH' });
   } finally {
