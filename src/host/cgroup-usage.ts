@@ -64,10 +64,14 @@ function oomKills(text: string | undefined): number | undefined {
   return count(line?.slice('oom_kill '.length));
 }
 
-/** Figures from a container's cgroup directories (controller → directory, `""` for v2). */
+/**
+ * Figures from a container's cgroup directories (controller → directory, `""` for v2). A directory
+ * that is gone (the container's cgroup was removed) gives no figures.
+ */
 export function readCgroupUsage(dirs: Readonly<Record<string, string>>): CgroupUsage {
+  // runc names v1 directories by controller; on a unified host it records only "".
   const v1Memory = dirs['memory'];
-  if (v1Memory !== undefined && read(v1Memory, 'memory.limit_in_bytes') !== undefined) {
+  if (v1Memory !== undefined) {
     const out: CgroupUsage = { version: 1 };
     const memory = usage(v1Memory, 'memory.usage_in_bytes', 'memory.limit_in_bytes');
     if (memory !== undefined) out.memory = memory;

@@ -3,7 +3,9 @@
 //
 // Sources, cheapest first: one `runc list` (state, pid, creation time — the same call `bpm list`
 // makes), runc's state file of each existing container (its cgroup directories; read, not
-// spawned), the cgroup files, and the last-exit record (lifecycle/last-exit.ts).
+// spawned), the cgroup files, and the last-exit record (lifecycle/last-exit.ts). Where a dead
+// container's cgroup is already gone (systemd removes its scope), its OOM kills are counted from
+// the kernel log instead (host/kernel-oom.ts).
 //
 // A container found stopped (`failed`) that no record describes died on its own, with nobody
 // watching: its exit status is gone (tini was reparented to the host's init, which reaped it).
@@ -13,8 +15,9 @@
 // taken without waiting: while a start/stop/run holds it, the view shows the observation unsaved.
 import type { RootPaths } from '../bosh/paths.ts';
 import { type CgroupUsage, readCgroupUsage } from '../host/cgroup-usage.ts';
+import { kernelOomKills } from '../host/kernel-oom.ts';
 import { lifecycleLockName } from '../ids/container-id.ts';
-import { readCgroupPaths, stateFilePath } from '../runc/state-file.ts';
+import { readCgroupPaths, readInitProcess, stateFilePath } from '../runc/state-file.ts';
 import { tryLock } from '../sys/flock.ts';
 import { type LastExit, readLastExit, recordLastExit } from './last-exit.ts';
 import { type ListedProcess, type ListHooks, type ListScope, listProcesses } from './list.ts';
@@ -72,6 +75,25 @@ function observeStopped(
   return seen;
 }
 
+/** USER_HZ: /proc/PID/stat's start time (and runc's record of it) counts these per second. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** The memory cgroup as the kernel names it in its log: relative to the memory hierarchy's root. */
+function memcgName(dirs: Readonly<Record<string, string>>): string | undefined {
+  const v1 = dirs['memory'];
+  if (v1 !== undefined)
+    return v1.startsWith('/sys/fs/cgroup/memory/') ? v1.slice('/sys/fs/cgroup/memory'.length) : undefined;
+  return dirs['']?.slice('/sys/fs/cgroup'.length);
+}
+
+/** OOM kills the kernel logged in the container's memory cgroup since its init started. */
+function loggedOomKills(dirs: Readonly<Record<string, string>>, stateFile: string): number | undefined {
+  const memcg = memcgName(dirs);
+  const init = readInitProcess(stateFile);
+  if (memcg === undefined || init === undefined) return undefined;
+  return kernelOomKills(memcg, (init.startTime * 1_000_000) / CLOCK_TICKS_PER_SECOND);
+}
+
 /** The processes of every job (or of `scope.job`) with everything bpm knows about them. */
 export async function processViews(
   root: RootPaths,
@@ -88,8 +110,13 @@ export async function processViews(
       if (exit !== undefined) view.lastExit = exit;
       return view;
     }
-    const dirs = readCgroupPaths(stateFilePath(root.runcRoot, row.cid));
+    const stateFile = stateFilePath(root.runcRoot, row.cid);
+    const dirs = readCgroupPaths(stateFile);
     const usage = dirs === undefined ? undefined : readCgroupUsage(dirs);
+    if (usage !== undefined && usage.oomKills === undefined && dirs !== undefined) {
+      const logged = loggedOomKills(dirs, stateFile);
+      if (logged !== undefined) usage.oomKills = logged;
+    }
     if (usage !== undefined) view.cgroup = usage;
     const created = createdMs(row);
     if (row.status === 'running' && created !== undefined) {

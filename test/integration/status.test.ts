@@ -1,9 +1,10 @@
 // `bpm status [JOB] [--json]` and `bpm list --json` (issue #13 item 6) against real runc: state,
 // pid, uptime, memory and pids against their limits and OOM kills read from the container's cgroup
 // (v1 on the development host, v2 in the Noble VM: the expectations hold on both), and the last
-// exit of a container that died with nobody watching.
+// exit of a container that died with nobody watching, and OOM kills from the kernel log once the
+// cgroup is gone.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { BoshRoot, eventually, skipReason } from '../helpers/bosh-root.ts';
 
@@ -139,6 +140,18 @@ describe('bpm status', { skip }, () => {
     assert.equal(p.memory?.limit_bytes, 32 * 1024 * 1024);
     assert.equal(p.last_exit?.oom_killed, true);
     assert.match(p.last_exit?.description ?? '', /\(OOM\)$/);
+  });
+
+  test('the cgroup gone with the dead container (as systemd removes its scope): OOM kills from the kernel log', async () => {
+    assert.ok(await eventually(() => stateOf(oomy) === 'stopped', 20_000));
+    const dirs = r.cgroupPaths(oomy);
+    const memoryDir = dirs['memory'] ?? dirs[''];
+    assert.ok(memoryDir !== undefined);
+    if (existsSync(memoryDir)) rmdirSync(memoryDir); // empty: its processes are gone
+    const p = await one(oomy);
+    assert.equal(p.memory, null);
+    assert.ok((p.oom_kills ?? 0) >= 1, JSON.stringify(p));
+    assert.equal(p.cgroup_version, dirs['memory'] === undefined ? 2 : 1);
   });
 
   test('bpm list --json: the same document for every job; bpm list keeps its table', async () => {
