@@ -6,8 +6,10 @@ import { readFileSync } from 'node:fs';
 import { BpmError, messageOf } from '../errors.ts';
 import { removeAll } from '../host/remove-all.ts';
 import type { Logger } from '../log/logger.ts';
+import { readCreated } from '../runc/state-file.ts';
 import { killContainerProcesses } from './cgroup-procs.ts';
 import type { Host, ProcessRef } from './context.ts';
+import { containerUsage, lastExitOfStopped } from './found-stopped.ts';
 import { assertOwnContainer } from './ownership.ts';
 import { removeProcess } from './remove.ts';
 import { type ProcessState, processState } from './state.ts';
@@ -49,6 +51,27 @@ async function recover(ref: ProcessRef, host: Host, log: Logger): Promise<void> 
   }
 }
 
+/** Record the end of a stopped container nobody saw end, before it is deleted; never fails the command. */
+function noteFoundStopped(ref: ProcessRef, host: Host, log: Logger, witness: 'start' | 'run'): void {
+  const stateFile = host.runc.stateFile(ref.cid);
+  const found = {
+    paths: ref.paths,
+    proc: ref.proc,
+    createdMs: readCreated(stateFile),
+    oomKills: containerUsage(stateFile)?.oomKills,
+    witness,
+    now: Date.now(),
+  };
+  // The caller holds the process's lifecycle lock.
+  lastExitOfStopped(found, (write) => {
+    try {
+      write();
+    } catch (err) {
+      log.error('failed-to-record-exit', err);
+    }
+  });
+}
+
 /** The process's state; any runc failure other than "does not exist" triggers recovery (→ none). */
 async function stateOrRecover(ref: ProcessRef, host: Host, log: Logger): Promise<ProcessState | undefined> {
   try {
@@ -63,12 +86,14 @@ async function stateOrRecover(ref: ProcessRef, host: Host, log: Logger): Promise
 /**
  * start/run steps 5–6: the running process's state (`process-already-running` logged), or
  * undefined when a new container may be made — after recovering broken runc state and removing a
- * failed (stopped/paused) container.
+ * failed (stopped/paused) container — whose end, unless already recorded, is recorded first
+ * (found-stopped.ts): deleting the container deletes its cgroup and the OOM count in it.
  */
 export async function runningOrCleared(
   ref: ProcessRef,
   host: Host,
   log: Logger,
+  witness: 'start' | 'run' = 'start',
 ): Promise<ProcessState | undefined> {
   // Job X.p must not adopt, recover or delete job X's process p (the same container id).
   assertOwnContainer(ref, host.runc.stateFile(ref.cid));
@@ -78,6 +103,7 @@ export async function runningOrCleared(
     return state;
   }
   if (state?.status !== 'failed') return undefined;
+  noteFoundStopped(ref, host, log, witness);
   log.info('removing-stopped-process');
   try {
     await removeProcess(ref, host.runc, log);

@@ -56,7 +56,7 @@ export async function runProcess(ref: ProcessRef, log: Logger, options: RunOptio
       throw err;
     }
     const host = probeHost(ref.root);
-    const running = await runningOrCleared(ref, host, log);
+    const running = await runningOrCleared(ref, host, log, 'run');
     if (running !== undefined) throw stillRunning(ref, running.pid);
 
     let exit: ExitResult;

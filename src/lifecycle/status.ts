@@ -14,12 +14,12 @@
 // until the container is deleted). The record is written only under the process's lifecycle lock,
 // taken without waiting: while a start/stop/run holds it, the view shows the observation unsaved.
 import type { RootPaths } from '../bosh/paths.ts';
-import { type CgroupUsage, readCgroupUsage } from '../host/cgroup-usage.ts';
-import { kernelOomKills } from '../host/kernel-oom.ts';
+import type { CgroupUsage } from '../host/cgroup-usage.ts';
 import { lifecycleLockName } from '../ids/container-id.ts';
-import { readCgroupPaths, readInitProcess, stateFilePath } from '../runc/state-file.ts';
+import { stateFilePath } from '../runc/state-file.ts';
 import { tryLock } from '../sys/flock.ts';
-import { type LastExit, readLastExit, recordLastExit } from './last-exit.ts';
+import { containerUsage, lastExitOfStopped } from './found-stopped.ts';
+import { type LastExit, readLastExit } from './last-exit.ts';
 import { type ListedProcess, type ListHooks, type ListScope, listProcesses } from './list.ts';
 
 export interface ProcessView extends ListedProcess {
@@ -38,60 +38,24 @@ function createdMs(row: ListedProcess): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-/** The record describes this container's end: it was made after the container was created. */
-function describesThisContainer(exit: LastExit | undefined, created: number | undefined): exit is LastExit {
-  return exit !== undefined && (created === undefined || Date.parse(exit.at) >= Math.floor(created));
-}
-
-function observeStopped(
-  root: RootPaths,
-  row: ListedProcess,
-  oomKills: number | undefined,
-  viewer: Viewer,
-  now: number,
-): LastExit {
-  const paths = root.job(row.job);
-  const created = createdMs(row);
-  const known = readLastExit(paths, row.process);
-  if (describesThisContainer(known, created)) return known;
-  const seen: LastExit = { at: new Date(now).toISOString(), code: null, signal: null, seenBy: viewer };
-  if (oomKills !== undefined) seen.oomKilled = oomKills > 0;
-  let lock: ReturnType<typeof tryLock>;
-  try {
-    lock = tryLock(root.lockFile(lifecycleLockName(row.job, row.process)));
-  } catch {
-    return seen;
-  }
-  if (lock === undefined) return seen; // a start, stop or run is at work: show, do not record
-  try {
-    const again = readLastExit(paths, row.process);
-    if (describesThisContainer(again, created)) return again;
-    recordLastExit(paths, row.process, seen);
-  } catch {
-    // a view never fails for want of a record
-  } finally {
-    lock.release();
-  }
-  return seen;
-}
-
-/** USER_HZ: /proc/PID/stat's start time (and runc's record of it) counts these per second. */
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/** The memory cgroup as the kernel names it in its log: relative to the memory hierarchy's root. */
-function memcgName(dirs: Readonly<Record<string, string>>): string | undefined {
-  const v1 = dirs['memory'];
-  if (v1 !== undefined)
-    return v1.startsWith('/sys/fs/cgroup/memory/') ? v1.slice('/sys/fs/cgroup/memory'.length) : undefined;
-  return dirs['']?.slice('/sys/fs/cgroup'.length);
-}
-
-/** OOM kills the kernel logged in the container's memory cgroup since its init started. */
-function loggedOomKills(dirs: Readonly<Record<string, string>>, stateFile: string): number | undefined {
-  const memcg = memcgName(dirs);
-  const init = readInitProcess(stateFile);
-  if (memcg === undefined || init === undefined) return undefined;
-  return kernelOomKills(memcg, (init.startTime * 1_000_000) / CLOCK_TICKS_PER_SECOND);
+/** Record a sighting under the process's lifecycle lock, if it is free right now. */
+function underFreeLock(root: RootPaths, row: ListedProcess): (write: () => void) => void {
+  return (write) => {
+    let lock: ReturnType<typeof tryLock>;
+    try {
+      lock = tryLock(root.lockFile(lifecycleLockName(row.job, row.process)));
+    } catch {
+      return;
+    }
+    if (lock === undefined) return; // a start, stop or run is at work: show, do not record
+    try {
+      write();
+    } catch {
+      // a view never fails for want of a record
+    } finally {
+      lock.release();
+    }
+  };
 }
 
 /** The processes of every job (or of `scope.job`) with everything bpm knows about them. */
@@ -110,13 +74,7 @@ export async function processViews(
       if (exit !== undefined) view.lastExit = exit;
       return view;
     }
-    const stateFile = stateFilePath(root.runcRoot, row.cid);
-    const dirs = readCgroupPaths(stateFile);
-    const usage = dirs === undefined ? undefined : readCgroupUsage(dirs);
-    if (usage !== undefined && usage.oomKills === undefined && dirs !== undefined) {
-      const logged = loggedOomKills(dirs, stateFile);
-      if (logged !== undefined) usage.oomKills = logged;
-    }
+    const usage = containerUsage(stateFilePath(root.runcRoot, row.cid));
     if (usage !== undefined) view.cgroup = usage;
     const created = createdMs(row);
     if (row.status === 'running' && created !== undefined) {
@@ -124,7 +82,17 @@ export async function processViews(
     }
     const exit =
       row.status === 'failed'
-        ? observeStopped(root, row, usage?.oomKills, viewer, now)
+        ? lastExitOfStopped(
+            {
+              paths: root.job(row.job),
+              proc: row.process,
+              createdMs: created,
+              oomKills: usage?.oomKills,
+              witness: viewer,
+              now,
+            },
+            underFreeLock(root, row),
+          )
         : readLastExit(root.job(row.job), row.process);
     if (exit !== undefined) view.lastExit = exit;
     return view;

@@ -65,3 +65,10 @@ export function readCgroupPaths(stateFile: string): Record<string, string> | und
   }
   return Object.keys(out).length > 0 ? out : undefined;
 }
+
+/** When runc created the container (`created`, RFC 3339), in ms since the epoch; undefined if unknown. */
+export function readCreated(stateFile: string): number | undefined {
+  const created = readState(stateFile)?.['created'];
+  const ms = typeof created === 'string' ? Date.parse(created) : Number.NaN;
+  return Number.isNaN(ms) ? undefined : ms;
+}

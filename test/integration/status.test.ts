@@ -189,6 +189,33 @@ describe('bpm status', { skip }, () => {
     assert.match(lines[2] ?? '', new RegExp(`^${web}\\.idle +stopped +- +- +- +- +- +-$`));
   });
 
+  test('monit-style restart before anyone looked: the start that removes the dead container records its end', async () => {
+    const job = r.uniqueJob('strestart');
+    const tmp = `/var/vcap/data/${job}/tmp`;
+    // The first run is OOM-killed; the restarted one (the marker is kept in the job's tmp) sleeps.
+    const run = `#!/bin/sh\n[ -e ${tmp}/ran ] && exec sleep 1000\ntouch ${tmp}/ran\nexec perl -e '$x = "a" x (200 * 1024 * 1024)'\n`;
+    r.addJob(
+      job,
+      { processes: [{ name: job, executable: r.jobBin(job, 'run'), limits: { memory: '32M' } }] },
+      { run },
+    );
+    assert.equal((await r.bpm('start', job)).code, 0);
+    assert.ok(await eventually(() => stateOf(job) === 'stopped', 20_000));
+    const restarted = await r.bpm('start', job);
+    assert.equal(restarted.code, 0, restarted.stderr);
+    const p = await one(job);
+    assert.equal(p.state, 'running');
+    assert.equal(p.last_exit?.seen_by, 'start');
+    assert.equal(p.last_exit?.code, null);
+    assert.equal(
+      p.last_exit?.oom_killed,
+      true,
+      'counted before the old container and its cgroup were deleted',
+    );
+    assert.equal(p.last_exit?.description, 'exited (status unknown) (OOM)');
+    assert.equal(p.oom_kills, 0, 'the new container has its own cgroup');
+  });
+
   test('an unknown job or process fails like start would, creating nothing', async () => {
     const res = await r.bpm('status', 'no-such-job');
     assert.equal(res.code, 1);
