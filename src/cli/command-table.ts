@@ -90,6 +90,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'lines', short: 'n', kind: 'int', usage: 'number of lines to show', defaultValue: 25 },
       processFlag,
       { name: 'quiet', short: 'q', kind: 'bool', usage: 'suppress filename headers' },
+      // Refused with the reason (docs/operator-logs.md): bpm does not know when a line was written.
+      { name: 'timestamps', kind: 'bool', usage: 'not available', hidden: true },
     ],
     needsJob: true,
   },

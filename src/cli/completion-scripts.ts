@@ -9,7 +9,9 @@ function allFlags(cmd: CommandSpec): FlagSpec[] {
 }
 
 function flagWords(flags: readonly FlagSpec[]): string[] {
-  return flags.flatMap((f) => (f.short === undefined ? [`--${f.name}`] : [`-${f.short}`, `--${f.name}`]));
+  return flags
+    .filter((f) => f.hidden !== true)
+    .flatMap((f) => (f.short === undefined ? [`--${f.name}`] : [`-${f.short}`, `--${f.name}`]));
 }
 
 function valueFlagWords(flags: readonly FlagSpec[]): string[] {

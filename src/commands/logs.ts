@@ -30,7 +30,13 @@ export function tailArgs(inv: Invocation, files: readonly string[]): string[] {
   return [...args, ...files];
 }
 
+/** Why `--timestamps` is refused (docs/operator-logs.md "Timestamps and one merged stream"). */
+export const NO_TIMESTAMPS =
+  'bpm logs --timestamps is not available: nothing records when a line was written (the process ' +
+  "writes its log files itself); per-line times need the supervisor's log relay";
+
 const logs: Command = async (inv) => {
+  if (inv.flags['timestamps'] === true) throw new BpmError(NO_TIMESTAMPS);
   const files = logFiles(inv);
   if (!files.every((f) => existsSync(f))) throw new BpmError('logs not found');
   pinLogFiles(files);

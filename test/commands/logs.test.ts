@@ -5,7 +5,7 @@ import { appendFileSync, mkdirSync, symlinkSync, truncateSync, writeFileSync } f
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { RootPaths } from '../../src/bosh/paths.ts';
-import { logFiles, tailArgs } from '../../src/commands/logs.ts';
+import { logFiles, NO_TIMESTAMPS, tailArgs } from '../../src/commands/logs.ts';
 import type { Invocation } from '../../src/commands/types.ts';
 import { BPM, bpm, ensureBuilt, tempBoshRoot } from '../cli/run-bpm.ts';
 
@@ -237,3 +237,42 @@ function bpmAsync(args: string[]): Promise<{ code: number | null; stdout: string
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+// Issue #13 item 9: one merged stream, and why there are no timestamps (docs/operator-logs.md).
+test('--timestamps is refused with the reason, in one line; help stays upstream', { skip: notRoot }, () => {
+  assert.deepEqual(bpm(['logs', 'web', '--timestamps'], { env }), {
+    code: 1,
+    stdout: '',
+    stderr: `Error: ${NO_TIMESTAMPS}\n`,
+  });
+  assert.doesNotMatch(bpm(['logs', '-h'], { env }).stdout, /timestamps/);
+});
+
+test('-a -f -q: stdout and stderr in one stream, in the order they were written', {
+  skip: notRoot,
+}, async () => {
+  const mixOut = join(logDir, 'mix.stdout.log');
+  const mixErr = join(logDir, 'mix.stderr.log');
+  writeFileSync(mixOut, 'old out\n');
+  writeFileSync(mixErr, 'old err\n');
+  const f = follow(['-p', 'mix', '-a', '-q', '-n', '1']);
+  try {
+    // The backlog cannot be ordered (the files hold no times): stdout's lines, then stderr's.
+    await f.waitFor('old out\nold err\n');
+    const writes: Array<[string, string]> = [
+      [mixOut, 'out 1\n'],
+      [mixErr, 'err 1\n'],
+      [mixErr, 'err 2\n'],
+      [mixOut, 'out 2\n'],
+      [mixErr, 'err 3\n'],
+    ];
+    for (const [file, line] of writes) {
+      appendFileSync(file, line);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    await f.waitFor('err 3\n');
+    assert.equal(f.out(), `old out\nold err\n${writes.map(([, l]) => l).join('')}`);
+  } finally {
+    f.killAll();
+  }
+});
