@@ -61,6 +61,10 @@ export class RootPaths {
   hookScratch(containerId: string): string {
     return join(this.bpmDataDir, 'hooks', containerId);
   }
+  /** `<session id> <start time>` of a pre-start hook while it runs (see lifecycle/hook.ts). */
+  hookSession(containerId: string): string {
+    return join(this.bpmDataDir, 'hooks', `${containerId}.session`);
+  }
   lockFile(lockName: string): string {
     return join(this.locksDir, lockName);
   }

@@ -5,12 +5,14 @@
 // Two deviations (policy fix 11, docs/compatibility.md): HOME and TMPDIR are not the job's
 // vcap-writable data and tmp dirs but a fresh root-only scratch directory, removed afterwards
 // (root's interpreters would load what the job planted there); and the hook runs under
-// `setpriv --pdeathsig KILL`, so the kernel kills it when the bpm that started it dies — a
-// SIGKILLed `bpm start` leaves no hook running beside the next start's.
+// `setpriv --pdeathsig KILL`, so the kernel kills it when the bpm that started it dies, in a
+// session of its own, so that what it forked can be found and killed by the next run
+// (host/hook-session.ts) — a SIGKILLed `bpm start` leaves no hook running beside the next one's.
 import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { BpmError, messageOf } from '../errors.ts';
+import { forgetHookSession, killHookLeftovers, recordHookSession } from '../host/hook-session.ts';
 import { mkdirAll } from '../host/mkdir-all.ts';
 import type { ProcessLogs } from '../host/prerequisites.ts';
 import { removeAll } from '../host/remove-all.ts';
@@ -60,16 +62,28 @@ function assertExecutable(file: string): void {
   if (statSync(file).isDirectory()) throw new Error(`fork/exec ${file}: permission denied`);
 }
 
-function run(file: string, env: Record<string, string>, logs: ProcessLogs): Promise<void> {
+/** Where a hook run keeps its HOME/TMPDIR and the record of its session (bosh/paths.ts). */
+export interface HookPlaces {
+  scratch: string;
+  session: string;
+}
+
+function run(file: string, env: Record<string, string>, logs: ProcessLogs, session: string): Promise<void> {
   assertExecutable(file);
   const setpriv = lookPath('setpriv');
   return new Promise((resolve, reject) => {
     const child = spawn(setpriv, ['--pdeathsig', 'KILL', '--', file], {
       env,
       stdio: ['ignore', logs.stdout, logs.stderr],
+      detached: true, // setsid: the hook and what it forks form one session
     });
-    child.once('error', (err) => reject(new Error(`fork/exec ${setpriv}: ${goErrnoText(err)}`)));
+    if (child.pid !== undefined) recordHookSession(session, child.pid);
+    child.once('error', (err) => {
+      forgetHookSession(session);
+      reject(new Error(`fork/exec ${setpriv}: ${goErrnoText(err)}`));
+    });
     child.once('close', (code, signal) => {
+      forgetHookSession(session);
       const exit = { code, signal };
       if (succeeded(exit)) resolve();
       else reject(new Error(exitText(exit)));
@@ -87,18 +101,21 @@ function makeScratch(dir: string): { HOME: string; TMPDIR: string } {
 }
 
 /**
- * Run the hook with `scratch` (a root-only path under R/data/bpm, made afresh and removed
- * afterwards) as HOME and TMPDIR. Failures read `prestart hook failed: <exit status N | exec error>`.
+ * Run the hook with `places.scratch` (a root-only path under R/data/bpm, made afresh and removed
+ * afterwards) as HOME and TMPDIR, after killing what a killed bpm's hook left running. Failures
+ * read `prestart hook failed: <exit status N | exec error>`.
  */
 export async function runPreStartHook(
   command: string,
   env: readonly string[],
   logs: ProcessLogs,
-  scratch: string,
+  places: HookPlaces,
 ): Promise<void> {
+  const { scratch, session } = places;
   try {
     const file = lookPath(command);
-    await run(file, { ...envObject(env), ...makeScratch(scratch) }, logs);
+    await killHookLeftovers(session);
+    await run(file, { ...envObject(env), ...makeScratch(scratch) }, logs, session);
   } catch (err) {
     throw new BpmError(`prestart hook failed: ${messageOf(err)}`, { cause: err });
   } finally {

@@ -87,7 +87,10 @@ export async function withProcessSession<T>(
     writeBundle(ref.paths, ref.proc, serializeSpec(spec));
     const hook = proc.hooks?.preStart ?? '';
     if (hook !== '')
-      await runPreStartHook(hook, spec.process?.env ?? [], logs, ref.root.hookScratch(ref.cid));
+      await runPreStartHook(hook, spec.process?.env ?? [], logs, {
+        scratch: ref.root.hookScratch(ref.cid),
+        session: ref.root.hookSession(ref.cid),
+      });
     traceTiming('bundle');
     session.info('running-container');
     return await launch({ bundle: ref.paths.bundle(ref.proc), logs });

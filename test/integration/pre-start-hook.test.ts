@@ -76,4 +76,42 @@ describe('pre-start hook', { skip }, () => {
     assert.equal(readFileSync(pids, 'utf8').trim().split('\n').length, 2);
     assert.equal((await r.bpm('stop', job)).code, 0);
   });
+
+  test('what a killed hook forked is killed before the next hook runs', async () => {
+    const pids = join(r.root, 'forker-pids');
+    const children = join(r.root, 'forker-children');
+    const overlaps = join(r.root, 'forker-overlaps');
+    const fast = join(r.root, 'forker-fast');
+    // A shell hook whose long step is a child process (the usual shape), not an exec.
+    const job = addHookedJob(
+      'forker',
+      `#!/bin/sh
+# still running (a zombie nobody reaped yet has ended): state is field 3 of /proc/PID/stat
+for p in $(cat '${children}' 2>/dev/null); do
+  s=$(cut -d' ' -f3 "/proc/$p/stat" 2>/dev/null)
+  [ -n "$s" ] && [ "$s" != Z ] && echo "$p" >> '${overlaps}'
+done
+echo $$ >> '${pids}'
+[ -e '${fast}' ] && exit 0
+sleep 60 &
+echo $! >> '${children}'
+wait
+`,
+    );
+    const first = r.spawnBpm(['start', job]);
+    assert.ok(
+      await eventually(() => existsSync(children) && readFileSync(children, 'utf8').endsWith('\n'), 20_000),
+    );
+    const child = Number(readFileSync(children, 'utf8').trim());
+    leftovers.push(child, Number(readFileSync(pids, 'utf8').trim()));
+    first.child.kill('SIGKILL');
+    await first.done;
+
+    writeFileSync(fast, '');
+    const second = await r.bpm('start', job);
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(isAlive(child), false, "the first hook's child survived the next start");
+    assert.equal(existsSync(overlaps), false, "the second hook ran while the first one's child was alive");
+    assert.equal((await r.bpm('stop', job)).code, 0);
+  });
 });

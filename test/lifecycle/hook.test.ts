@@ -17,6 +17,7 @@ import { lookPath, runPreStartHook } from '../../src/lifecycle/hook.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bpm-hook-'));
 const scratch = join(dir, 'data', 'bpm', 'hooks', 'job');
+const places = { scratch, session: `${scratch}.session` };
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('lookPath searches bpm PATH for bare names only', () => {
@@ -44,7 +45,7 @@ test('the hook gets the given environment, its own HOME and TMPDIR, and appends 
       hook,
       ['A=1', 'HOME=/home/job', 'TMPDIR=/tmp/job', 'PATH=/usr/bin:/bin'],
       logs,
-      scratch,
+      places,
     );
   } finally {
     closeSync(logs.stdout);
@@ -61,10 +62,10 @@ test('failures read like upstream', async () => {
   chmodSync(failing, 0o755);
   const logs = { stdout: openSync('/dev/null', 'a'), stderr: openSync('/dev/null', 'a') };
   try {
-    await assert.rejects(runPreStartHook(failing, [], logs, scratch), {
+    await assert.rejects(runPreStartHook(failing, [], logs, places), {
       message: 'prestart hook failed: exit status 3',
     });
-    await assert.rejects(runPreStartHook(join(dir, 'missing'), [], logs, scratch), {
+    await assert.rejects(runPreStartHook(join(dir, 'missing'), [], logs, places), {
       message: `prestart hook failed: fork/exec ${join(dir, 'missing')}: no such file or directory`,
     });
   } finally {
@@ -79,10 +80,10 @@ test('a hook that cannot be executed reads like Go exec', async () => {
   chmodSync(plain, 0o644);
   const logs = { stdout: openSync('/dev/null', 'a'), stderr: openSync('/dev/null', 'a') };
   try {
-    await assert.rejects(runPreStartHook(plain, [], logs, scratch), {
+    await assert.rejects(runPreStartHook(plain, [], logs, places), {
       message: `prestart hook failed: fork/exec ${plain}: permission denied`,
     });
-    await assert.rejects(runPreStartHook(dir, [], logs, scratch), {
+    await assert.rejects(runPreStartHook(dir, [], logs, places), {
       message: `prestart hook failed: fork/exec ${dir}: permission denied`,
     });
   } finally {
@@ -100,7 +101,7 @@ test('what a killed run left in the scratch directory is gone before the next ho
   const out = join(dir, 'ls.log');
   const logs = { stdout: openSync(out, 'w'), stderr: openSync('/dev/null', 'a') };
   try {
-    await runPreStartHook(hook, [], logs, scratch);
+    await runPreStartHook(hook, [], logs, places);
   } finally {
     closeSync(logs.stdout);
     closeSync(logs.stderr);

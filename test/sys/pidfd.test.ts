@@ -6,11 +6,15 @@ import { test } from 'node:test';
 import { openLiveProcess, parseProcStat, readProcStat, signalPidfd } from '../../src/sys/pidfd.ts';
 import { waitForPidfd } from '../../src/sys/wait-exit.ts';
 
-test('parseProcStat takes state and field 22 after the last parenthesis', () => {
+test('parseProcStat takes state, field 6 and field 22 after the last parenthesis', () => {
   const fields = Array.from({ length: 50 }, (_, i) => String(i + 3));
   fields[0] = 'S';
   fields[19] = '208447';
-  assert.deepEqual(parseProcStat(`42 (a) b) (c) ${fields.join(' ')}`), { state: 'S', startTime: 208447 });
+  assert.deepEqual(parseProcStat(`42 (a) b) (c) ${fields.join(' ')}`), {
+    state: 'S',
+    session: 6,
+    startTime: 208447,
+  });
   assert.equal(parseProcStat('garbage'), undefined);
   assert.equal(parseProcStat('1 (x) S 2 3'), undefined);
 });
