@@ -99,8 +99,10 @@ export function pinLogFiles(files: readonly string[]): void {
       return;
     } catch (err) {
       if (!(err instanceof SysError)) throw err; // a refusal: its one line says it all
-      // ENOENT: a file bpm opened was replaced (unlinked) before its bind mount; open again.
-      if (err.code !== 'ENOENT' || attempt === ATTEMPTS) throw failed(err);
+      // ENOENT: a name bpm opened was replaced before its bind mount (a bind needs a linked
+      // dentry); open again. A job that keeps replacing its logs only keeps them from being shown.
+      if (err.code !== 'ENOENT') throw failed(err);
+      if (attempt === ATTEMPTS) throw failed(`they were replaced ${ATTEMPTS} times while bpm opened them`);
     } finally {
       for (const log of logs) closeSync(log.fd);
     }

@@ -207,19 +207,17 @@ test('a job swapping its log file with a symlink never gets tail to print the ta
     await new Promise((resolve) => child.stdout.once('data', resolve));
     const trials = 20;
     let leaked = 0;
-    let shown = 0;
     for (let i = 0; i < trials; i++) {
       const r = await bpmAsync(['logs', 'web', '-p', 'race', '-n', '1']);
       if (r.stdout.includes('SECRET')) leaked += 1;
-      if (r.stdout === 'plain line\n\n') shown += 1;
-      else if (!r.stdout.includes('SECRET'))
+      else if (r.stdout !== 'plain line\n\n')
+        // Caught as a symlink, or replaced each time bpm tried to pin it: refused either way.
         assert.match(
           r.stderr,
-          /^Error: refusing to open symlink at .*race\.stdout\.log: too many levels of symbolic links\n$/,
+          /^Error: (refusing to open symlink at .*race\.stdout\.log: too many levels of symbolic links|failed to pin the log files in .*: they were replaced 5 times while bpm opened them)\n$/,
         );
     }
     assert.equal(leaked, 0, `tail printed the symlink's target in ${leaked} of ${trials} runs`);
-    assert.ok(shown > 0, 'the real file was never shown');
   } finally {
     child.kill('SIGKILL');
   }

@@ -56,10 +56,13 @@ test('the hook gets the given environment, its own HOME and TMPDIR, and appends 
   assert.equal(readFileSync(err, 'utf8'), 'oops\n');
 });
 
-test('failures read like upstream', async () => {
+test('failures read like upstream, also for a hook that cannot be executed', async () => {
   const failing = join(dir, 'fail-hook');
   writeFileSync(failing, '#!/bin/sh\nexit 3\n');
   chmodSync(failing, 0o755);
+  const plain = join(dir, 'not-executable');
+  writeFileSync(plain, '#!/bin/sh\n');
+  chmodSync(plain, 0o644);
   const logs = { stdout: openSync('/dev/null', 'a'), stderr: openSync('/dev/null', 'a') };
   try {
     await assert.rejects(runPreStartHook(failing, [], logs, places), {
@@ -68,18 +71,6 @@ test('failures read like upstream', async () => {
     await assert.rejects(runPreStartHook(join(dir, 'missing'), [], logs, places), {
       message: `prestart hook failed: fork/exec ${join(dir, 'missing')}: no such file or directory`,
     });
-  } finally {
-    closeSync(logs.stdout);
-    closeSync(logs.stderr);
-  }
-});
-
-test('a hook that cannot be executed reads like Go exec', async () => {
-  const plain = join(dir, 'not-executable');
-  writeFileSync(plain, '#!/bin/sh\n');
-  chmodSync(plain, 0o644);
-  const logs = { stdout: openSync('/dev/null', 'a'), stderr: openSync('/dev/null', 'a') };
-  try {
     await assert.rejects(runPreStartHook(plain, [], logs, places), {
       message: `prestart hook failed: fork/exec ${plain}: permission denied`,
     });
