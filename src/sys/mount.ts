@@ -8,8 +8,8 @@ export const MS_NOSUID = 0x2;
 export const MS_NODEV = 0x4;
 export const MS_NOEXEC = 0x8;
 export const MS_BIND = 0x1000;
-export const MS_REC = 0x4000;
-export const MS_PRIVATE = 1 << 18;
+const MS_REC = 0x4000;
+const MS_PRIVATE = 1 << 18;
 export const MS_SHARED = 1 << 20;
 const CLONE_NEWNS = 0x20000;
 /** umount2 flag: detach now, clean up when no longer busy. */
