@@ -13,11 +13,15 @@ import { waitForPidfd } from '../sys/wait-exit.ts';
 /** How long killed leftovers get to go away before the next hook starts anyway. */
 const GONE_TIMEOUT_MS = 2000;
 
-/** Note the session of the hook just started as `pid` (its session leader). */
+/** Note the session of the hook just started as `pid` (its session leader); best effort. */
 export function recordHookSession(file: string, pid: number): void {
   const stat = readProcStat(pid);
   if (stat === undefined) return; // already gone, and with it anything it could still fork
-  writeFileSync(file, `${pid} ${stat.startTime}\n`, { mode: 0o600 });
+  try {
+    writeFileSync(file, `${pid} ${stat.startTime}\n`, { mode: 0o600 });
+  } catch {
+    // without the record (a full disk) only the cleanup after a killed bpm is lost, not the hook
+  }
 }
 
 /** The hook ended while bpm watched: nothing to clean up later. */

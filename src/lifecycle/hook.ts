@@ -5,9 +5,9 @@
 // Two deviations (policy fix 11, docs/compatibility.md): HOME and TMPDIR are not the job's
 // vcap-writable data and tmp dirs but a fresh root-only scratch directory, removed afterwards
 // (root's interpreters would load what the job planted there); and the hook runs under
-// `setpriv --pdeathsig KILL`, so the kernel kills it when the bpm that started it dies, in a
+// `setpriv --pdeathsig KILL`, so the kernel kills it when the bpm that started it dies, and in a
 // session of its own, so that what it forked can be found and killed by the next run
-// (host/hook-session.ts) — a SIGKILLed `bpm start` leaves no hook running beside the next one's.
+// (host/hook-session.ts): a SIGKILLed `bpm start` leaves no hook running beside the next one's.
 import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
