@@ -9,9 +9,7 @@ function allFlags(cmd: CommandSpec): FlagSpec[] {
 }
 
 function flagWords(flags: readonly FlagSpec[]): string[] {
-  return flags
-    .filter((f) => f.hidden !== true)
-    .flatMap((f) => (f.short === undefined ? [`--${f.name}`] : [`-${f.short}`, `--${f.name}`]));
+  return flags.flatMap((f) => (f.short === undefined ? [`--${f.name}`] : [`-${f.short}`, `--${f.name}`]));
 }
 
 function valueFlagWords(flags: readonly FlagSpec[]): string[] {

@@ -40,7 +40,6 @@ test('bash completion: commands, flags, jobs and processes', () => {
     assert.deepEqual(complete(['bpm', 'start', ''], root), ['web', 'worker']);
     assert.deepEqual(complete(['bpm', 'logs', '-f', 'w'], root), ['web', 'worker']);
     assert.deepEqual(complete(['bpm', 'logs', '--l'], root), ['--lines']);
-    assert.deepEqual(complete(['bpm', 'logs', '--t'], root), [], 'hidden flags are not offered');
     assert.deepEqual(complete(['bpm', 'start', 'web', '-p', ''], root), ['web', 'sidecar']);
     assert.deepEqual(complete(['bpm', 'start', 'web', ''], root), []);
     assert.deepEqual(complete(['bpm', 'completion', 'f'], root), ['fish']);
