@@ -9,7 +9,7 @@
 // session of its own, so that what it forked can be found and killed by the next run
 // (host/hook-session.ts): a SIGKILLed `bpm start` leaves no hook running beside the next one's.
 import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { BpmError, messageOf } from '../errors.ts';
 import { forgetHookSession, killHookLeftovers, recordHookSession } from '../host/hook-session.ts';
@@ -60,7 +60,25 @@ function assertExecutable(file: string): void {
     throw new Error(`fork/exec ${file}: ${goErrnoText(err)}`);
   }
   if (statSync(file).isDirectory()) throw new Error(`fork/exec ${file}: permission denied`);
+  if (!hasExecMagic(file)) throw new Error(`fork/exec ${file}: exec format error`);
 }
+
+/**
+ * Whether execve(2) would recognise `file`: a `#!` script or an ELF binary. setpriv execs through
+ * execvp, which hands any other file (ENOEXEC) to /bin/sh; Go's exec fails with ENOEXEC instead.
+ */
+function hasExecMagic(file: string): boolean {
+  const head = Buffer.alloc(4);
+  const fd = openSync(file, 'r');
+  try {
+    const n = readSync(fd, head, 0, 4, 0);
+    return (n >= 2 && head[0] === 0x23 && head[1] === 0x21) || (n === 4 && head.equals(ELF_MAGIC));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
 
 /** Where a hook run keeps its HOME/TMPDIR and the record of its session (bosh/paths.ts). */
 export interface HookPlaces {

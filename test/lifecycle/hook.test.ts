@@ -56,6 +56,28 @@ test('the hook gets the given environment, its own HOME and TMPDIR, and appends 
   assert.equal(readFileSync(err, 'utf8'), 'oops\n');
 });
 
+test('a hook that is neither a #! script nor an ELF binary fails with exec format error, as execve says', async () => {
+  const marker = join(dir, 'ran-by-sh');
+  const noShebang = join(dir, 'no-shebang');
+  writeFileSync(noShebang, `touch ${marker}\n`);
+  chmodSync(noShebang, 0o755);
+  const empty = join(dir, 'empty-hook');
+  writeFileSync(empty, '');
+  chmodSync(empty, 0o755);
+  const logs = { stdout: openSync('/dev/null', 'a'), stderr: openSync('/dev/null', 'a') };
+  try {
+    for (const hook of [noShebang, empty]) {
+      await assert.rejects(runPreStartHook(hook, [], logs, places), {
+        message: `prestart hook failed: fork/exec ${hook}: exec format error`,
+      });
+    }
+    assert.equal(existsSync(marker), false, 'no shell ran the file');
+  } finally {
+    closeSync(logs.stdout);
+    closeSync(logs.stderr);
+  }
+});
+
 test('failures read like upstream, also for a hook that cannot be executed', async () => {
   const failing = join(dir, 'fail-hook');
   writeFileSync(failing, '#!/bin/sh\nexit 3\n');
