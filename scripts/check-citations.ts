@@ -11,6 +11,7 @@ import { dirname, join, normalize, relative } from 'node:path';
 /** Where the repository's own text lives (node_modules, dist and .git are never read). */
 const SCANNED = [
   'README.md',
+  'SECURITY.md',
   'package.json',
   '.ci',
   'bench',
