@@ -6,10 +6,11 @@
 // (`mountpoint for memory not found`), an unreadable mount table, and a stat of /run/resolvconf or
 // /run/systemd/resolve failing other than with ENOENT (upstream reports that last one unwrapped
 // while building the spec; it cannot happen to root in practice).
-import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
+import { type Dirent, existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BpmError } from '../errors.ts';
 import type { HostFeatures } from '../host-facts.ts';
+import { containerParentCgroup } from '../oci/cgroups-path.ts';
 import { goPathError, hasCode } from '../sys/errno.ts';
 import { isCgroup2 } from '../sys/mount.ts';
 import { MOUNTINFO_FILE, readMountinfo } from './mountinfo.ts';
@@ -61,8 +62,27 @@ function findV1Mountpoint(subsystem: string, mountinfoFile: string): string {
   throw new BpmError(`mountpoint for ${subsystem} not found`);
 }
 
-function swapLimitSupported(files: HostFiles): boolean {
-  if (isUnifiedCgroupHost(files.cgroupRoot)) return existsSync(join(files.cgroupRoot, 'memory.swap.max'));
+/**
+ * cgroup v2 swap limiting (docs/behaviour/policy.md fix #12): `memory.swap.max` exists only in non-root cgroups
+ * that have the memory controller, on kernels that account swap. Upstream probes the root, where
+ * it never exists, so it never limits swap on v2. We probe the cgroup the container's own cgroup
+ * is made in (`parent`, relative to the cgroup root); when that is the root itself, whether any
+ * child of the root has the file says what the kernel does.
+ */
+export function v2SwapLimitSupported(cgroupRoot: string, parent: string): boolean {
+  if (parent !== '/') return existsSync(join(cgroupRoot, parent, 'memory.swap.max'));
+  let children: Dirent[];
+  try {
+    children = readdirSync(cgroupRoot, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  return children.some((c) => c.isDirectory() && existsSync(join(cgroupRoot, c.name, 'memory.swap.max')));
+}
+
+function swapLimitSupported(files: HostFiles, systemd: boolean, cgroup: string | undefined): boolean {
+  if (isUnifiedCgroupHost(files.cgroupRoot))
+    return v2SwapLimitSupported(files.cgroupRoot, containerParentCgroup(cgroup, systemd));
   return existsSync(join(findV1Mountpoint('memory', files.mountinfo), 'memory.memsw.limit_in_bytes'));
 }
 
@@ -92,14 +112,15 @@ function statExists(path: string): boolean {
 }
 
 export function probeFeatures(files: HostFiles = HOST_FILES): HostFeatures {
+  const systemd = hostRunsSystemd(files.systemdDir);
+  const cgroup = ownCgroup(files.selfCgroup);
   const features: HostFeatures = {
-    swapLimit: swapLimitSupported(files),
+    swapLimit: swapLimitSupported(files, systemd, cgroup),
     seccomp: !existsSync(files.rosetta),
-    systemd: hostRunsSystemd(files.systemdDir),
+    systemd,
     resolvconf: statExists(files.resolvconf),
     systemdResolve: statExists(files.systemdResolve),
   };
-  const cgroup = ownCgroup(files.selfCgroup);
   if (cgroup !== undefined) features.ownCgroup = cgroup;
   return features;
 }

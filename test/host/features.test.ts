@@ -18,6 +18,7 @@ import {
   isUnifiedCgroupHost,
   ownCgroup,
   probeFeatures,
+  v2SwapLimitSupported,
 } from '../../src/host/features.ts';
 import { readMountinfo } from '../../src/host/mountinfo.ts';
 
@@ -115,15 +116,16 @@ describe('probeFeatures with planted host files', () => {
   });
 
   const unified = '/sys/fs/cgroup/unified';
-  it('on a cgroup v2 root reads swap support from memory.swap.max and never needs a v1 memory mount', {
+  it('on a cgroup v2 root probes memory.swap.max where containers go and never needs a v1 memory mount', {
     skip: isUnifiedCgroupHost(unified)
       ? undefined
       : `needs a cgroup2 mount at ${unified} (hybrid host) to exercise the v2 branch`,
   }, () => {
     const empty = join(dir, 'empty-mountinfo-v2');
     writeFileSync(empty, '');
+    // No systemd and no own cgroup: containers go under the root, so a child of it answers.
     const f = probeFeatures(files({ cgroupRoot: unified, mountinfo: empty }));
-    assert.equal(f.swapLimit, existsSync(join(unified, 'memory.swap.max')));
+    assert.equal(f.swapLimit, v2SwapLimitSupported(unified, '/'));
   });
 
   it('fails without a v1 memory controller', () => {
@@ -132,5 +134,30 @@ describe('probeFeatures with planted host files', () => {
     assert.throws(() => probeFeatures(files({ mountinfo: empty })), {
       message: 'mountpoint for memory not found',
     });
+  });
+});
+
+describe('v2SwapLimitSupported (policy fix #12)', () => {
+  const root = join(dir, 'v2');
+  mkdirSync(join(root, 'system.slice', 'monit.service'), { recursive: true });
+  mkdirSync(join(root, 'init.scope'), { recursive: true });
+
+  it('reads memory.swap.max of the cgroup the containers are made in, not of the root', () => {
+    writeFileSync(join(root, 'memory.swap.max'), 'max\n'); // never there on a real root: ignored
+    assert.equal(v2SwapLimitSupported(root, '/system.slice'), false);
+    writeFileSync(join(root, 'system.slice', 'memory.swap.max'), 'max\n');
+    assert.equal(v2SwapLimitSupported(root, '/system.slice'), true);
+    assert.equal(v2SwapLimitSupported(root, '/system.slice/monit.service'), false);
+    assert.equal(v2SwapLimitSupported(root, '/missing'), false);
+  });
+
+  it('for containers under the root, any child of the root with memory.swap.max says yes', () => {
+    const bare = join(dir, 'v2-bare');
+    mkdirSync(join(bare, 'init.scope'), { recursive: true });
+    writeFileSync(join(bare, 'memory.swap.max'), 'max\n');
+    assert.equal(v2SwapLimitSupported(bare, '/'), false);
+    writeFileSync(join(bare, 'init.scope', 'memory.swap.max'), 'max\n');
+    assert.equal(v2SwapLimitSupported(bare, '/'), true);
+    assert.equal(v2SwapLimitSupported(join(dir, 'no-such-root'), '/'), false);
   });
 });

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cgroupsPath, toSystemdCgroupsPath } from '../../src/oci/cgroups-path.ts';
+import {
+  cgroupsPath,
+  containerParentCgroup,
+  sliceDir,
+  toSystemdCgroupsPath,
+} from '../../src/oci/cgroups-path.ts';
 
 test('no cgroup v2 path: key omitted', () => {
   assert.equal(cgroupsPath(undefined, false, 'bpm-myjob'), undefined);
@@ -40,4 +45,22 @@ test('systemd: first .slice wins; unique is the part after it, else the first no
   assert.equal(toSystemdCgroupsPath('', 'bpm-j'), 'system.slice:bpm:bpm-j');
   assert.equal(toSystemdCgroupsPath('/init.scope', 'bpm-j'), 'system.slice:init-scope-bpm:bpm-j');
   assert.equal(toSystemdCgroupsPath('/kubepods_1/é', 'bpm-j'), 'system.slice:kubepods_1-bpm:bpm-j');
+});
+
+test('sliceDir: every - opens a nested slice; -.slice is the root', () => {
+  assert.equal(sliceDir('system.slice'), '/system.slice');
+  assert.equal(sliceDir('user-1000.slice'), '/user.slice/user-1000.slice');
+  assert.equal(sliceDir('a-b-c.slice'), '/a.slice/a-b.slice/a-b-c.slice');
+  assert.equal(sliceDir('-.slice'), '/');
+});
+
+test('containerParentCgroup: the slice of the scope on systemd, bpm’s own cgroup otherwise', () => {
+  assert.equal(containerParentCgroup('/system.slice/monit.service', true), '/system.slice');
+  assert.equal(containerParentCgroup('/user.slice/user-0.slice/session-1.scope', true), '/user.slice');
+  assert.equal(containerParentCgroup('/garden-abc.scope', true), '/system.slice');
+  assert.equal(containerParentCgroup(undefined, true), '/system.slice');
+  assert.equal(containerParentCgroup('/garden/abc-123/', false), '/garden/abc-123');
+  assert.equal(containerParentCgroup('/', false), '/');
+  assert.equal(containerParentCgroup('', false), '/');
+  assert.equal(containerParentCgroup(undefined, false), '/');
 });
