@@ -32,6 +32,24 @@ export const BPM = join(REPO, 'bin', 'bpm');
 export const HOST_RUNC = '/usr/sbin/runc';
 export const HOST_TINI = '/usr/bin/tini-static';
 
+/**
+ * How many times slower than this host the machine running the tests is: BPM_TEST_TIME_SCALE
+ * (default 1). The Noble VM emulates its CPU, so `npm run test:noble` sets 20. Waits and upper
+ * bounds on durations are multiplied by it (`scaledMs`); lower bounds that bpm itself promises
+ * (e.g. the 20 s before SIGQUIT) are not.
+ */
+export const TIME_SCALE = timeScale(process.env['BPM_TEST_TIME_SCALE']);
+
+function timeScale(text: string | undefined): number {
+  const n = Number(text ?? '1');
+  return Number.isFinite(n) && n >= 1 ? n : 1;
+}
+
+/** `ms` on this host → `ms` on the machine running the tests. */
+export function scaledMs(ms: number): number {
+  return Math.round(ms * TIME_SCALE);
+}
+
 export interface BpmResult {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -43,7 +61,7 @@ export interface BpmResult {
 
 export interface BpmOptions {
   env?: Record<string, string>;
-  /** Kill bpm (SIGKILL) after this many ms; default 60 s. */
+  /** Kill bpm (SIGKILL) after this many ms (scaled by TIME_SCALE); default 60 s. */
   timeoutMs?: number;
 }
 
@@ -86,11 +104,13 @@ export class BoshRoot {
   }
 
   /**
-   * A fresh root under /tmp (or under `options.parent`): packages/bpm/bin/{runc,tini},
-   * data/packages, store, jobs.
+   * A fresh root under `options.parent`, else BPM_TEST_ROOT_PARENT, else /tmp (the Noble VM's
+   * /tmp is a tmpfs, so `npm run test:noble` uses /var/tmp, on disk as /var/vcap/data is):
+   * packages/bpm/bin/{runc,tini}, data/packages, store, jobs.
    */
   static create(options: { parent?: string } = {}): BoshRoot {
-    const root = mkdtempSync(join(options.parent ?? '/tmp', 'bpm-it-'));
+    const parent = options.parent ?? process.env['BPM_TEST_ROOT_PARENT'] ?? '/tmp';
+    const root = mkdtempSync(join(parent, 'bpm-it-'));
     chmodSync(root, 0o755);
     const r = new BoshRoot(root);
     const bin = join(root, 'packages', 'bpm', 'bin');
@@ -148,7 +168,7 @@ export class BoshRoot {
     const err: Buffer[] = [];
     child.stdout?.on('data', (c: Buffer) => out.push(c));
     child.stderr?.on('data', (c: Buffer) => err.push(c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), scaledMs(options.timeoutMs ?? 60_000));
     const done = new Promise<BpmResult>((resolve, reject) => {
       child.once('error', reject);
       child.once('close', (code, signal) => {
@@ -292,9 +312,9 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Poll `check` every 20 ms until it returns true or `timeoutMs` passes; returns the last result. */
+/** Poll `check` every 20 ms until it returns true or `timeoutMs` (scaled) passes; returns the last result. */
 export async function eventually(check: () => boolean, timeoutMs = 5000): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
+  const deadline = performance.now() + scaledMs(timeoutMs);
   while (performance.now() < deadline) {
     if (check()) return true;
     await sleep(20);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { BoshRoot, eventually, skipReason } from '../helpers/bosh-root.ts';
+import { BoshRoot, eventually, scaledMs, skipReason, sleep } from '../helpers/bosh-root.ts';
 
 const skip = skipReason();
 const SLEEPER = '#!/bin/sh\necho started\nexec sleep 1000\n';
@@ -109,10 +109,10 @@ describe('start and stop', { skip }, () => {
     const script = "#!/bin/sh\ntrap 'sleep 0.05; exit 0' TERM\nsleep 1000 &\nwait\n";
     r.addJob(job, { processes: [{ name: job, executable: r.jobBin(job, 'run') }] }, { run: script });
     assert.equal((await r.bpm('start', job)).code, 0);
-    await new Promise((res) => setTimeout(res, 200)); // let the shell install its trap
+    await sleep(scaledMs(200)); // let the shell install its trap
     const stopped = await r.bpm('stop', job);
     assert.equal(stopped.code, 0, stopped.stderr);
-    assert.ok(stopped.ms < 500, `stop took ${Math.round(stopped.ms)} ms`);
+    assert.ok(stopped.ms < scaledMs(500), `stop took ${Math.round(stopped.ms)} ms`);
     assert.equal(r.containerState(job), undefined);
     assert.ok(!r.bpmLog(job).some((l) => l.message === 'bpm.stop.failed-to-stop'));
   });
@@ -126,7 +126,7 @@ describe('start and stop', { skip }, () => {
       { run: script },
     );
     assert.equal((await r.bpm('start', job)).code, 0);
-    await new Promise((res) => setTimeout(res, 200));
+    await sleep(scaledMs(200));
     const stopped = await r.bpm('stop', job);
     assert.equal(stopped.code, 0, stopped.stderr);
     assert.equal(r.readLog(job, 'signal'), 'INT\n');
@@ -153,10 +153,13 @@ describe('start and stop', { skip }, () => {
     const script = `#!/bin/sh\ntrap '' TERM\ntrap 'echo QUIT >> /var/vcap/sys/log/${job}/signal' QUIT\nwhile :; do sleep 0.1; done\n`;
     r.addJob(job, { processes: [{ name: job, executable: r.jobBin(job, 'run') }] }, { run: script });
     assert.equal((await r.bpm('start', job)).code, 0);
-    await new Promise((res) => setTimeout(res, 200));
+    await sleep(scaledMs(200));
     const stopped = await r.bpm('stop', job);
     assert.equal(stopped.code, 0, stopped.stderr);
-    assert.ok(stopped.ms >= 22_000 && stopped.ms < 25_000, `stop took ${Math.round(stopped.ms)} ms`);
+    assert.ok(
+      stopped.ms >= 22_000 && stopped.ms < 22_000 + scaledMs(3000),
+      `stop took ${Math.round(stopped.ms)} ms`,
+    );
     assert.equal(r.readLog(job, 'signal'), 'QUIT\n');
     assert.equal(r.containerState(job), undefined);
     const failed = r.bpmLog(job).find((l) => l.message === 'bpm.stop.failed-to-stop');

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { BoshRoot, eventually, skipReason } from '../helpers/bosh-root.ts';
+import { BoshRoot, eventually, scaledMs, skipReason } from '../helpers/bosh-root.ts';
 import { addSleeperJob, inspectJob, inspectRoot, Random, scaled, seed, settle } from './support.ts';
 
 const skip = skipReason();
@@ -34,8 +34,8 @@ describe('SIGKILL during start, stop and run', { skip }, () => {
         assert.equal(res.code, 0, res.stderr);
       }
       // start/stop take ~150-250 ms end to end here; the delays cover node start-up, the lock,
-      // the runc calls and the aftermath.
-      const delay = rnd.int(0, 400);
+      // the runc calls and the aftermath (and scale with a slower machine).
+      const delay = scaledMs(rnd.int(0, 400));
       const racing = rnd.next() < 0.5;
       const { child, done } = r.spawnBpm([op, job]);
       const timer = setTimeout(() => child.kill('SIGKILL'), delay);

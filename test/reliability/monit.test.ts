@@ -7,7 +7,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BoshRoot, BPM, eventually, skipReason, sleep } from '../helpers/bosh-root.ts';
+import { BoshRoot, BPM, eventually, scaledMs, skipReason, sleep } from '../helpers/bosh-root.ts';
 import { addSleeperJob, inspectJob, inspectRoot, Random, scaled, seed, settle } from './support.ts';
 
 const MONIT = '/usr/bin/monit';
@@ -141,7 +141,7 @@ describe('monit restart storm', { skip }, () => {
     const restarts = scaled(50, 200);
     const done = (): number => (m.log().match(/restart action done/g) ?? []).length;
     let requested = 0;
-    const deadline = performance.now() + scaled(120_000, 600_000);
+    const deadline = performance.now() + scaledMs(scaled(120_000, 600_000));
     const inFlight = new Set<Promise<void>>();
     while (done() < restarts && performance.now() < deadline) {
       const job = rnd.pick(jobs);
@@ -164,7 +164,7 @@ describe('monit restart storm', { skip }, () => {
     // gets the lock, possibly after monit saw the job OK again; monit then restarts the job on a
     // later cycle. Converged = no bpm left running for this root and monit sees every job OK.
     let settled = false;
-    const settleBy = performance.now() + 120_000;
+    const settleBy = performance.now() + scaledMs(120_000);
     while (!settled && performance.now() < settleBy) {
       await eventually(allOk, 10_000);
       await settle(r);

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerId } from '../../src/ids/container-id.ts';
-import type { BoshRoot } from '../helpers/bosh-root.ts';
+import { type BoshRoot, scaledMs } from '../helpers/bosh-root.ts';
 
 export const FULL = process.env['BPM_RELIABILITY_SCALE'] === 'full';
 
@@ -81,13 +81,21 @@ function descendsFrom(pid: number, ancestor: number): boolean {
   return false;
 }
 
-/** Live processes whose cgroup (any hierarchy) is the container's, `/…/<cid>`. */
+/**
+ * Whether a cgroup directory name is the container's: `<cid>` (cgroupfs driver), or the systemd
+ * scope `<prefix>-<cid>.scope` that `runc --systemd-cgroup` makes for it.
+ */
+export function isContainerCgroup(name: string, cid: string): boolean {
+  return name === cid || name.endsWith(`-${cid}.scope`);
+}
+
+/** Live processes whose cgroup (any hierarchy) is the container's. */
 export function processesInCgroupOf(cid: string): number[] {
   return pids().filter((pid) => {
     if (isZombie(pid)) return false;
     return readOr(`/proc/${pid}/cgroup`, '')
       .split('\n')
-      .some((l) => l.endsWith(`/${cid}`));
+      .some((l) => isContainerCgroup(l.slice(l.lastIndexOf('/') + 1), cid));
   });
 }
 
@@ -100,7 +108,7 @@ export function processesOfRoot(root: string): number[] {
   });
 }
 
-/** Directories named `cid` in any cgroup v1/v2 hierarchy (depth ≤ 3). */
+/** The container's cgroup directories (see isContainerCgroup) in any cgroup v1/v2 hierarchy (depth ≤ 3). */
 export function cgroupDirsOf(cid: string): string[] {
   const found: string[] = [];
   const walk = (dir: string, depth: number): void => {
@@ -113,7 +121,7 @@ export function cgroupDirsOf(cid: string): string[] {
       return;
     }
     for (const name of entries) {
-      if (name === cid) found.push(join(dir, name));
+      if (isContainerCgroup(name, cid)) found.push(join(dir, name));
       else if (depth < 3) walk(join(dir, name), depth + 1);
     }
   };
@@ -183,7 +191,7 @@ export function inspectRoot(r: BoshRoot): string[] {
 
 /** Wait until no bpm/runc process of the root is alive (orphaned runc children finish on their own). */
 export async function settle(r: BoshRoot, timeoutMs = 10_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
+  const deadline = performance.now() + scaledMs(timeoutMs);
   while (processesOfRoot(r.root).length > 0 && performance.now() < deadline) {
     await new Promise((res) => setTimeout(res, 25));
   }
