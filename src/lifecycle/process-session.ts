@@ -4,6 +4,7 @@
 import { closeSync } from 'node:fs';
 import type { ProcessConfig, Volume } from '../config/types.ts';
 import { writeBundle } from '../host/bundle.ts';
+import { prepareContainerCgroup } from '../host/cgroup-delegation.ts';
 import { expandVolumes } from '../host/glob.ts';
 import { jobWriter } from '../host/job-writable.ts';
 import { createPrerequisites, type Prerequisites, type ProcessLogs } from '../host/prerequisites.ts';
@@ -82,6 +83,7 @@ export async function withProcessSession<T>(
       mountSources: logs.mountSources,
     });
     for (const mount of duplicateMounts) session.info('duplicate-mount', { mount });
+    prepareContainerCgroup(host.features, spec.linux?.resources);
     traceTiming('spec');
     session.info('creating-bundle');
     writeBundle(ref.paths, ref.proc, serializeSpec(spec));
