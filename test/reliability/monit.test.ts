@@ -7,41 +7,13 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BoshRoot, BPM, eventually, scaledMs, skipReason, sleep } from '../helpers/bosh-root.ts';
+import { BoshRoot, eventually, scaledMs, skipReason, sleep } from '../helpers/bosh-root.ts';
+import { MONIT, monitrc, parseSummary } from './monitrc.ts';
 import { addSleeperJob, inspectJob, inspectRoot, Random, scaled, seed, settle } from './support.ts';
 
-const MONIT = '/usr/bin/monit';
 /** Takes 1.5 s to shut down after TERM. */
 const SLOW_STOPPER = "#!/bin/sh\ntrap 'sleep 1.5; exit 0' TERM\nsleep 100000 &\nwait\n";
 const skip = skipReason() ?? (existsSync(MONIT) ? undefined : `needs monit at ${MONIT} (scripts/setup.sh)`);
-
-function monitrc(dir: string, r: BoshRoot, jobs: string[], slow: string[]): string {
-  const lines = [
-    'set daemon 1',
-    `set pidfile ${dir}/monit.pid`,
-    `set statefile ${dir}/monit.state`,
-    `set idfile ${dir}/monit.id`,
-    `set logfile ${dir}/monit.log`,
-    // The CLI talks to the daemon over this socket; no TCP port is opened.
-    `set httpd unixsocket ${dir}/monit.sock`,
-    '  allow admin:reliability',
-    '',
-  ];
-  for (const job of jobs) {
-    // Slow stoppers get a stop timeout shorter than their shutdown: monit gives up on `bpm stop`
-    // and runs `bpm start` while the stop is still under way, the race the lifecycle lock is for.
-    const stopTimeout = slow.includes(job) ? 1 : 60;
-    lines.push(
-      `check process ${job}`,
-      `  with pidfile ${r.pidFile(job)}`,
-      `  start program "/usr/bin/env BPM_BOSH_ROOT=${r.root} ${BPM} start ${job}" with timeout 60 seconds`,
-      `  stop program "/usr/bin/env BPM_BOSH_ROOT=${r.root} ${BPM} stop ${job}" with timeout ${stopTimeout} seconds`,
-      '  group vcap',
-      '',
-    );
-  }
-  return lines.join('\n');
-}
 
 class Monit {
   readonly dir: string;
@@ -68,13 +40,7 @@ class Monit {
 
   /** `monit summary`, parsed: service name → status text. */
   summary(): Map<string, string> {
-    const res = this.cli('summary', '-B');
-    const map = new Map<string, string>();
-    for (const line of res.out.split('\n')) {
-      const m = /^\s*(\S+)\s+(.+?)\s+Process\s*$/.exec(line);
-      if (m?.[1] !== undefined && m[2] !== undefined) map.set(m[1], m[2].trim());
-    }
-    return map;
+    return parseSummary(this.cli('summary', '-B').out);
   }
 
   log(): string {
