@@ -63,11 +63,11 @@ function findV1Mountpoint(subsystem: string, mountinfoFile: string): string {
 }
 
 /**
- * cgroup v2 swap limiting (docs/behaviour/policy.md fix #12): `memory.swap.max` exists only in non-root cgroups
- * that have the memory controller, on kernels that account swap. Upstream probes the root, where
- * it never exists, so it never limits swap on v2. We probe the cgroup the container's own cgroup
- * is made in (`parent`, relative to the cgroup root); when that is the root itself, whether any
- * child of the root has the file says what the kernel does.
+ * cgroup v2 swap limiting (docs/behaviour/policy.md fix #12): `memory.swap.max` exists only in
+ * non-root cgroups that have the memory controller, on kernels that account swap. Upstream probes
+ * the root, where it never exists, so it never limits swap on v2. We probe the cgroup the
+ * container's own cgroup is made in (`parent`, relative to the cgroup root); when that is the root
+ * itself, whether any child of the root has the file says what the kernel does.
  */
 export function v2SwapLimitSupported(cgroupRoot: string, parent: string): boolean {
   if (parent !== '/') return existsSync(join(cgroupRoot, parent, 'memory.swap.max'));
