@@ -13,15 +13,15 @@
 # the VM run timed out; 125: the VM died, see ../shared/noble-vm/README.md).
 #
 # Environment: NOBLE_VM_DIR (default ../shared/noble-vm), BPM_TEST_TIME_SCALE, NOBLE_TEST_TIMEOUT
-# (seconds for the whole VM run, default 2700), NOBLE_TEST_CPUS (guest CPUs, default 1) and
-# run.sh's own NOBLE_VM_* knobs.
+# (seconds for the whole VM run, default 2700; 5400 with --full), NOBLE_TEST_CPUS (guest CPUs,
+# default 1) and run.sh's own NOBLE_VM_* knobs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 list=scripts/test-noble.list
 vm=${NOBLE_VM_DIR:-$repo/../shared/noble-vm}
 scale=${BPM_TEST_TIME_SCALE:-20}
-timeout=${NOBLE_TEST_TIMEOUT:-2700}
+timeout=${NOBLE_TEST_TIMEOUT:-}
 # One vCPU: about as fast here (the tests run one at a time), and it rules out the guest-kernel
 # oops of multi-threaded TCG (../shared/noble-vm/README.md, "Known flake"), which a long run hit.
 cpus=${NOBLE_TEST_CPUS:-1}
@@ -34,7 +34,7 @@ for arg in "$@"; do
   case $arg in
     --full) full=1 ;;
     -h | --help)
-      sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+      sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2
       exit 0
       ;;
     -*)
@@ -47,6 +47,7 @@ for arg in "$@"; do
       ;;
   esac
 done
+[ -n "$timeout" ] || { [ $full = 1 ] && timeout=5400 || timeout=2700; }
 if [ ${#files[@]} -eq 0 ]; then
   # Lines are `<set> <path>`; `#` starts a comment.
   while read -r set path _; do
