@@ -55,8 +55,8 @@ export function delegateControllers(group: string, controllers: string[], cgroup
     } catch (err) {
       const text = goPathError('write', controlFile, err).message;
       // EBUSY: the cgroup holds processes. EOPNOTSUPP: it holds processes and already passes a
-      // threaded controller (cpu, pids, …) down, which runc enables even then.
-      if (hasCode(err, 'EBUSY') || hasCode(err, 'EOPNOTSUPP'))
+      // threaded controller (cpu, pids, …) down, which runc enables even then (Node calls it ENOTSUP).
+      if (hasCode(err, 'EBUSY') || hasCode(err, 'EOPNOTSUPP') || hasCode(err, 'ENOTSUP'))
         throw refusal(
           group,
           c,
