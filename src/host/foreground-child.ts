@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { BpmError } from '../errors.ts';
 import type { ExitResult } from '../text/exit-status.ts';
 import { goQuote } from '../text/go-quote.ts';
-import { forwardSignals } from './forward-signals.ts';
+import { spawnForwarding } from './forward-signals.ts';
 
 function isExecutableFile(path: string): boolean {
   try {
@@ -31,12 +31,13 @@ export function lookPath(name: string, pathEnv: string | undefined = process.env
   throw new BpmError(`exec: ${goQuote(name)}: executable file not found in $PATH`);
 }
 
-/** Run `name args…` with bpm's stdio and forward signals until it ends. */
+/** Run `name args…` with bpm's stdio and forward signals, from before it starts, until it ends. */
 export function runForeground(name: string, args: readonly string[]): Promise<ExitResult> {
   const file = lookPath(name);
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: 'inherit', argv0: name });
-    const cleanup = forwardSignals(child);
+    const { child, stop: cleanup } = spawnForwarding(() =>
+      spawn(file, args, { stdio: 'inherit', argv0: name }),
+    );
     child.once('error', (err) => {
       cleanup();
       reject(new BpmError(`fork/exec ${file}: ${err.message}`, { cause: err }));
