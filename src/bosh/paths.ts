@@ -136,6 +136,10 @@ export class JobPaths {
   configJson(proc: string): string {
     return join(this.bundle(proc), 'config.json');
   }
+  /** runc's own log of the last `run` (`--log`), inside the root-only bundle directory. */
+  runcLog(proc: string): string {
+    return join(this.bundle(proc), 'runc.log');
+  }
   rootfs(proc: string): string {
     return join(this.bundle(proc), 'rootfs');
   }

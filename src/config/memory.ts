@@ -26,24 +26,31 @@ const multipliers: Record<string, number> = {
   EIB: 1024 ** 6,
 };
 
+/** A limits.memory text that is not a byte quantity; start/run add where it is in bpm.yml. */
+export class MemoryLimitError extends BpmError {
+  constructor() {
+    super(INVALID_BYTE_QUANTITY);
+  }
+}
+
 /** What Go's strconv.ParseFloat accepts once letters are excluded: sign, digits, one dot. */
 const floatText = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$/;
 
-/** Bytes for a size such as `256M`, `1.5G`, `100gib`; BpmError with upstream's text otherwise. */
+/** Bytes for a size such as `256M`, `1.5G`, `100gib`; MemoryLimitError (upstream's text) otherwise. */
 export function parseMemoryLimit(text: string): bigint {
   const s = text.trim().toUpperCase();
   const letter = s.search(/\p{L}/u);
-  if (letter === -1) throw new BpmError(INVALID_BYTE_QUANTITY);
+  if (letter === -1) throw new MemoryLimitError();
   const numberText = s.slice(0, letter);
   const unit = s.slice(letter);
-  if (!floatText.test(numberText)) throw new BpmError(INVALID_BYTE_QUANTITY);
+  if (!floatText.test(numberText)) throw new MemoryLimitError();
   const amount = Number(numberText);
   const multiplier = Object.hasOwn(multipliers, unit) ? multipliers[unit] : undefined;
   if (!Number.isFinite(amount) || amount < 0 || multiplier === undefined) {
-    throw new BpmError(INVALID_BYTE_QUANTITY);
+    throw new MemoryLimitError();
   }
   const bytes = Math.trunc(amount * multiplier);
   // Beyond uint64 Go's conversion is platform-defined garbage; refuse it instead.
-  if (!Number.isFinite(bytes) || bytes >= 2 ** 64) throw new BpmError(INVALID_BYTE_QUANTITY);
+  if (!Number.isFinite(bytes) || bytes >= 2 ** 64) throw new MemoryLimitError();
   return BigInt(bytes);
 }

@@ -3,7 +3,7 @@
 
 import { loadJobConfig } from '../config/load.ts';
 import type { JobConfig, ProcessConfig } from '../config/types.ts';
-import { BpmError, messageOf } from '../errors.ts';
+import { BpmError, messageOf, type SourceLocation } from '../errors.ts';
 import { fsVolumeHost } from '../host/volume-host.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ProcessRef } from './context.ts';
@@ -29,4 +29,13 @@ export function selectProcess(ref: ProcessRef, config: JobConfig, log: Logger): 
   if (proc !== undefined) return proc;
   log.error('process-not-defined', new Error(`invalid process: ${ref.proc}`));
   throw new BpmError(`process "${ref.proc}" not present in job configuration (${ref.paths.configFile})`);
+}
+
+/** Where a field of the selected process (`limits.memory`) is in its bpm.yml, when known. */
+export type FieldLocator = (field: string) => SourceLocation | undefined;
+
+export function processLocator(config: JobConfig, proc: ProcessConfig): FieldLocator {
+  // A config that loaded has no left-out entries: processes[i] is the i-th process of the file.
+  const i = config.processes.indexOf(proc);
+  return (field) => (i < 0 ? undefined : config.locate(`processes[${i}].${field}`));
 }

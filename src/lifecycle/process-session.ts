@@ -2,7 +2,9 @@
 // session: user, prerequisites, staging of the job-writable mount sources, spec, bundle, pre-start
 // hook, then the caller's runc invocation; the staging points go once runc is done with them.
 import { closeSync } from 'node:fs';
+import { MemoryLimitError } from '../config/memory.ts';
 import type { ProcessConfig, Volume } from '../config/types.ts';
+import { ConfigError } from '../errors.ts';
 import { writeBundle } from '../host/bundle.ts';
 import { prepareContainerCgroup } from '../host/cgroup-delegation.ts';
 import { expandVolumes } from '../host/glob.ts';
@@ -17,6 +19,7 @@ import { buildSpec } from '../oci/build.ts';
 import { serializeSpec } from '../oci/serialize.ts';
 import type { Host, ProcessRef } from './context.ts';
 import { runPreStartHook } from './hook.ts';
+import type { FieldLocator } from './job-config.ts';
 
 export interface PreparedProcess {
   bundle: string;
@@ -45,6 +48,13 @@ function clearStagingQuietly(ref: ProcessRef, session: Logger): void {
   }
 }
 
+/** A spec-building error; a bad memory limit names its place in bpm.yml like every config error. */
+function locatedSpecError(err: unknown, locate: FieldLocator): unknown {
+  if (!(err instanceof MemoryLimitError)) return err;
+  const at = locate('limits.memory');
+  return at === undefined ? err : new ConfigError(err.message, at);
+}
+
 /**
  * Run the setup steps, then `launch` (the runc invocation) after logging `running-container`.
  * The log files are closed and `complete` is logged whatever happens.
@@ -53,6 +63,7 @@ export async function withProcessSession<T>(
   ref: ProcessRef,
   host: Host,
   proc: ProcessConfig,
+  locate: FieldLocator,
   session: Logger,
   launch: (prepared: PreparedProcess) => Promise<T>,
 ): Promise<T> {
@@ -72,16 +83,22 @@ export async function withProcessSession<T>(
     });
     traceTiming('prerequisites');
     session.info('building-spec');
-    const { spec, duplicateMounts } = buildSpec({
-      job: ref.job,
-      process: proc,
-      containerId: ref.cid,
-      paths: ref.paths,
-      user,
-      features: host.features,
-      unrestrictedVolumes: expandUnrestricted(proc, user, session),
-      mountSources: logs.mountSources,
-    });
+    let built: ReturnType<typeof buildSpec>;
+    try {
+      built = buildSpec({
+        job: ref.job,
+        process: proc,
+        containerId: ref.cid,
+        paths: ref.paths,
+        user,
+        features: host.features,
+        unrestrictedVolumes: expandUnrestricted(proc, user, session),
+        mountSources: logs.mountSources,
+      });
+    } catch (err) {
+      throw locatedSpecError(err, locate);
+    }
+    const { spec, duplicateMounts } = built;
     for (const mount of duplicateMounts) session.info('duplicate-mount', { mount });
     prepareContainerCgroup(host.features, spec.linux?.resources);
     traceTiming('spec');

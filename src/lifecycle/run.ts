@@ -6,9 +6,10 @@ import { applyRunEnv, applyRunVolumes } from '../config/run-flags.ts';
 import { ExitStatusError, messageOf } from '../errors.ts';
 import { fsVolumeHost } from '../host/volume-host.ts';
 import type { Logger } from '../log/logger.ts';
-import { type ExitResult, exitCode, exitText, succeeded } from '../text/exit-status.ts';
+import { type ForegroundEnd, failureText } from '../runc/client.ts';
+import { exitCode, succeeded } from '../text/exit-status.ts';
 import { type ProcessRef, probeHost } from './context.ts';
-import { loadConfig, selectProcess } from './job-config.ts';
+import { loadConfig, processLocator, selectProcess } from './job-config.ts';
 import { withProcessSession } from './process-session.ts';
 import { runningOrCleared } from './recover.ts';
 
@@ -59,19 +60,26 @@ export async function runProcess(ref: ProcessRef, log: Logger, options: RunOptio
     const running = await runningOrCleared(ref, host, log, 'run');
     if (running !== undefined) throw stillRunning(ref, running.pid);
 
-    let exit: ExitResult;
+    let exit: ForegroundEnd;
     try {
-      exit = await withProcessSession(ref, host, proc, log.session('run-process'), ({ bundle, logs }) =>
-        host.runc.runForeground({
-          cid: ref.cid,
-          bundle,
-          tee: {
-            stdoutLog: logs.stdout,
-            stderrLog: logs.stderr,
-            stdout: options.stdout,
-            stderr: options.stderr,
-          },
-        }),
+      exit = await withProcessSession(
+        ref,
+        host,
+        proc,
+        processLocator(config, proc),
+        log.session('run-process'),
+        ({ bundle, logs }) =>
+          host.runc.runForeground({
+            cid: ref.cid,
+            bundle,
+            tee: {
+              stdoutLog: logs.stdout,
+              stderrLog: logs.stderr,
+              stdout: options.stdout,
+              stderr: options.stderr,
+            },
+            logFile: ref.paths.runcLog(ref.proc),
+          }),
       );
     } catch (err) {
       // Nothing ran: upstream reports `(exit status 0)` and exits 0; we keep the text, exit 1.
@@ -80,7 +88,7 @@ export async function runProcess(ref: ProcessRef, log: Logger, options: RunOptio
     if (succeeded(exit)) return 0;
     const code = exitCode(exit);
     throw new ExitStatusError(
-      `failed to run job-process: ${exitText(exit)} (exit status ${code})`,
+      `failed to run job-process: ${failureText(exit, exit.runcError)} (exit status ${code})`,
       code & 0xff,
     );
   } finally {

@@ -5,7 +5,7 @@ import { readPidFile, writePidFile } from '../host/pid-file.ts';
 import type { Logger } from '../log/logger.ts';
 import { traceTiming } from '../log/trace-timing.ts';
 import { type ProcessRef, probeHost } from './context.ts';
-import { loadConfig, selectProcess } from './job-config.ts';
+import { loadConfig, processLocator, selectProcess } from './job-config.ts';
 import { withProcessSession } from './process-session.ts';
 import { runningOrCleared } from './recover.ts';
 
@@ -24,14 +24,21 @@ export async function startProcess(ref: ProcessRef, log: Logger): Promise<void> 
       return;
     }
     try {
-      await withProcessSession(ref, host, proc, log.session('start-process'), ({ bundle, logs }) =>
-        host.runc.runDetached({
-          cid: ref.cid,
-          bundle,
-          pidFile: ref.paths.pidFile(ref.proc),
-          stdoutFd: logs.stdout,
-          stderrFd: logs.stderr,
-        }),
+      await withProcessSession(
+        ref,
+        host,
+        proc,
+        processLocator(config, proc),
+        log.session('start-process'),
+        ({ bundle, logs }) =>
+          host.runc.runDetached({
+            cid: ref.cid,
+            bundle,
+            pidFile: ref.paths.pidFile(ref.proc),
+            stdoutFd: logs.stdout,
+            stderrFd: logs.stderr,
+            logFile: ref.paths.runcLog(ref.proc),
+          }),
       );
     } catch (err) {
       log.error('failed-to-start', err);

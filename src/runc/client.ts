@@ -3,7 +3,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { RootPaths } from '../bosh/paths.ts';
-import { type ExitResult, succeeded } from '../text/exit-status.ts';
+import { type ExitResult, exitText, succeeded } from '../text/exit-status.ts';
+import { clearRuncLog, runcErrorFromLog } from './error-log.ts';
 import { RuncError } from './errors.ts';
 import { attached, capture, type TeeTargets, teed, withStdio } from './spawn.ts';
 import { type ContainerState, interpretList, interpretState, type StateResult } from './state.ts';
@@ -28,12 +29,26 @@ export interface DetachedRun {
   /** The opened PROC.stdout.log / PROC.stderr.log; runc and the container inherit them. */
   stdoutFd: number;
   stderrFd: number;
+  /** runc's JSON log (`--log`), in a root-only directory; its last error explains a failure. */
+  logFile: string;
 }
 
 export interface ForegroundRun {
   cid: string;
   bundle: string;
   tee: TeeTargets;
+  /** As for DetachedRun. */
+  logFile: string;
+}
+
+/** How a foreground run ended, and runc's own error when runc (not the process) failed. */
+export interface ForegroundEnd extends ExitResult {
+  runcError: string | undefined;
+}
+
+/** `exit status 1: runc: <reason>` when runc logged one, else upstream's `exit status 1`. */
+export function failureText(exit: ExitResult, runcError: string | undefined): string {
+  return runcError === undefined ? exitText(exit) : `${exitText(exit)}: runc: ${runcError}`;
 }
 
 function isMissing(err: unknown): boolean {
@@ -94,22 +109,46 @@ export class RuncClient {
     return interpretList(exit, output);
   }
 
-  /** `runc run --bundle B --pid-file P --detach CID`; returns once the container init runs. */
-  async runDetached(run: DetachedRun): Promise<void> {
-    const exit = await withStdio(
-      this.options.binary,
-      this.args('run', '--bundle', run.bundle, '--pid-file', run.pidFile, '--detach', run.cid),
-      ['ignore', run.stdoutFd, run.stderrFd],
-    );
-    if (!succeeded(exit)) throw RuncError.fromExit(exit);
+  /** The global flags that send runc's own log, as JSON, to `file` (emptied first). */
+  private logTo(file: string): string[] {
+    clearRuncLog(file);
+    return ['--log', file, '--log-format', 'json'];
   }
 
   /**
-   * `runc run --bundle B CID` in the foreground, output teed to the logs and bpm's streams.
-   * Resolves with runc's end (the container init's exit status); rejects only if runc cannot start.
+   * `runc --log F --log-format json run --bundle B --pid-file P --detach CID`; returns once the
+   * container init runs. A failure carries runc's logged reason.
    */
-  runForeground(run: ForegroundRun): Promise<ExitResult> {
-    return teed(this.options.binary, this.args('run', '--bundle', run.bundle, run.cid), run.tee);
+  async runDetached(run: DetachedRun): Promise<void> {
+    const exit = await withStdio(
+      this.options.binary,
+      this.args(
+        ...this.logTo(run.logFile),
+        'run',
+        '--bundle',
+        run.bundle,
+        '--pid-file',
+        run.pidFile,
+        '--detach',
+        run.cid,
+      ),
+      ['ignore', run.stdoutFd, run.stderrFd],
+    );
+    if (!succeeded(exit)) throw new RuncError(failureText(exit, runcErrorFromLog(run.logFile)), exit);
+  }
+
+  /**
+   * `runc --log F --log-format json run --bundle B CID` in the foreground, output teed to the logs
+   * and bpm's streams. Resolves with runc's end (the container init's exit status, or runc's own
+   * failure with its logged reason); rejects only if runc cannot start.
+   */
+  async runForeground(run: ForegroundRun): Promise<ForegroundEnd> {
+    const exit = await teed(
+      this.options.binary,
+      this.args(...this.logTo(run.logFile), 'run', '--bundle', run.bundle, run.cid),
+      run.tee,
+    );
+    return { ...exit, runcError: succeeded(exit) ? undefined : runcErrorFromLog(run.logFile) };
   }
 
   /** `runc kill CID SIGNAL`. */

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, test } from 'node:test';
-import { RuncClient } from '../../src/runc/client.ts';
+import { failureText, RuncClient } from '../../src/runc/client.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bpm-runc-client-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,12 +33,19 @@ case "$FAKE_MODE" in
   tee) echo out; echo err >&2; exit 6 ;;
   fds) echo to-stdout-log; echo to-stderr-log >&2 ;;
   fail) exit 3 ;;
+  runcfail)
+    while [ "$1" != --log ]; do shift; done
+    echo '{"level":"warning","msg":"a warning","time":"t"}' >> "$2"
+    echo '{"level":"error","msg":"runc run failed: unable to start container process: error during container init: error mounting \\"/x\\": no such file or directory","time":"t"}' >> "$2"
+    echo 'runc run failed: plain text' >&2
+    exit 1 ;;
 esac
 exit 0
 `,
 );
 chmodSync(fake, 0o755);
 const root = join(dir, 'runc-root');
+const runcLog = join(dir, 'runc.log');
 
 function client(systemd = false): RuncClient {
   return new RuncClient({ binary: fake, root, systemdCgroup: systemd });
@@ -99,6 +106,7 @@ test('detached run hands the log fds to runc', async () => {
       pidFile: '/p.pid',
       stdoutFd: out,
       stderrFd: err,
+      logFile: runcLog,
     });
   } finally {
     closeSync(out);
@@ -107,6 +115,10 @@ test('detached run hands the log fds to runc', async () => {
   assert.deepEqual(argv(), [
     '--root',
     root,
+    '--log',
+    runcLog,
+    '--log-format',
+    'json',
     'run',
     '--bundle',
     '/b',
@@ -134,11 +146,24 @@ test('foreground run tees output to logs and streams and reports the exit', asyn
     cid: 'bpm-web',
     bundle: '/b',
     tee: { stdoutLog: out, stderrLog: err, stdout, stderr },
+    logFile: runcLog,
   });
   closeSync(out);
   closeSync(err);
-  assert.deepEqual(exit, { code: 6, signal: null });
-  assert.deepEqual(argv(), ['--root', root, 'run', '--bundle', '/b', 'bpm-web']);
+  // exit 6 with nothing in runc's log: the process's own status, no runc reason
+  assert.deepEqual(exit, { code: 6, signal: null, runcError: undefined });
+  assert.deepEqual(argv(), [
+    '--root',
+    root,
+    '--log',
+    runcLog,
+    '--log-format',
+    'json',
+    'run',
+    '--bundle',
+    '/b',
+    'bpm-web',
+  ]);
   assert.equal(readFileSync(outPath, 'utf8'), 'out\n');
   assert.equal(readFileSync(errPath, 'utf8'), 'err\n');
   assert.deepEqual(seen.sort(), ['1:out\n', '2:err\n']);
@@ -150,4 +175,50 @@ test('a missing runc is a fork/exec error', async () => {
     message: `fork/exec ${join(dir, 'nope')}: no such file or directory`,
   });
   await assert.rejects(missing.state('bpm-web'), /^Error: fork\/exec|fork\/exec/);
+});
+
+test('a failed run carries the reason runc logged, from this run only', async () => {
+  writeFileSync(runcLog, '{"level":"error","msg":"an earlier run failed","time":"t"}\n');
+  mode('runcfail');
+  const errPath = join(dir, 'fail-err.log');
+  const err = openSync(errPath, 'a');
+  try {
+    await assert.rejects(
+      client().runDetached({
+        cid: 'bpm-web',
+        bundle: '/b',
+        pidFile: '/p.pid',
+        stdoutFd: err,
+        stderrFd: err,
+        logFile: runcLog,
+      }),
+      { message: 'exit status 1: runc: error mounting "/x": no such file or directory' },
+    );
+  } finally {
+    closeSync(err);
+  }
+  // runc's stderr still goes to the process's stderr log
+  assert.match(readFileSync(errPath, 'utf8'), /runc run failed: plain text/);
+  const out = new PassThrough();
+  const end = await client().runForeground({
+    cid: 'bpm-web',
+    bundle: '/b',
+    tee: {
+      stdoutLog: openSync(join(dir, 'f1'), 'a'),
+      stderrLog: openSync(join(dir, 'f2'), 'a'),
+      stdout: out,
+      stderr: out,
+    },
+    logFile: runcLog,
+  });
+  assert.deepEqual(end, {
+    code: 1,
+    signal: null,
+    runcError: 'error mounting "/x": no such file or directory',
+  });
+  assert.equal(
+    failureText(end, end.runcError),
+    'exit status 1: runc: error mounting "/x": no such file or directory',
+  );
+  assert.equal(failureText({ code: 1, signal: null }, undefined), 'exit status 1');
 });
