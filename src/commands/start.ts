@@ -1,10 +1,15 @@
 // `bpm start JOB [-p PROC]` (docs/behaviour/commands.md §2): glue between the CLI and src/lifecycle.
 import { withLifecycleLock } from '../lifecycle/lock.ts';
-import { startProcess } from '../lifecycle/start.ts';
+import { earlyExitText, startProcess } from '../lifecycle/start.ts';
+import { printExitedAtOnce } from '../presenters/lifecycle-notices.ts';
 import type { Command } from './types.ts';
 
 const start: Command = async (inv) => {
-  await withLifecycleLock(inv.root, 'start', inv.job, inv.process, startProcess);
+  const outcome = await withLifecycleLock(inv.root, 'start', inv.job, inv.process, startProcess);
+  if (outcome.exitedAtOnce !== undefined) {
+    const log = inv.root.job(inv.job).stderrLog(inv.process);
+    printExitedAtOnce(inv.job, inv.process, earlyExitText(outcome.exitedAtOnce), log);
+  }
   return 0;
 };
 

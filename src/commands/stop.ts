@@ -1,9 +1,17 @@
 // `bpm stop JOB [-p PROC]` (docs/behaviour/commands.md §3): glue between the CLI and src/lifecycle.
+import { processRef } from '../lifecycle/context.ts';
 import { withLifecycleLock } from '../lifecycle/lock.ts';
-import { stopProcess } from '../lifecycle/stop.ts';
+import { isUnknownJob, stopProcess } from '../lifecycle/stop.ts';
+import { printNothingToStop } from '../presenters/lifecycle-notices.ts';
 import type { Command } from './types.ts';
 
 const stop: Command = async (inv) => {
+  const ref = processRef(inv.root, inv.job, inv.process);
+  if (isUnknownJob(ref)) {
+    // Exit 0 as upstream (scripts stop jobs that may never have run); nothing is created.
+    printNothingToStop(inv.job, ref.paths.configFile);
+    return 0;
+  }
   await withLifecycleLock(inv.root, 'stop', inv.job, inv.process, stopProcess);
   return 0;
 };

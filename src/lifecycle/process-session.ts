@@ -20,6 +20,7 @@ import { serializeSpec } from '../oci/serialize.ts';
 import type { Host, ProcessRef } from './context.ts';
 import { runPreStartHook } from './hook.ts';
 import type { FieldLocator } from './job-config.ts';
+import { inSession } from './session.ts';
 
 export interface PreparedProcess {
   bundle: string;
@@ -57,7 +58,7 @@ function locatedSpecError(err: unknown, locate: FieldLocator): unknown {
 
 /**
  * Run the setup steps, then `launch` (the runc invocation) after logging `running-container`.
- * The log files are closed and `complete` is logged whatever happens.
+ * The log files are closed whatever happens; the session ends with `complete` or `failed`.
  */
 export async function withProcessSession<T>(
   ref: ProcessRef,
@@ -67,58 +68,58 @@ export async function withProcessSession<T>(
   session: Logger,
   launch: (prepared: PreparedProcess) => Promise<T>,
 ): Promise<T> {
-  session.info('starting');
-  let logs: Prerequisites | undefined;
-  try {
-    const user = lookupUser('vcap');
-    traceTiming('user');
-    session.info('creating-job-prerequisites');
-    logs = await createPrerequisites({
-      paths: ref.paths,
-      proc: ref.proc,
-      volumes: proc.additionalVolumes,
-      ephemeralDisk: proc.ephemeralDisk,
-      persistentDisk: proc.persistentDisk,
-      user,
-    });
-    traceTiming('prerequisites');
-    session.info('building-spec');
-    let built: ReturnType<typeof buildSpec>;
+  return inSession(session, async () => {
+    let logs: Prerequisites | undefined;
     try {
-      built = buildSpec({
-        job: ref.job,
-        process: proc,
-        containerId: ref.cid,
+      const user = lookupUser('vcap');
+      traceTiming('user');
+      session.info('creating-job-prerequisites');
+      logs = await createPrerequisites({
         paths: ref.paths,
+        proc: ref.proc,
+        volumes: proc.additionalVolumes,
+        ephemeralDisk: proc.ephemeralDisk,
+        persistentDisk: proc.persistentDisk,
         user,
-        features: host.features,
-        unrestrictedVolumes: expandUnrestricted(proc, user, session),
-        mountSources: logs.mountSources,
       });
-    } catch (err) {
-      throw locatedSpecError(err, locate);
+      traceTiming('prerequisites');
+      session.info('building-spec');
+      let built: ReturnType<typeof buildSpec>;
+      try {
+        built = buildSpec({
+          job: ref.job,
+          process: proc,
+          containerId: ref.cid,
+          paths: ref.paths,
+          user,
+          features: host.features,
+          unrestrictedVolumes: expandUnrestricted(proc, user, session),
+          mountSources: logs.mountSources,
+        });
+      } catch (err) {
+        throw locatedSpecError(err, locate);
+      }
+      const { spec, duplicateMounts } = built;
+      for (const mount of duplicateMounts) session.info('duplicate-mount', { mount });
+      prepareContainerCgroup(host.features, spec.linux?.resources);
+      traceTiming('spec');
+      session.info('creating-bundle');
+      writeBundle(ref.paths, ref.proc, serializeSpec(spec));
+      const hook = proc.hooks?.preStart ?? '';
+      if (hook !== '')
+        await runPreStartHook(hook, spec.process?.env ?? [], logs, {
+          scratch: ref.root.hookScratch(ref.cid),
+          session: ref.root.hookSession(ref.cid),
+        });
+      traceTiming('bundle');
+      session.info('running-container');
+      return await launch({ bundle: ref.paths.bundle(ref.proc), logs });
+    } finally {
+      if (logs !== undefined) {
+        closeSync(logs.stdout);
+        closeSync(logs.stderr);
+      }
+      clearStagingQuietly(ref, session);
     }
-    const { spec, duplicateMounts } = built;
-    for (const mount of duplicateMounts) session.info('duplicate-mount', { mount });
-    prepareContainerCgroup(host.features, spec.linux?.resources);
-    traceTiming('spec');
-    session.info('creating-bundle');
-    writeBundle(ref.paths, ref.proc, serializeSpec(spec));
-    const hook = proc.hooks?.preStart ?? '';
-    if (hook !== '')
-      await runPreStartHook(hook, spec.process?.env ?? [], logs, {
-        scratch: ref.root.hookScratch(ref.cid),
-        session: ref.root.hookSession(ref.cid),
-      });
-    traceTiming('bundle');
-    session.info('running-container');
-    return await launch({ bundle: ref.paths.bundle(ref.proc), logs });
-  } finally {
-    if (logs !== undefined) {
-      closeSync(logs.stdout);
-      closeSync(logs.stderr);
-    }
-    clearStagingQuietly(ref, session);
-    session.info('complete');
-  }
+  });
 }

@@ -10,8 +10,10 @@ import { type ForegroundEnd, failureText } from '../runc/client.ts';
 import { exitCode, succeeded } from '../text/exit-status.ts';
 import { type ProcessRef, probeHost } from './context.ts';
 import { loadConfig, processLocator, selectProcess } from './job-config.ts';
+import { recordLastExit } from './last-exit.ts';
 import { withProcessSession } from './process-session.ts';
 import { runningOrCleared } from './recover.ts';
+import { inSession } from './session.ts';
 
 export interface RunOptions {
   /** `-v` values, in order. */
@@ -37,9 +39,8 @@ function stillRunning(ref: ProcessRef, pid: number): ExitStatusError {
 }
 
 /** Resolves with 0 when the process exited 0; throws ExitStatusError carrying its status otherwise. */
-export async function runProcess(ref: ProcessRef, log: Logger, options: RunOptions): Promise<number> {
-  log.info('starting');
-  try {
+export function runProcess(ref: ProcessRef, log: Logger, options: RunOptions): Promise<number> {
+  return inSession(log, async () => {
     const config = loadConfig(ref, log);
     const proc = selectProcess(ref, config, log);
     // The flag volumes are checked like the file's: against this host's jobs and symlinks.
@@ -85,13 +86,27 @@ export async function runProcess(ref: ProcessRef, log: Logger, options: RunOptio
       // Nothing ran: upstream reports `(exit status 0)` and exits 0; we keep the text, exit 1.
       throw new ExitStatusError(`failed to run job-process: ${messageOf(err)} (exit status 0)`, 1);
     }
+    // runc's own failure means the process never ran: there is no exit of it to keep.
+    if (exit.runcError === undefined) keepLastExit(ref, exit, log);
     if (succeeded(exit)) return 0;
     const code = exitCode(exit);
     throw new ExitStatusError(
       `failed to run job-process: ${failureText(exit, exit.runcError)} (exit status ${code})`,
       code & 0xff,
     );
-  } finally {
-    log.info('complete');
+  });
+}
+
+/** The errand's end as its last exit; a failure to record it is logged, never fatal. */
+function keepLastExit(ref: ProcessRef, exit: ForegroundEnd, log: Logger): void {
+  try {
+    recordLastExit(ref.paths, ref.proc, {
+      at: new Date().toISOString(),
+      code: exit.code,
+      signal: exit.signal,
+      seenBy: 'run',
+    });
+  } catch (err) {
+    log.error('failed-to-record-exit', err);
   }
 }

@@ -1,17 +1,29 @@
-// `bpm start` main step (docs/behaviour/commands.md §2). runc calls: `state` (skipped when runc has no state
-// file for the container, i.e. on every fresh start) and `run --detach`; plus `delete` for a failed one.
+// `bpm start` main step (docs/behaviour/commands.md §2). runc calls: `state` (skipped when runc has no
+// state file for the container, i.e. on every fresh start) and `run --detach`; plus `delete` for a
+// failed one. Then a short watch of the new container (early-exit.ts): exit 0 as upstream, but a
+// process that died at once is logged, recorded (last-exit.ts) and reported to the caller.
 import { BpmError, messageOf } from '../errors.ts';
 import { readPidFile, writePidFile } from '../host/pid-file.ts';
 import type { Logger } from '../log/logger.ts';
 import { traceTiming } from '../log/trace-timing.ts';
+import { becomeSubreaper } from '../sys/reaper.ts';
+import { exitText } from '../text/exit-status.ts';
 import { type ProcessRef, probeHost } from './context.ts';
+import { type EarlyExit, watchEarlyExit } from './early-exit.ts';
 import { loadConfig, processLocator, selectProcess } from './job-config.ts';
+import { recordLastExit } from './last-exit.ts';
 import { withProcessSession } from './process-session.ts';
 import { runningOrCleared } from './recover.ts';
+import { inSession } from './session.ts';
 
-export async function startProcess(ref: ProcessRef, log: Logger): Promise<void> {
-  log.info('starting');
-  try {
+/** What a start that succeeded (exit 0, as upstream) should tell the operator. */
+export interface StartOutcome {
+  /** The process exited within the watch window right after its start. */
+  exitedAtOnce?: EarlyExit;
+}
+
+export function startProcess(ref: ProcessRef, log: Logger): Promise<StartOutcome> {
+  return inSession(log, async () => {
     const config = loadConfig(ref, log);
     const proc = selectProcess(ref, config, log);
     traceTiming('config');
@@ -21,7 +33,7 @@ export async function startProcess(ref: ProcessRef, log: Logger): Promise<void> 
     traceTiming('state');
     if (running !== undefined) {
       repairPidFile(ref, running.pid, log);
-      return;
+      return {};
     }
     try {
       await withProcessSession(
@@ -30,22 +42,47 @@ export async function startProcess(ref: ProcessRef, log: Logger): Promise<void> 
         proc,
         processLocator(config, proc),
         log.session('start-process'),
-        ({ bundle, logs }) =>
-          host.runc.runDetached({
+        ({ bundle, logs }) => {
+          // The container's init passes to bpm when runc exits, so that bpm can read its status.
+          becomeSubreaper();
+          return host.runc.runDetached({
             cid: ref.cid,
             bundle,
             pidFile: ref.paths.pidFile(ref.proc),
             stdoutFd: logs.stdout,
             stderrFd: logs.stderr,
             logFile: ref.paths.runcLog(ref.proc),
-          }),
+          });
+        },
       );
     } catch (err) {
       log.error('failed-to-start', err);
       throw new BpmError(`failed to start job-process: ${messageOf(err)}`, { cause: err });
     }
-  } finally {
-    log.info('complete');
+    const early = await watchEarlyExit(ref, host);
+    if (early === undefined) return {};
+    noteEarlyExit(ref, early, log);
+    return { exitedAtOnce: early };
+  });
+}
+
+/** `exit status 3`, `signal: killed`, or `exit status unknown`. */
+export function earlyExitText(early: EarlyExit): string {
+  return early.end === undefined ? 'exit status unknown' : exitText(early.end);
+}
+
+/** Log the early exit and keep it as the process's last exit; neither may fail the start. */
+function noteEarlyExit(ref: ProcessRef, early: EarlyExit, log: Logger): void {
+  log.error('exited-right-after-start', new Error(earlyExitText(early)));
+  try {
+    recordLastExit(ref.paths, ref.proc, {
+      at: early.at.toISOString(),
+      code: early.end?.code ?? null,
+      signal: early.end?.signal ?? null,
+      seenBy: 'start',
+    });
+  } catch (err) {
+    log.error('failed-to-record-exit', err);
   }
 }
 

@@ -7,8 +7,10 @@
 // state` and `runc kill` do) and signals through the pidfd, so no recycled pid can be hit.
 // Otherwise, as before: state, kill, delete (+ kill QUIT on timeout).
 import { closeSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { BpmError, messageOf } from '../errors.ts';
 import { removeBundle } from '../host/bundle.ts';
+import { lexists } from '../host/glob.ts';
 import type { Logger } from '../log/logger.ts';
 import { traceTiming } from '../log/trace-timing.ts';
 import type { KillSignal } from '../runc/client.ts';
@@ -19,6 +21,7 @@ import { type Host, type ProcessRef, probeHost } from './context.ts';
 import { loadConfig, selectProcess } from './job-config.ts';
 import { assertOwnContainer } from './ownership.ts';
 import { removePidFile, removeProcess } from './remove.ts';
+import { inSession } from './session.ts';
 
 /** How long the process gets after the shutdown signal before SIGQUIT (the documented 20 s). */
 export const STOP_TIMEOUT_MS = 20_000;
@@ -101,9 +104,24 @@ async function initFromRunc(ref: ProcessRef, host: Host, log: Logger): Promise<I
   return runcInit(ref, host, state.state.status === 'stopped' ? 0 : state.state.pid);
 }
 
-export async function stopProcess(ref: ProcessRef, log: Logger): Promise<void> {
-  log.info('starting');
-  try {
+/**
+ * A job bpm knows nothing about: no bpm.yml, and no trace of a container (runc state, bundle, pid
+ * file). Upstream's stop then succeeds after creating the job's log directory and bpm.log; here
+ * the caller creates nothing and says so (issue #13). A container whose bpm.yml went away is still
+ * stopped the usual way.
+ */
+export function isUnknownJob(ref: ProcessRef): boolean {
+  const traces = [
+    ref.paths.configFile,
+    join(ref.root.runcRoot, ref.cid),
+    ref.paths.bundle(ref.proc),
+    ref.paths.pidFile(ref.proc),
+  ];
+  return traces.every((path) => !lexists(path));
+}
+
+export function stopProcess(ref: ProcessRef, log: Logger): Promise<void> {
+  return inSession(log, async () => {
     const host = probeHost(ref.root);
     traceTiming('probed');
     assertOwnContainer(ref, host.runc.stateFile(ref.cid));
@@ -120,9 +138,7 @@ export async function stopProcess(ref: ProcessRef, log: Logger): Promise<void> {
       if (fd !== undefined) closeSync(fd);
     }
     await removeContainer(ref, host, log);
-  } finally {
-    log.info('complete');
-  }
+  });
 }
 
 /**

@@ -38,6 +38,10 @@ export interface Libc {
   openTree(dirfd: number, path: string, flags: number): number;
   /** move_mount(2) (kernel 5.2), through syscall(2). */
   moveMount(fromDirfd: number, fromPath: string, toDirfd: number, toPath: string, flags: number): number;
+  /** prctl(2) with one argument (the others 0). */
+  prctl(option: number, arg: number): number;
+  /** waitpid(2): the reaped pid (0 with WNOHANG when still running, -1 on error) and the raw status. */
+  waitpid(pid: number, options: number): { pid: number; status: number };
 }
 
 type Callback = (err: unknown, result: number) => void;
@@ -118,6 +122,10 @@ function bind(): Libc {
   );
   const umount2 = lazy(() => lib.func('int umount2(const char *target, int flags)'));
   const unshare = lazy(() => lib.func('int unshare(int flags)'));
+  const prctl = lazy(() =>
+    lib.func('int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)'),
+  );
+  const waitpid = lazy(() => lib.func('int waitpid(int pid, _Out_ int *status, int options)'));
   const syscall = lazy(() => lib.func('long syscall(long number, ...)'));
   const openat = lazy(() =>
     lib.func('int openat(int dirfd, const char *path, int flags, unsigned int mode)'),
@@ -197,5 +205,11 @@ function bind(): Libc {
           flags,
         ),
       ),
+    prctl: (option, arg) => prctl()(option, arg, 0, 0, 0) as number,
+    waitpid: (pid, options) => {
+      const status = [0];
+      const reaped = waitpid()(pid, status, options) as number;
+      return { pid: reaped, status: status[0] ?? 0 };
+    },
   };
 }

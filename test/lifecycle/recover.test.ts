@@ -37,7 +37,8 @@ describe('broken-state recovery', { skip }, () => {
           ['bpm.start.failed-getting-job', '1', 'error'],
           ['bpm.start.failed-to-remove-state-file', '1', 'error'],
           ['bpm.start.failed-cleaning-up-broken-job', '1', 'error'],
-          ['bpm.start.complete', '1', 'info'],
+          // issue #13: a failed start ends with `failed`, not upstream's `complete`
+          ['bpm.start.failed', '1', 'error'],
           ['bpm.start.releasing-lifecycle-lock.starting', '1.2', 'info'],
           ['bpm.start.releasing-lifecycle-lock.complete', '1.2', 'info'],
         ],

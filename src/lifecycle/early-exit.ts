@@ -1,0 +1,41 @@
+// `bpm start` of a program that dies at once (issue #13): upstream exits 0 and nobody ever learns
+// why `bpm list` says `failed`. After `runc run --detach` returned, bpm watches the container's
+// init for a short window (on its pidfd: it wakes the moment the init exits, and a process that
+// keeps running costs the window once). As the child subreaper of the runc it spawned, bpm
+// inherits the init and can reap it and read its status; otherwise the status is unknown.
+import { closeSync } from 'node:fs';
+import { readInitProcess } from '../runc/state-file.ts';
+import { openLiveProcess } from '../sys/pidfd.ts';
+import { reapExited } from '../sys/reaper.ts';
+import { waitForPidfd } from '../sys/wait-exit.ts';
+import type { ExitResult } from '../text/exit-status.ts';
+import type { Host, ProcessRef } from './context.ts';
+
+/** How long bpm start watches a fresh container: a daemonizing nginx has exited well within it. */
+export const EARLY_EXIT_WINDOW_MS = 50;
+
+export interface EarlyExit {
+  at: Date;
+  /** The init's end, when bpm could reap it; undefined when the status cannot be known. */
+  end: ExitResult | undefined;
+}
+
+/** The end of the container's init if it exits within `windowMs` of now; undefined if it runs on. */
+export async function watchEarlyExit(
+  ref: ProcessRef,
+  host: Host,
+  windowMs = EARLY_EXIT_WINDOW_MS,
+): Promise<EarlyExit | undefined> {
+  const init = readInitProcess(host.runc.stateFile(ref.cid));
+  if (init === undefined) return undefined; // runc's record is unreadable: nothing to judge by
+  const fd = openLiveProcess(init.pid, init.startTime);
+  if (fd !== undefined) {
+    try {
+      if (!(await waitForPidfd(fd, windowMs))) return undefined;
+    } finally {
+      closeSync(fd);
+    }
+  }
+  // Exited (or a zombie already): reap it if it is bpm's, which also proves the pid is the init's.
+  return { at: new Date(), end: reapExited(init.pid) };
+}
