@@ -148,8 +148,15 @@ export function countFindings(reports: readonly JobReport[]): { errors: number; 
   return { errors, warnings };
 }
 
+/** A missing file says so in words, and for a job name which job is missing. */
+function unreadableText(job: string, file: string, err: BpmError, byName: boolean): string {
+  const code = (err.cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== 'ENOENT') return err.message;
+  return byName ? `no job ${JSON.stringify(job)}: ${file} does not exist` : `${file} does not exist`;
+}
+
 /** A read failure as a finding: ConfigError (not UTF-8) → `config-invalid`, else `config-unreadable`. */
-export function loadErrorReport(job: string, file: string, err: unknown): JobReport {
+export function loadErrorReport(job: string, file: string, err: unknown, byName = false): JobReport {
   if (err instanceof ConfigError) {
     const loc = err.location;
     const finding: Finding = {
@@ -172,7 +179,8 @@ export function loadErrorReport(job: string, file: string, err: unknown): JobRep
       field: '',
       severity: 'error',
       code: 'config-unreadable',
-      message: err.message,
+      message: unreadableText(job, file, err, byName),
+      hint: byName ? 'check the job name; `bpm validate` with no argument checks every job' : undefined,
     };
     return { job, file, findings: [finding], security: [] };
   }

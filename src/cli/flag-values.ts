@@ -1,11 +1,34 @@
 // Flag value parsing worded like Go's strconv, as pflag reports it (docs/behaviour/commands.md §1.1).
 import { goQuote } from '../text/go-quote.ts';
 
-/** A strconv failure: `strconv.ParseInt: parsing "abc": invalid syntax`. */
-export class StrconvError extends Error {}
+export type StrconvFunction = 'ParseInt' | 'ParseBool';
+export type StrconvReason = 'invalid syntax' | 'value out of range';
 
-function numError(fn: string, input: string, reason: string): StrconvError {
-  return new StrconvError(`strconv.${fn}: parsing ${goQuote(input)}: ${reason}`);
+/** A strconv failure: `strconv.ParseInt: parsing "abc": invalid syntax` (Go's text as message). */
+export class StrconvError extends Error {
+  readonly fn: StrconvFunction;
+  readonly reason: StrconvReason;
+  constructor(fn: StrconvFunction, input: string, reason: StrconvReason) {
+    super(`strconv.${fn}: parsing ${goQuote(input)}: ${reason}`);
+    this.fn = fn;
+    this.reason = reason;
+  }
+}
+
+function numError(fn: StrconvFunction, input: string, reason: StrconvReason): StrconvError {
+  return new StrconvError(fn, input, reason);
+}
+
+/**
+ * What was wrong with a flag value, for people (issue #13): `not an integer`, `out of range
+ * (-9223372036854775808 to 9223372036854775807)`, `not a boolean (true or false)`; upstream shows
+ * Go's strconv text instead.
+ */
+export function plainReason(err: StrconvError): string {
+  if (err.fn === 'ParseBool') return 'not a boolean (true or false)';
+  if (err.reason === 'value out of range')
+    return 'out of range (-9223372036854775808 to 9223372036854775807)';
+  return 'not an integer';
 }
 
 function lower(c: string): string {

@@ -89,7 +89,8 @@ async function dispatch(argv: readonly string[], setUsage: (usage: string) => vo
   traceTiming('pre-run-done');
 
   const spec = sel.spec;
-  if (spec === undefined) throw new UsageError('Exit code 1');
+  // Upstream's cobra says `Error: Exit code 1` here; the usage block and the exit status stay.
+  if (spec === undefined) throw new UsageError('no command given');
   if (spec.name === 'version' && parsed.positional.length > 0) throw new SilentUsageError();
   const { job, process: proc } = spec.needsJob ? validateJobArgs(parsed) : { job: '', process: '' };
 

@@ -3,7 +3,7 @@
 // repeatable string arrays. Error texts are pflag's.
 import { goQuote } from '../text/go-quote.ts';
 import { type FlagSpec, type FlagValue, flagDisplayName, zeroValue } from './flag-spec.ts';
-import { parseGoBool, parseGoInt, StrconvError } from './flag-values.ts';
+import { parseGoBool, parseGoInt, plainReason, StrconvError } from './flag-values.ts';
 
 /** A bad flag: the caller prints the command's usage, then `Error: <message>`. */
 export class FlagError extends Error {}
@@ -56,7 +56,7 @@ class FlagParser {
     } catch (err) {
       if (!(err instanceof StrconvError)) throw err;
       throw new FlagError(
-        `invalid argument ${goQuote(value)} for ${goQuote(flagDisplayName(flag))} flag: ${err.message}`,
+        `invalid argument ${goQuote(value)} for ${goQuote(flagDisplayName(flag))} flag: ${plainReason(err)}`,
       );
     }
     this.result.changed.add(flag.name);

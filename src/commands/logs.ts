@@ -38,7 +38,9 @@ export const NO_TIMESTAMPS =
 const logs: Command = async (inv) => {
   if (inv.flags['timestamps'] === true) throw new BpmError(NO_TIMESTAMPS);
   const files = logFiles(inv);
-  if (!files.every((f) => existsSync(f))) throw new BpmError('logs not found');
+  const missing = files.filter((f) => !existsSync(f));
+  // Upstream says only `logs not found`; the prefix stays, the missing files follow.
+  if (missing.length > 0) throw new BpmError(`logs not found: no ${missing.join(', no ')}`);
   pinLogFiles(files);
   const end = await runForeground('tail', tailArgs(inv, files));
   if ((end.signal === null && end.code === 0) || end.signal === 'SIGINT') {

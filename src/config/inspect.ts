@@ -5,6 +5,7 @@ import { messageOf, type SourceLocation } from '../errors.ts';
 import { ExcessiveAliasing } from './alias-budget.ts';
 import { decodeJob } from './decode-job.ts';
 import type { VolumeHost } from './reserved-volumes.ts';
+import { locateSyntaxErrors } from './syntax-location.ts';
 import type { JobConfig, ProcessConfig } from './types.ts';
 import { type RuleName, ruleViolations, violationLocation } from './validate.ts';
 import { YamlDecoder } from './yaml-decoder.ts';
@@ -105,14 +106,13 @@ function inspectUnguarded(text: string, file: string, opts: ParseOptions): Confi
   const lines = new LineCounter();
   const doc = firstDocument(text, lines);
   if (doc !== undefined && doc.errors.length > 0) {
-    const problems = doc.errors.map((err): ConfigProblem => {
-      const { line, col } = lines.linePos(err.pos[0]);
-      return {
+    const problems = locateSyntaxErrors(text, doc.errors, lines).map(
+      (p): ConfigProblem => ({
         kind: 'syntax',
-        detail: oneLine(err.message),
-        location: { file, line, column: col, field: 'yaml' },
-      };
-    });
+        detail: p.detail,
+        location: { file, line: p.line, column: p.column, field: 'yaml' },
+      }),
+    );
     return { indices: [], problems };
   }
 

@@ -6,7 +6,9 @@ import type { SecurityScore } from '../analysis/security-score.ts';
 
 export function findingLine(f: Finding): string {
   const field = f.field === '' ? '' : `${f.field}: `;
-  const head = `${f.file}:${f.line}:${f.column}: ${f.severity}: ${field}${f.message} [${f.code}]`;
+  // Line 0 means the whole file (it could not be read): no made-up position.
+  const where = f.line === 0 ? f.file : `${f.file}:${f.line}:${f.column}`;
+  const head = `${where}: ${f.severity}: ${field}${f.message} [${f.code}]`;
   return f.hint === undefined ? head : `${head}\n    hint: ${f.hint}`;
 }
 

@@ -84,7 +84,7 @@ describe('bpm validate rules', () => {
         s.map((f) => [f.line, f.column, f.field, f.severity]),
         [
           [2, 1, 'yaml', 'error'],
-          [4, 1, 'yaml', 'error'],
+          [3, 9, 'yaml', 'error'], // the unclosed `{`, where it opened
         ],
       );
       assert.equal(r.findings.length, 2);

@@ -64,10 +64,22 @@ test('-a shows both files with headers; -q drops them', { skip: notRoot }, () =>
   assert.equal(bpm(['logs', 'web', '-aq', '--lines=1'], { env }).stdout, 'out 40\nerr 5\n\n');
 });
 
-test('logs not found when any selected file is missing', { skip: notRoot }, () => {
-  const missing = { code: 1, stdout: '', stderr: 'Error: logs not found\n' };
-  assert.deepEqual(bpm(['logs', 'nojob'], { env }), missing);
-  assert.deepEqual(bpm(['logs', 'web', '-p', 'worker', '-a'], { env }), missing);
+test('logs not found when any selected file is missing, naming what is missing', { skip: notRoot }, () => {
+  const missing = (...files: string[]) => ({
+    code: 1,
+    stdout: '',
+    stderr: `Error: logs not found: no ${files.join(', no ')}\n`,
+  });
+  const nojob = join(tmp.root, 'sys', 'log', 'nojob', 'nojob.stdout.log');
+  assert.deepEqual(bpm(['logs', 'nojob'], { env }), missing(nojob));
+  assert.deepEqual(
+    bpm(['logs', 'web', '-p', 'worker', '-a'], { env }),
+    missing(join(logDir, 'worker.stderr.log')),
+  );
+  assert.deepEqual(
+    bpm(['logs', 'web', '-p', 'nope', '-a'], { env }),
+    missing(join(logDir, 'nope.stdout.log'), join(logDir, 'nope.stderr.log')),
+  );
 });
 
 test('tail failing or missing', { skip: notRoot }, () => {
@@ -146,6 +158,8 @@ test('-f sees appended lines, survives truncation, and SIGINT ends with an empty
   }
 });
 
+// Kept as upstream on purpose (docs/compatibility.md): exit statuses are contract, and a follower
+// stopped by SIGTERM (`timeout 5 bpm logs -f`) reporting non-zero is what such callers expect.
 test('-f: SIGTERM is forwarded to tail; bpm reports it and exits 1', { skip: notRoot }, async () => {
   const f = follow(['-n', '1']);
   try {

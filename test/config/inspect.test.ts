@@ -140,7 +140,8 @@ test('every YAML syntax error the parser reports, and no config', () => {
     r.problems.map((p) => [p.kind, p.location.line, p.location.column, p.location.field]),
     [
       ['syntax', 2, 1, 'yaml'],
-      ['syntax', 4, 1, 'yaml'],
+      // the unclosed `{` is reported where it opened (issue #13), not at the end of the file
+      ['syntax', 3, 9, 'yaml'],
     ],
   );
   assert.match(r.problems[0]!.detail, /[Tt]ab/);

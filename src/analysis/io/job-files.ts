@@ -8,6 +8,8 @@ import { type AnalysisContext, analyseText, type JobReport, loadErrorReport } fr
 export interface JobTarget {
   job: string;
   file: string;
+  /** Given as a job name (its file is R/jobs/JOB/config/bpm.yml), not as a path. */
+  byName: boolean;
 }
 
 /** A `PATH/TO/bpm.yml` argument (has a slash or a .yml/.yaml suffix) rather than a job name. */
@@ -29,13 +31,17 @@ function allJobs(root: RootPaths): JobTarget[] {
   } catch {
     return [];
   }
-  return names.map((job) => ({ job, file: root.job(job).configFile })).filter((t) => existsSync(t.file));
+  return names
+    .map((job) => ({ job, file: root.job(job).configFile, byName: true }))
+    .filter((t) => existsSync(t.file));
 }
 
 export function targetsFor(args: readonly string[], root: RootPaths): JobTarget[] {
   if (args.length === 0) return allJobs(root);
   return args.map((a) =>
-    isPathArgument(a) ? { job: jobNameOf(a), file: a } : { job: a, file: root.job(a).configFile },
+    isPathArgument(a)
+      ? { job: jobNameOf(a), file: a, byName: false }
+      : { job: a, file: root.job(a).configFile, byName: true },
   );
 }
 
@@ -44,7 +50,7 @@ export function analyseTarget(t: JobTarget, ctx: AnalysisContext): JobReport {
   try {
     text = readJobConfigText(t.file);
   } catch (err) {
-    return loadErrorReport(t.job, t.file, err);
+    return loadErrorReport(t.job, t.file, err, t.byName);
   }
   return analyseText(t.job, t.file, text, ctx);
 }
