@@ -11,7 +11,7 @@ import { validateJobName } from '../ids/names.ts';
 import { problemFinding } from './config-problems.ts';
 import { type Finding, type FindingSink, findingSink, sortFindings } from './finding.ts';
 import type { HostView } from './host-view.ts';
-import { knownKeysAt } from './known-keys.ts';
+import { knownKeysAt, misplacedKeyTarget } from './known-keys.ts';
 import { analyseMounts, expandUnrestricted } from './mounts.ts';
 import {
   checkCapabilities,
@@ -54,6 +54,18 @@ function checkUnknownKeys(config: JobConfig, out: FindingSink): void {
     const m = /^(.*?)(?:\.)?([^.[\]]+)$/.exec(u.field);
     const parent = m?.[1] ?? '';
     const key = m?.[2] ?? u.field;
+    const belongs = misplacedKeyTarget(parent, key);
+    if (belongs !== undefined) {
+      out.warningAt(
+        { ...u.location, field: u.field },
+        'misplaced-key',
+        `key ${JSON.stringify(key)} is not valid here and is ignored by bpm`,
+        belongs.includes('.')
+          ? `did you mean ${belongs}?`
+          : `did you mean ${belongs} (a key of the process itself)?`,
+      );
+      continue;
+    }
     const known = knownKeysAt(parent);
     const near = known === undefined ? undefined : closest(key, known);
     out.warningAt(

@@ -18,4 +18,9 @@ export interface HostView {
    * something vcap can change: bpm drops such unrestricted matches), or undefined.
    */
   jobRedirect(path: string): string | undefined;
+  /**
+   * The highest `limits.open_files` a start on this host can set, when known: runc cannot raise
+   * RLIMIT_NOFILE above the hard limit bpm runs with, or, with CAP_SYS_RESOURCE, above fs.nr_open.
+   */
+  openFilesCeiling(): number | undefined;
 }

@@ -45,3 +45,26 @@ export function knownKeysAt(parent: string): readonly string[] | undefined {
       return undefined;
   }
 }
+
+/** The mappings of one process, by their path relative to the process ('' = the process itself). */
+const PROCESS_LEVELS: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['', PROCESS],
+  ['hooks', HOOKS],
+  ['limits', LIMITS],
+  ['unsafe', UNSAFE],
+];
+
+/**
+ * A key written at the wrong level of a process (`memory:` beside `limits:`, `ephemeral_disk:`
+ * inside `limits:`): where it belongs, relative to the process (`limits.memory`), or undefined when
+ * `parent` is not one of a process's mappings or the key belongs to none of the others.
+ */
+export function misplacedKeyTarget(parent: string, key: string): string | undefined {
+  const m = /^processes\[\d+\](?:\.(hooks|limits|unsafe))?$/.exec(parent);
+  if (m === null) return undefined;
+  const here = m[1] ?? '';
+  for (const [level, keys] of PROCESS_LEVELS) {
+    if (level !== here && keys.includes(key)) return level === '' ? key : `${level}.${key}`;
+  }
+  return undefined;
+}

@@ -256,7 +256,26 @@ export function checkHostPrerequisites(
       'attach a persistent disk to the instance or set persistent_disk: false',
     );
   }
+  const ceiling = host.openFilesCeiling();
+  const openFiles = p.limits?.openFiles;
+  if (openFiles !== undefined && ceiling !== undefined && openFiles > BigInt(ceiling)) {
+    out.error(
+      `processes[${i}].limits.open_files`,
+      'open-files-above-host-limit',
+      `open_files ${openFiles} is above this host's limit of ${ceiling}; start fails with "error setting rlimit type 7: operation not permitted"`,
+      `use at most ${ceiling}`,
+    );
+  }
   p.additionalVolumes.forEach((v, j) => {
+    if (v.shared && v.path !== '' && !host.exists(v.path)) {
+      out.error(
+        `processes[${i}].additional_volumes[${j}].path`,
+        'shared-volume-missing',
+        `shared volume ${v.path} does not exist; bpm does not create shared volumes and start fails`,
+        'create it (another job or a pre-start script) before this job starts, or drop shared',
+      );
+      return;
+    }
     if (v.mountOnly && v.path !== '' && !host.exists(v.path)) {
       out.error(
         `processes[${i}].additional_volumes[${j}].path`,

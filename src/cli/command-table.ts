@@ -35,6 +35,11 @@ export interface CommandSpec {
   needsJob: boolean;
   /** Left out of the root's command list and of suggestions (shell completion still offers it). */
   hidden?: boolean;
+  /**
+   * Only reads files: no root needed, and the global pre-run's side effects (locks directory,
+   * cgroup setup) are skipped. Never set on an upstream command, whose pre-run is contract.
+   */
+  readOnly?: boolean;
 }
 
 const processFlag: FlagSpec = { name: 'process', short: 'p', kind: 'string', usage: 'optional process name' };
@@ -177,6 +182,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     needsJob: false,
     hidden: true,
+    readOnly: true,
   },
   // Beyond upstream: hidden like validate (docs/export-k8s.md).
   {

@@ -84,8 +84,10 @@ async function dispatch(argv: readonly string[], setUsage: (usage: string) => vo
   }
   traceTiming('pre-run');
   const root = new RootPaths(boshRoot());
-  const { globalPreRun } = await import('./pre-run.ts');
-  await globalPreRun(root);
+  if (sel.spec?.readOnly !== true) {
+    const { globalPreRun } = await import('./pre-run.ts');
+    await globalPreRun(root);
+  }
   traceTiming('pre-run-done');
 
   const spec = sel.spec;

@@ -194,9 +194,56 @@ describe('bpm validate rules', () => {
       const f = only(analyse(yaml), 'mount-only-missing');
       at(f, 5, 11, 'processes[0].additional_volumes[0].path', 'error');
     });
+
+    it('reports a shared volume that does not exist (start fails on it), once', () => {
+      const yaml = `${BASE}  additional_volumes:\n  - path: /var/vcap/data/shared/dir\n    shared: true\n    mount_only: true\n`;
+      const r = analyse(yaml);
+      at(only(r, 'shared-volume-missing'), 5, 11, 'processes[0].additional_volumes[0].path', 'error');
+      assert.equal(r.findings.filter((f) => f.code === 'mount-only-missing').length, 0);
+      const present = analyse(yaml, { ...EXE, '/var/vcap/data/shared/dir': 'directory' });
+      assert.equal(present.findings.filter((f) => f.code === 'shared-volume-missing').length, 0);
+    });
+
+    it('reports open_files above what the host lets a start set', () => {
+      const yaml = `${BASE}  limits:\n    open_files: 2000000\n`;
+      const f = only(analyse(yaml), 'open-files-above-host-limit');
+      at(f, 5, 17, 'processes[0].limits.open_files', 'error');
+      assert.match(
+        f.message,
+        /above this host's limit of 1048576; start fails with "error setting rlimit type 7/,
+      );
+      const ok = analyse(`${BASE}  limits:\n    open_files: 1048576\n`);
+      assert.equal(ok.findings.filter((x) => x.code === 'open-files-above-host-limit').length, 0);
+    });
   });
 
   describe('warnings', () => {
+    it('keys at the wrong level say where they belong', () => {
+      const r = analyse(
+        `${BASE}  memory: 1G\n  pre_start: /bin/true\n  limits:\n    ephemeral_disk: true\n    privileged: true\n`,
+      );
+      const found = r.findings.filter((f) => f.code === 'misplaced-key');
+      assert.deepEqual(
+        found.map((f) => [f.line, f.field, f.hint]),
+        [
+          [4, 'processes[0].memory', 'did you mean limits.memory?'],
+          [5, 'processes[0].pre_start', 'did you mean hooks.pre_start?'],
+          [
+            7,
+            'processes[0].limits.ephemeral_disk',
+            'did you mean ephemeral_disk (a key of the process itself)?',
+          ],
+          [8, 'processes[0].limits.privileged', 'did you mean unsafe.privileged?'],
+        ],
+      );
+      assert.ok(
+        found.every(
+          (f) => f.severity === 'warning' && /is not valid here and is ignored by bpm/.test(f.message),
+        ),
+      );
+      assert.equal(r.findings.filter((f) => f.code === 'unknown-key').length, 0);
+    });
+
     it('flags unknown keys with a did-you-mean', () => {
       const r = analyse(`${BASE}  limits:\n    memroy: 1G\n  ephemeral_disc: true\n  colour: red\n`);
       const keys = r.findings.filter((f) => f.code === 'unknown-key');

@@ -6,6 +6,7 @@ export function fakeHost(
   globs: Record<string, string[] | 'bad'> = {},
   /** Matches the job could redirect, with the reason. */
   redirects: Record<string, string> = {},
+  openFilesCeiling: number | undefined = 1_048_576,
 ): HostView {
   return {
     fileStatus: (p) => files[p] ?? 'missing',
@@ -18,5 +19,6 @@ export function fakeHost(
     },
     realPath: (p) => p,
     jobRedirect: (p) => redirects[p],
+    openFilesCeiling: () => openFilesCeiling,
   };
 }

@@ -1,7 +1,8 @@
 // `bpm validate` end to end (src/main.ts with a temporary BOSH root): exit codes, --strict,
 // --json shape, job names and file paths as arguments, and the root help staying upstream's.
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -186,6 +187,32 @@ describe('bpm validate (command)', () => {
       bpm(root, 'validate', missingPath).stdout,
       new RegExp(`^${missingPath}: error: ${missingPath} does not exist `),
     );
+  });
+
+  it('runs without root on a readable file, and creates nothing', { skip: notRoot }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bpm-validate-nobody-'));
+    try {
+      chmodSync(dir, 0o755);
+      const file = join(dir, 'bpm.yml');
+      writeFileSync(file, 'processes:\n- name: w\n  executable: /bin/sh\n  memory: 1G\n');
+      chmodSync(file, 0o644);
+      const main = new URL('../../src/main.ts', import.meta.url).pathname;
+      const r = spawnSync(process.execPath, [main, 'validate', file], {
+        env: { ...process.env, BPM_BOSH_ROOT: dir },
+        encoding: 'utf8',
+        uid: 65534,
+        gid: 65534,
+      });
+      assert.equal(r.stderr, '');
+      assert.equal(r.status, 0);
+      assert.match(
+        r.stdout,
+        /warning: processes\[0\]\.memory: .*\[misplaced-key\]\n {4}hint: did you mean limits\.memory\?/,
+      );
+      assert.deepEqual(readdirSync(dir), ['bpm.yml']); // no R/data/bpm/locks
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is not listed in the root help (upstream text stays byte-identical)', () => {
