@@ -46,6 +46,8 @@ exit 0
 chmodSync(fake, 0o755);
 const root = join(dir, 'runc-root');
 const runcLog = join(dir, 'runc.log');
+/** The global flags start and run add for runc's own error (after --root). */
+const LOG_FLAGS = ['--log', runcLog, '--log-format', 'json'];
 
 function client(systemd = false): RuncClient {
   return new RuncClient({ binary: fake, root, systemdCgroup: systemd });
@@ -115,10 +117,7 @@ test('detached run hands the log fds to runc', async () => {
   assert.deepEqual(argv(), [
     '--root',
     root,
-    '--log',
-    runcLog,
-    '--log-format',
-    'json',
+    ...LOG_FLAGS,
     'run',
     '--bundle',
     '/b',
@@ -152,18 +151,7 @@ test('foreground run tees output to logs and streams and reports the exit', asyn
   closeSync(err);
   // exit 6 with nothing in runc's log: the process's own status, no runc reason
   assert.deepEqual(exit, { code: 6, signal: null, runcError: undefined });
-  assert.deepEqual(argv(), [
-    '--root',
-    root,
-    '--log',
-    runcLog,
-    '--log-format',
-    'json',
-    'run',
-    '--bundle',
-    '/b',
-    'bpm-web',
-  ]);
+  assert.deepEqual(argv(), ['--root', root, ...LOG_FLAGS, 'run', '--bundle', '/b', 'bpm-web']);
   assert.equal(readFileSync(outPath, 'utf8'), 'out\n');
   assert.equal(readFileSync(errPath, 'utf8'), 'err\n');
   assert.deepEqual(seen.sort(), ['1:out\n', '2:err\n']);
