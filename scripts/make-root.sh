@@ -28,7 +28,7 @@ case $runc in /*) ;; *) runc=$(cd "$(dirname "$runc")" && pwd)/$(basename "$runc
 mkdir -p "$1"
 R=$(cd "$1" && pwd -P)
 
-# Read by bpm and mounted into every container (paths.md): each must exist before a start.
+# Read by bpm and mounted into every container (docs/behaviour/paths.md): each must exist before a start.
 #   packages/bpm/bin  runc (run on the host) and tini (pid 1 in the container)
 #   data/packages     mounted read-only at /var/vcap/data/packages: runc fails the start without it
 #   jobs              one directory per job with config/bpm.yml; `bpm list` reads it
