@@ -9,7 +9,7 @@ import { traceTiming } from '../log/trace-timing.ts';
 import { becomeSubreaper } from '../sys/reaper.ts';
 import { exitText } from '../text/exit-status.ts';
 import { type ProcessRef, probeHost } from './context.ts';
-import { type EarlyExit, watchEarlyExit } from './early-exit.ts';
+import { type EarlyExit, earlyExitWindow, watchEarlyExit } from './early-exit.ts';
 import { loadConfig, processLocator, selectProcess } from './job-config.ts';
 import { recordLastExit } from './last-exit.ts';
 import { withProcessSession } from './process-session.ts';
@@ -35,6 +35,7 @@ export function startProcess(ref: ProcessRef, log: Logger): Promise<StartOutcome
       repairPidFile(ref, running.pid, log);
       return {};
     }
+    let runcMs = 0; // how long `runc run --detach` took: the early-exit watch scales with it
     try {
       await withProcessSession(
         ref,
@@ -42,10 +43,11 @@ export function startProcess(ref: ProcessRef, log: Logger): Promise<StartOutcome
         proc,
         processLocator(config, proc),
         log.session('start-process'),
-        ({ bundle, logs }) => {
+        async ({ bundle, logs }) => {
           // The container's init passes to bpm when runc exits, so that bpm can read its status.
           becomeSubreaper();
-          return host.runc.runDetached({
+          const before = performance.now();
+          await host.runc.runDetached({
             cid: ref.cid,
             bundle,
             pidFile: ref.paths.pidFile(ref.proc),
@@ -53,13 +55,14 @@ export function startProcess(ref: ProcessRef, log: Logger): Promise<StartOutcome
             stderrFd: logs.stderr,
             logFile: ref.paths.runcLog(ref.proc),
           });
+          runcMs = performance.now() - before;
         },
       );
     } catch (err) {
       log.error('failed-to-start', err);
       throw new BpmError(`failed to start job-process: ${messageOf(err)}`, { cause: err });
     }
-    const early = await watchEarlyExit(ref, host);
+    const early = await watchEarlyExit(ref, host, earlyExitWindow(runcMs));
     if (early === undefined) return {};
     noteEarlyExit(ref, early, log);
     return { exitedAtOnce: early };
