@@ -7,6 +7,7 @@
 //   the over-indented key, naming it.
 // Every other error keeps the parser's own position and text.
 import type { LineCounter } from 'yaml';
+import { goQuote } from '../text/go-quote.ts';
 
 export interface RawSyntaxError {
   code: string;
@@ -90,7 +91,7 @@ function explainOverIndented(
   if (m === null) return undefined;
   const key = m[2]!;
   return {
-    detail: `"${key}:" is indented more than the keys above it, so it is read as part of the value on line ${start.line}; align it with them`,
+    detail: `${goQuote(`${key}:`)} is indented more than the keys above it, so it is read as part of the value on line ${start.line}; align it with them`,
     line: end.line,
     column: (m[1]?.length ?? 0) + 1,
   };

@@ -28,6 +28,12 @@ test('an unclosed [ or { is reported where it opened, not at the next line or th
   ]);
 });
 
+test('a key with a control character stays on one line (Go-quoted)', () => {
+  const [first] = syntax('processes:\n- name: a\n  executable: /bin/sh\n    a\rb:\n    - x\n');
+  assert.ok(first !== undefined && !/[\r\n]/.test(first), first);
+  assert.match(first, /"a\\rb:" is indented more/);
+});
+
 test('brackets in quoted text, plain scalars and comments are not openers', () => {
   const text = 'a: "x [ y"\nb: /bin/a[x\n# c: [\nd: [\'[\', "]", [e]\n';
   assert.equal(unclosedFlowOpener(text, text.length), text.indexOf('d: [') + 3);
