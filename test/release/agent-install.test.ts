@@ -187,7 +187,7 @@ describe('the bpm release, installed as the BOSH agent installs it', { skip }, (
     assert.deepEqual(containers(), [WEB_CONTAINER]);
   });
 
-  test('bpm run errand returns the errand exit status', () => {
+  test('bpm run errand returns the errand exit status; bpm logs finds tail with no environment', () => {
     const r = bpm('run', 'errand');
     assert.equal(r.code, 7, r.stderr);
     assert.match(
@@ -195,6 +195,14 @@ describe('the bpm release, installed as the BOSH agent installs it', { skip }, (
       /errand ran as vcap\n/,
     );
     assert.deepEqual(containers(), [WEB_CONTAINER], 'the errand container is removed');
+    // As monit may run it: no PATH at all (the wrapper supplies one).
+    const logs = spawnSync(BPM, ['logs', 'errand', '-n', '1'], {
+      encoding: 'utf8',
+      env: {},
+      timeout: 120_000,
+    });
+    assert.deepEqual([logs.status, logs.stderr], [0, '']);
+    assert.match(logs.stdout, /^errand ran as vcap\n/);
   });
 
   test('monit stop all leaves no container', async () => {
