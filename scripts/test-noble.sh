@@ -67,12 +67,19 @@ say "building the VM image if needed ($vm/build.sh, cached)"
 
 say "building bpm"
 PATH=$repo/node_modules/node/bin:$PATH npm run --silent build >&2
+if printf '%s\n' "${files[@]}" | grep -q '^test/release/'; then
+  # The release install test installs tarballs built here: the VM is too slow to build them.
+  say "building the release tarballs (test/release/build-tarballs.sh)"
+  bash test/release/build-tarballs.sh
+fi
 
 copy=$(mktemp -d /tmp/bpm-noble.XXXXXX)
 trap 'rm -rf "$copy"' EXIT
 # The guest needs the sources, dist/ and the runtime modules; not the dev tools (~100 MB less).
+# Nor the release's blobs and generated sources: the release test needs only the tarballs in dist/.
 tar -C "$repo" --exclude=./.git --exclude=./node_modules/@biomejs --exclude=./node_modules/typescript \
-  --exclude=./node_modules/@esbuild --exclude=./node_modules/esbuild -cf - . | tar -C "$copy" -xf -
+  --exclude=./node_modules/@esbuild --exclude=./node_modules/esbuild \
+  --exclude=./release/blobs --exclude=./release/src -cf - . | tar -C "$copy" -xf -
 
 say "${#files[@]} test files in the VM, time scale ${scale}x: ${files[*]}"
 # Nothing is printed after this: the output ends with node's summary (its duration_ms is the time).
