@@ -72,4 +72,6 @@ writeFileSync(`${root}${next}/package.json`, '{ "type": "commonjs" }\n');
 mkdirSync(dirname(`${root}${out}`), { recursive: true });
 if (existsSync(`${root}${out}`)) renameSync(`${root}${out}`, `${root}${old}`);
 renameSync(`${root}${next}`, `${root}${out}`);
+// dist/release/ holds `npm run release`'s tarballs, not the bundle: it stays across builds.
+if (existsSync(`${root}${old}/release`)) renameSync(`${root}${old}/release`, `${root}${out}/release`);
 rmSync(`${root}${old}`, { recursive: true, force: true });
