@@ -65,6 +65,12 @@ fi
 say "building the VM image if needed ($vm/build.sh, cached)"
 "$vm/build.sh" >&2
 
+copy=$(mktemp -d /tmp/bpm-noble.XXXXXX)
+trap 'rm -rf "$copy"' EXIT
+# Two runs in one checkout must not copy a dist/ the other is rebuilding: build and copy under a
+# lock on the checkout directory itself (flock(1) on a descriptor of it; no file is created).
+exec 9<"$repo"
+flock 9
 say "building bpm"
 PATH=$repo/node_modules/node/bin:$PATH npm run --silent build >&2
 if printf '%s\n' "${files[@]}" | grep -q '^test/release/'; then
@@ -72,14 +78,13 @@ if printf '%s\n' "${files[@]}" | grep -q '^test/release/'; then
   say "building the release tarballs (test/release/build-tarballs.sh)"
   bash test/release/build-tarballs.sh
 fi
-
-copy=$(mktemp -d /tmp/bpm-noble.XXXXXX)
-trap 'rm -rf "$copy"' EXIT
 # The guest needs the sources, dist/ and the runtime modules; not the dev tools (~100 MB less).
 # Nor the release's blobs and generated sources: the release test needs only the tarballs in dist/.
 tar -C "$repo" --exclude=./.git --exclude=./node_modules/@biomejs --exclude=./node_modules/typescript \
   --exclude=./node_modules/@esbuild --exclude=./node_modules/esbuild \
   --exclude=./release/blobs --exclude=./release/src -cf - . | tar -C "$copy" -xf -
+flock -u 9
+exec 9<&-
 
 say "${#files[@]} test files in the VM, time scale ${scale}x: ${files[*]}"
 # Nothing is printed after this: the output ends with node's summary (its duration_ms is the time).
