@@ -16,6 +16,9 @@
 # (seconds for the whole VM run, default 2700; 5400 with --full), NOBLE_TEST_CPUS (guest CPUs,
 # default 1) and run.sh's own NOBLE_VM_* knobs.
 set -euo pipefail
+# The whole script is one { } block: bash parses it before running, so editing this file during a
+# run (which lasts minutes) cannot change what the run does.
+{
 cd "$(dirname "$0")/.."
 repo=$PWD
 list=scripts/test-noble.list
@@ -93,3 +96,4 @@ set +e
   node_modules/node/bin/node --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
 rc=$?
 exit $rc
+}
