@@ -17,10 +17,12 @@ export function oomKillStamp(record: string, memcg: string): number | undefined 
   if (semi < 0) return undefined;
   const text = record.slice(semi + 1).split('\n')[0] ?? '';
   if (!text.startsWith('oom-kill:')) return undefined;
-  let victimMemcg: string | undefined;
-  for (const kv of text.slice('oom-kill:'.length).split(',')) {
-    if (kv.startsWith('task_memcg=')) victimMemcg = kv.slice('task_memcg='.length);
-  }
+  // The first task_memcg= is the kernel's: the task's name comes after it (and a job chooses it).
+  const victimMemcg = text
+    .slice('oom-kill:'.length)
+    .split(',')
+    .find((kv) => kv.startsWith('task_memcg='))
+    ?.slice('task_memcg='.length);
   if (victimMemcg !== memcg) return undefined;
   const usec = Number(record.slice(0, semi).split(',')[2]);
   return Number.isSafeInteger(usec) ? usec : undefined;

@@ -24,6 +24,10 @@ test('other cgroups, other messages and garbage are not kills of this cgroup', (
     undefined,
   );
   assert.equal(oomKillStamp('no semicolon', '/bpm-web'), undefined);
+  // A task named to look like a field cannot move the kill to another cgroup.
+  const spoof = KILL.replace('task=perl', 'task=x,task_memcg=/b').replaceAll('/bpm-web', '/bpm-a');
+  assert.equal(oomKillStamp(spoof, '/b'), undefined);
+  assert.equal(oomKillStamp(spoof, '/bpm-a'), 3256301516);
   assert.equal(oomKillStamp('6,1,x,-;oom-kill:task_memcg=/bpm-web,pid=1\n', '/bpm-web'), undefined);
 });
 
