@@ -137,7 +137,9 @@ describe('bpm status', { skip }, () => {
     const p = await one(oomy);
     assert.equal(p.state, 'failed');
     assert.ok((p.oom_kills ?? 0) >= 1, JSON.stringify(p));
-    assert.equal(p.memory?.limit_bytes, 32 * 1024 * 1024);
+    // Without systemd the dead container's cgroup is still there; systemd removes its scope at once
+    // (then the count comes from the kernel log, and memory is unknown).
+    if (p.memory !== null) assert.equal(p.memory.limit_bytes, 32 * 1024 * 1024);
     assert.equal(p.last_exit?.oom_killed, true);
     assert.match(p.last_exit?.description ?? '', /\(OOM\)$/);
   });
@@ -184,7 +186,7 @@ describe('bpm status', { skip }, () => {
     assert.match(lines[0] ?? '', /^Name +Status +Pid +Uptime +Memory +Pids +OOM +Last exit$/);
     assert.match(
       lines[1] ?? '',
-      new RegExp(`^${web} +running +\\d+ +\\d+s +\\d+(\\.\\d)?[KM]/64M +3/50 +0 +-$`),
+      new RegExp(`^${web} +running +\\d+ +[\\dmhs]+ +\\d+(\\.\\d)?[KM]/64M +3/50 +0 +-$`),
     );
     assert.match(lines[2] ?? '', new RegExp(`^${web}\\.idle +stopped +- +- +- +- +- +-$`));
   });
