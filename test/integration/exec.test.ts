@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { BoshRoot, BPM, eventually, skipReason } from '../helpers/bosh-root.ts';
+import { BoshRoot, BPM, eventually, scaledMs, skipReason } from '../helpers/bosh-root.ts';
 
 const skip = skipReason();
 
@@ -15,7 +15,7 @@ describe('bpm exec', { skip }, () => {
       env: { ...process.env, BPM_BOSH_ROOT: r.root },
       input,
       encoding: 'utf8',
-      timeout: 120_000, // the Noble VM (emulated CPU) takes seconds per exec
+      timeout: scaledMs(30_000),
     });
 
   before(async () => {
@@ -74,7 +74,7 @@ describe('bpm exec', { skip }, () => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const code = new Promise<number | null>((resolve) => child.on('close', resolve));
-    assert.ok(await eventually(() => out === 'ready\n', 60_000), out);
+    assert.ok(await eventually(() => out === 'ready\n', 10_000), out);
     child.kill('SIGTERM');
     assert.equal(await code, 7);
   });

@@ -42,10 +42,10 @@ test('trace attaches to every pid of the cgroup and follows the ones started lat
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   try {
     const stable = () => before.filter((p) => r.cgroupPids(job).includes(p));
-    const sawAll = await eventually(() => stable().every((p) => attached(stderr).has(p)), 60_000);
+    const sawAll = await eventually(() => stable().every((p) => attached(stderr).has(p)), 10_000);
     assert.ok(sawAll, `expected ${stable().join(',')} attached:\n${stderr.slice(0, 2000)}`);
     // A sleep forked after the attach (a pid not in the cgroup before) is traced too.
-    const sawNew = await eventually(() => [...attached(stderr)].some((p) => !before.includes(p)), 60_000);
+    const sawNew = await eventually(() => [...attached(stderr)].some((p) => !before.includes(p)), 10_000);
     assert.ok(sawNew, stderr.slice(0, 2000));
     child.kill('SIGINT');
     assert.equal(await exited, 0, stderr.slice(-2000));
