@@ -194,8 +194,9 @@ describe('bpm status', { skip }, () => {
   test('monit-style restart before anyone looked: the start that removes the dead container records its end', async () => {
     const job = r.uniqueJob('strestart');
     const tmp = `/var/vcap/data/${job}/tmp`;
-    // The first run is OOM-killed; the restarted one (the marker is kept in the job's tmp) sleeps.
-    const run = `#!/bin/sh\n[ -e ${tmp}/ran ] && exec sleep 1000\ntouch ${tmp}/ran\nexec perl -e '$x = "a" x (200 * 1024 * 1024)'\n`;
+    // The first run is OOM-killed after start's early-exit watch; the restarted one (the marker is
+    // kept in the job's tmp) sleeps.
+    const run = `#!/bin/sh\n[ -e ${tmp}/ran ] && exec sleep 1000\ntouch ${tmp}/ran\nsleep 2\nexec perl -e '$x = "a" x (200 * 1024 * 1024)'\n`;
     r.addJob(
       job,
       { processes: [{ name: job, executable: r.jobBin(job, 'run'), limits: { memory: '32M' } }] },
