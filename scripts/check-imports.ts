@@ -1,7 +1,9 @@
 // The layer rules of docs/architecture.md, checked over src/'s import graph (run by `npm test`):
 //   1. a module imports only from its own folder and from the folders LAYERS allows it;
 //   2. no import cycle, between files or through folders (dynamic `import()` counts too);
-//   3. no `index.ts` barrels: a module is imported by its own path, so each is reached one way.
+//   3. no `index.ts` barrels: a module is imported by its own path, so each is reached one way;
+//   4. lifecycle/ assumes no process of its own (one supervisor runs many operations at once): it
+//      never exits the process, reads argv or env, nor keeps state in a module-level `let`/`var`.
 // A new folder under src/ needs its entry here. `node scripts/check-imports.ts` prints one line
 // per violation and exits 1 if there is any.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -35,10 +37,12 @@ export const LAYERS: Readonly<Record<string, readonly string[]>> = {
     'errors',
     'export',
     'host',
+    'host-facts',
     'ids',
     'lifecycle',
     'presenters',
     'runc',
+    'sys',
     'text',
   ],
   cli: ['bosh', 'commands', 'errors', 'host', 'ids', 'log', 'presenters', 'sys', 'text'],
@@ -60,6 +64,21 @@ export function importsOf(source: string): string[] {
   return found;
 }
 
+/** Folders whose modules must not reference the process's globals or keep module-level state. */
+export const PROCESS_FREE: readonly string[] = ['lifecycle'];
+const PROCESS_GLOBAL = /\bprocess\s*\.\s*(exit|exitCode|argv|env)\b|\bprocess\s*\[/g;
+const MODULE_STATE = /^(?:export\s+)?(?:let|var)\s/gm;
+
+/** Rule 4's violations in one module's source. */
+export function processGlobalUses(file: string, source: string): string[] {
+  const problems: string[] = [];
+  for (const m of source.matchAll(PROCESS_GLOBAL))
+    problems.push(`src/${file}: refers to ${m[0].replace(/\s/g, '')}`);
+  for (const _ of source.matchAll(MODULE_STATE))
+    problems.push(`src/${file}: keeps module-level state (let/var)`);
+  return problems;
+}
+
 /** `cli` for `cli/main.ts`, `errors` for `errors.ts` (paths relative to src/). */
 function partOf(file: string): string {
   const slash = file.indexOf('/');
@@ -75,6 +94,7 @@ export function importViolations(
   const edges = new Map<string, string[]>();
   for (const [file, source] of modules) {
     const from = partOf(file);
+    if (PROCESS_FREE.includes(from)) problems.push(...processGlobalUses(file, source));
     const allowed = layers[from];
     if (allowed === undefined) problems.push(`src/${file}: src/${from} has no entry in LAYERS`);
     const targets: string[] = [];

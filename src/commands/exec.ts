@@ -4,6 +4,7 @@ import { UsageError } from '../errors.ts';
 import { forwardSignals } from '../host/forward-signals.ts';
 import { runningInit } from '../lifecycle/running-init.ts';
 import { shellStatus } from '../text/exit-status.ts';
+import { realHost } from './lifecycle-ports.ts';
 import type { Command } from './types.ts';
 
 export const NO_COMMAND = 'must specify a command to run (bpm exec <job-name> -- <command> [<arg>...])';
@@ -11,7 +12,7 @@ export const NO_COMMAND = 'must specify a command to run (bpm exec <job-name> --
 const exec: Command = async (inv) => {
   const argv = inv.args.slice(1);
   if (argv.length === 0) throw new UsageError(NO_COMMAND);
-  const { cid, runc } = await runningInit(inv.root, inv.job, inv.process);
+  const { cid, runc } = await runningInit(inv.root, inv.job, inv.process, realHost(inv.root));
   return shellStatus(await runc.execAttached(cid, argv, forwardSignals));
 };
 

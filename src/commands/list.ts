@@ -6,6 +6,7 @@ import { extraProcessNotice, invalidConfigNotice, listFailedNotice } from '../pr
 import { renderListTable } from '../presenters/list-table.ts';
 import { writeStdout } from '../presenters/stdout.ts';
 import { RuncError } from '../runc/errors.ts';
+import { commandOperation } from './lifecycle-ports.ts';
 import type { Command } from './types.ts';
 
 const list: Command = async (inv) => {
@@ -16,10 +17,14 @@ const list: Command = async (inv) => {
   }
   let rows: Awaited<ReturnType<typeof listProcesses>>;
   try {
-    rows = await listProcesses(inv.root, {
-      onInvalidConfig: (job, error) => process.stderr.write(invalidConfigNotice(job, error)),
-      onExtra: (decoded) => process.stderr.write(extraProcessNotice(decoded)),
-    });
+    rows = await listProcesses(
+      inv.root,
+      {
+        onInvalidConfig: (job, error) => process.stderr.write(invalidConfigNotice(job, error)),
+        onExtra: (decoded) => process.stderr.write(extraProcessNotice(decoded)),
+      },
+      commandOperation(inv.root),
+    );
   } catch (err) {
     if (!(err instanceof RuncError)) throw err;
     // Upstream prints the runc failure twice: once here, once as `Error: <err>`.

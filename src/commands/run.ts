@@ -2,6 +2,7 @@
 // and src/lifecycle. The errand's exit status becomes bpm's (ExitStatusError).
 import { withLifecycleLock } from '../lifecycle/lock.ts';
 import { runProcess } from '../lifecycle/run.ts';
+import { commandOperation } from './lifecycle-ports.ts';
 import type { Command } from './types.ts';
 
 function strings(v: unknown): string[] {
@@ -10,7 +11,7 @@ function strings(v: unknown): string[] {
 
 const run: Command = (inv) =>
   withLifecycleLock(inv.root, 'run', inv.job, inv.process, (ref, log) =>
-    runProcess(ref, log, {
+    runProcess(ref, log, commandOperation(inv.root), {
       volumes: strings(inv.flags['volume']),
       env: strings(inv.flags['env']),
       stdout: process.stdout,

@@ -2,10 +2,14 @@
 import { withLifecycleLock } from '../lifecycle/lock.ts';
 import { earlyExitText, startProcess } from '../lifecycle/start.ts';
 import { printExitedAtOnce } from '../presenters/lifecycle-notices.ts';
+import { commandOperation } from './lifecycle-ports.ts';
 import type { Command } from './types.ts';
 
 const start: Command = async (inv) => {
-  const outcome = await withLifecycleLock(inv.root, 'start', inv.job, inv.process, startProcess);
+  const op = commandOperation(inv.root);
+  const outcome = await withLifecycleLock(inv.root, 'start', inv.job, inv.process, (ref, log) =>
+    startProcess(ref, log, op),
+  );
   if (outcome.exitedAtOnce !== undefined) {
     const log = inv.root.job(inv.job).stderrLog(inv.process);
     printExitedAtOnce(inv.job, inv.process, earlyExitText(outcome.exitedAtOnce), log);

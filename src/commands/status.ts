@@ -12,6 +12,7 @@ import type { StatusRow } from '../presenters/status-model.ts';
 import { renderStatusTable } from '../presenters/status-table.ts';
 import { writeStdout } from '../presenters/stdout.ts';
 import { RuncError } from '../runc/errors.ts';
+import { commandOperation } from './lifecycle-ports.ts';
 import type { Command } from './types.ts';
 
 function toRow(v: ProcessView): StatusRow {
@@ -37,6 +38,7 @@ export async function printStatus(
         onInvalidConfig: (job, error) => process.stderr.write(`${invalidConfigNotice(job, error)}\n`),
         onExtra: (decoded) => process.stderr.write(`${extraProcessNotice(decoded)}\n`),
       },
+      commandOperation(inv.root),
       scope,
       viewer,
       now.getTime(),

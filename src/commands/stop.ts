@@ -1,8 +1,10 @@
 // `bpm stop JOB [-p PROC]` (docs/behaviour/commands.md §3): glue between the CLI and src/lifecycle.
-import { processRef } from '../lifecycle/context.ts';
+
 import { withLifecycleLock } from '../lifecycle/lock.ts';
+import { processRef } from '../lifecycle/process-ref.ts';
 import { isUnknownJob, stopProcess } from '../lifecycle/stop.ts';
 import { printNothingToStop } from '../presenters/lifecycle-notices.ts';
+import { commandOperation } from './lifecycle-ports.ts';
 import type { Command } from './types.ts';
 
 const stop: Command = async (inv) => {
@@ -12,7 +14,8 @@ const stop: Command = async (inv) => {
     printNothingToStop(inv.job, ref.paths.configFile);
     return 0;
   }
-  await withLifecycleLock(inv.root, 'stop', inv.job, inv.process, stopProcess);
+  const op = commandOperation(inv.root);
+  await withLifecycleLock(inv.root, 'stop', inv.job, inv.process, (ref, log) => stopProcess(ref, log, op));
   return 0;
 };
 

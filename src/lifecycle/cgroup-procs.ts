@@ -6,7 +6,7 @@ import { readMountinfo } from '../host/mountinfo.ts';
 import type { HostFeatures } from '../host-facts.ts';
 import { cgroupsPath as specCgroupsPath } from '../oci/cgroups-path.ts';
 import { waitForExit } from '../sys/wait-exit.ts';
-import type { ProcessRef } from './context.ts';
+import type { ProcessRef } from './process-ref.ts';
 
 /** The cgroupsPath the container was created with: from its bundle, else computed as the spec would. */
 function containerCgroupPaths(ref: ProcessRef, features: HostFeatures): string[] {

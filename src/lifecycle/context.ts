@@ -1,39 +1,60 @@
-// The job/process a lifecycle operation works on, and the collaborators it uses.
-import type { JobPaths, RootPaths } from '../bosh/paths.ts';
+// The job/process a lifecycle operation works on, and the collaborators it uses (its ports,
+// src/lifecycle/ports.ts, and the AbortSignal that cancels it).
 import { BpmError, messageOf } from '../errors.ts';
-import { probeFeatures } from '../host/features.ts';
 import type { HostFeatures } from '../host-facts.ts';
-import { containerId } from '../ids/container-id.ts';
-import { RuncClient } from '../runc/client.ts';
+import type { Logger } from '../log/logger.ts';
+import type { HostPort, LifecyclePorts, RuncPort } from './ports.ts';
 
-export interface ProcessRef {
-  root: RootPaths;
-  job: string;
-  proc: string;
-  /** The runc container id. */
-  cid: string;
-  paths: JobPaths;
+/** One lifecycle operation's ports and its cancellation. */
+export interface Operation extends LifecyclePorts {
+  /** Aborting it cancels the operation at its next step or wait (a running runc is not killed). */
+  signal: AbortSignal;
 }
 
-export function processRef(root: RootPaths, job: string, proc: string): ProcessRef {
-  return { root, job, proc, cid: containerId(job, proc), paths: root.job(job) };
-}
-
-export interface Host {
+/** The probed host: its features and the runc client that follows from them. */
+export interface Host<R extends RuncPort = RuncPort> {
   features: HostFeatures;
-  runc: RuncClient;
+  runc: R;
 }
 
 /**
  * Probe host features (docs/behaviour/locking-and-recovery.md §6.3) and make the runc client that
  * follows from them.
  */
-export function probeHost(root: RootPaths): Host {
+export function probeHost<R extends RuncPort>(
+  port: Pick<HostPort, 'probeFeatures'> & { runc(features: HostFeatures): R },
+): Host<R> {
   let features: HostFeatures;
   try {
-    features = probeFeatures();
+    features = port.probeFeatures();
   } catch (err) {
     throw new BpmError(`failed to fetch system features: ${messageOf(err)}`, { cause: err });
   }
-  return { features, runc: RuncClient.forRoot(root, features.systemd) };
+  return { features, runc: port.runc(features) };
+}
+
+/** The operation was cancelled through its AbortSignal (never by a bpm command of its own). */
+export class CancelledError extends BpmError {
+  constructor(cause?: unknown) {
+    super('operation cancelled', { cause });
+  }
+}
+
+/** Throws CancelledError once `signal` aborted: called between an operation's steps. */
+export function checkpoint(signal: AbortSignal): void {
+  if (signal.aborted) throw new CancelledError(signal.reason);
+}
+
+/**
+ * The log-and-wrap of every failing lifecycle step: log `events` (in order) with the cause, and
+ * return the BpmError `<text>: <cause>` to throw.
+ */
+export function stepFailed(
+  log: Logger,
+  events: string | readonly string[],
+  text: string,
+  err: unknown,
+): BpmError {
+  for (const event of typeof events === 'string' ? [events] : events) log.error(event, err);
+  return new BpmError(`${text}: ${messageOf(err)}`, { cause: err });
 }

@@ -9,7 +9,8 @@ import { openLiveProcess } from '../sys/pidfd.ts';
 import { reapExited } from '../sys/reaper.ts';
 import { waitForPidfd } from '../sys/wait-exit.ts';
 import type { ExitResult } from '../text/exit-status.ts';
-import type { Host, ProcessRef } from './context.ts';
+import type { Host } from './context.ts';
+import type { ProcessRef } from './process-ref.ts';
 
 /** The shortest watch: a daemonizing nginx or a missing executable has gone well within it. */
 export const EARLY_EXIT_MIN_MS = 50;

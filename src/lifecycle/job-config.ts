@@ -6,7 +6,7 @@ import type { JobConfig, ProcessConfig } from '../config/types.ts';
 import { BpmError, messageOf, type SourceLocation } from '../errors.ts';
 import { fsVolumeHost } from '../host/volume-host.ts';
 import type { Logger } from '../log/logger.ts';
-import type { ProcessRef } from './context.ts';
+import type { ProcessRef } from './process-ref.ts';
 
 /**
  * Read and validate the job's bpm.yml; failure → `failed to parse job configuration: <err>`.

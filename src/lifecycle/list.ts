@@ -7,7 +7,7 @@ import { BpmError, messageOf } from '../errors.ts';
 import { fsVolumeHost } from '../host/volume-host.ts';
 import { containerId, decode } from '../ids/container-id.ts';
 import type { ContainerState } from '../runc/state.ts';
-import { probeHost } from './context.ts';
+import { checkpoint, type Operation, probeHost } from './context.ts';
 import { mapStatus, type ProcessStatus } from './state.ts';
 
 function jobNames(jobsDir: string): string[] {
@@ -66,15 +66,17 @@ export interface ListScope {
 export async function listProcesses(
   root: RootPaths,
   hooks: ListHooks,
+  op: Pick<Operation, 'host' | 'signal'>,
   scope: ListScope = {},
 ): Promise<ListedProcess[]> {
+  checkpoint(op.signal);
   // runc runs while the bpm.yml files are parsed (docs/performance.md, Round 2); the outcome and
   // its order are as if it ran afterwards: notices for invalid configs first, then a probe or runc
   // failure. (Its rejection cannot arrive before the await: the parsing below is synchronous.)
   let probeError: unknown;
   let listing: Promise<ContainerState[]> | undefined;
   try {
-    listing = probeHost(root).runc.list();
+    listing = probeHost(op.host).runc.list();
     listing.catch(() => {}); // awaited below; never an unhandled rejection should a hook throw
   } catch (err) {
     probeError = err;
@@ -115,6 +117,7 @@ export async function listProcesses(
   }
   if (listing === undefined) throw probeError;
   const containers = await listing;
+  checkpoint(op.signal);
   for (const c of containers) {
     const row = byCid.get(c.id);
     if (row !== undefined) {

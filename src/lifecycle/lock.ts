@@ -8,7 +8,7 @@ import { setupBpmLog } from '../log/bpm-log.ts';
 import { commandLogger, type Logger } from '../log/logger.ts';
 import { traceTiming } from '../log/trace-timing.ts';
 import { acquireLock } from '../sys/flock.ts';
-import { type ProcessRef, processRef } from './context.ts';
+import { type ProcessRef, processRef } from './process-ref.ts';
 
 export type LifecycleCommand = 'start' | 'stop' | 'run';
 

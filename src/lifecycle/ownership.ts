@@ -8,7 +8,7 @@ import { relative } from 'node:path';
 import { BpmError } from '../errors.ts';
 import { resolveExisting } from '../host/inside-root.ts';
 import { readBundle } from '../runc/state-file.ts';
-import type { ProcessRef } from './context.ts';
+import type { ProcessRef } from './process-ref.ts';
 
 /** `job J, process P` for a bpm bundle R/data/bpm/bundles/J/P, else undefined. */
 function ownerOf(bundle: string, bundlesRoots: readonly string[]): string | undefined {

@@ -5,21 +5,19 @@ import { closeSync } from 'node:fs';
 import { MemoryLimitError } from '../config/memory.ts';
 import type { ProcessConfig, Volume } from '../config/types.ts';
 import { ConfigError } from '../errors.ts';
-import { writeBundle } from '../host/bundle.ts';
 import { prepareContainerCgroup } from '../host/cgroup-delegation.ts';
 import { expandVolumes } from '../host/glob.ts';
 import { jobWriter } from '../host/job-writable.ts';
-import { createPrerequisites, type Prerequisites, type ProcessLogs } from '../host/prerequisites.ts';
+import type { Prerequisites, ProcessLogs } from '../host/prerequisites.ts';
 import { clearStaging } from '../host/staging.ts';
-import { lookupUser } from '../host/user.ts';
 import type { User } from '../host-facts.ts';
 import type { Logger } from '../log/logger.ts';
 import { traceTiming } from '../log/trace-timing.ts';
 import { buildSpec } from '../oci/build.ts';
 import { serializeSpec } from '../oci/serialize.ts';
-import type { Host, ProcessRef } from './context.ts';
-import { runPreStartHook } from './hook.ts';
+import type { Host, Operation } from './context.ts';
 import type { FieldLocator } from './job-config.ts';
+import type { ProcessRef } from './process-ref.ts';
 import { inSession } from './session.ts';
 
 export interface PreparedProcess {
@@ -63,6 +61,7 @@ function locatedSpecError(err: unknown, locate: FieldLocator): unknown {
 export async function withProcessSession<T>(
   ref: ProcessRef,
   host: Host,
+  op: Operation,
   proc: ProcessConfig,
   locate: FieldLocator,
   session: Logger,
@@ -71,10 +70,10 @@ export async function withProcessSession<T>(
   return inSession(session, async () => {
     let logs: Prerequisites | undefined;
     try {
-      const user = lookupUser('vcap');
+      const user = op.host.lookupUser('vcap');
       traceTiming('user');
       session.info('creating-job-prerequisites');
-      logs = await createPrerequisites({
+      logs = await op.host.createPrerequisites({
         paths: ref.paths,
         proc: ref.proc,
         volumes: proc.additionalVolumes,
@@ -104,10 +103,10 @@ export async function withProcessSession<T>(
       prepareContainerCgroup(host.features, spec.linux?.resources);
       traceTiming('spec');
       session.info('creating-bundle');
-      writeBundle(ref.paths, ref.proc, serializeSpec(spec));
+      op.host.writeBundle(ref.paths, ref.proc, serializeSpec(spec));
       const hook = proc.hooks?.preStart ?? '';
       if (hook !== '')
-        await runPreStartHook(hook, spec.process?.env ?? [], logs, {
+        await op.host.runPreStartHook(hook, spec.process?.env ?? [], logs, {
           scratch: ref.root.hookScratch(ref.cid),
           session: ref.root.hookSession(ref.cid),
         });

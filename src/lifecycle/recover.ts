@@ -3,14 +3,13 @@
 // deleted only when it is unreadable or not JSON, and only after the processes left in the container's
 // cgroups were killed. A failing runc (missing, crashing) never costs a container its state.
 import { readFileSync } from 'node:fs';
-import { BpmError, messageOf } from '../errors.ts';
 import { removeAll } from '../host/remove-all.ts';
 import type { Logger } from '../log/logger.ts';
 import { readCreated } from '../runc/state-file.ts';
-import { killContainerProcesses } from './cgroup-procs.ts';
-import type { Host, ProcessRef } from './context.ts';
+import { checkpoint, type Host, type Operation, stepFailed } from './context.ts';
 import { containerUsage, lastExitOfStopped } from './found-stopped.ts';
 import { assertOwnContainer } from './ownership.ts';
+import type { ProcessRef } from './process-ref.ts';
 import { removeProcess } from './remove.ts';
 import { type ProcessState, processState } from './state.ts';
 
@@ -30,29 +29,42 @@ function stateFileBroken(file: string): boolean {
   }
 }
 
-async function recover(ref: ProcessRef, host: Host, log: Logger): Promise<void> {
+async function recover(ref: ProcessRef, host: Host, op: Operation, log: Logger): Promise<void> {
   const file = host.runc.stateFile(ref.cid);
   if (stateFileBroken(file)) {
     try {
-      await killContainerProcesses(ref, host.features);
+      await op.host.killContainerProcesses(ref, host.features);
       removeAll(file);
     } catch (err) {
-      log.error('failed-to-remove-state-file', err);
-      log.error('failed-cleaning-up-broken-job', err);
-      throw new BpmError(`failed to clean up stale state file: ${messageOf(err)}`, { cause: err });
+      throw stepFailed(
+        log,
+        ['failed-to-remove-state-file', 'failed-cleaning-up-broken-job'],
+        'failed to clean up stale state file',
+        err,
+      );
     }
   }
+  checkpoint(op.signal);
   try {
     await removeProcess(ref, host.runc, log);
   } catch (err) {
-    log.error('failed-to-cleanup', err);
-    log.error('failed-cleaning-up-broken-job', err);
-    throw new BpmError(`failed to clean up stale job-process: ${messageOf(err)}`, { cause: err });
+    throw stepFailed(
+      log,
+      ['failed-to-cleanup', 'failed-cleaning-up-broken-job'],
+      'failed to clean up stale job-process',
+      err,
+    );
   }
 }
 
 /** Record the end of a stopped container nobody saw end, before it is deleted; never fails the command. */
-function noteFoundStopped(ref: ProcessRef, host: Host, log: Logger, witness: 'start' | 'run'): void {
+function noteFoundStopped(
+  ref: ProcessRef,
+  host: Host,
+  op: Operation,
+  log: Logger,
+  witness: 'start' | 'run',
+): void {
   const stateFile = host.runc.stateFile(ref.cid);
   const found = {
     paths: ref.paths,
@@ -60,7 +72,7 @@ function noteFoundStopped(ref: ProcessRef, host: Host, log: Logger, witness: 'st
     createdMs: readCreated(stateFile),
     oomKills: containerUsage(stateFile)?.oomKills,
     witness,
-    now: Date.now(),
+    now: op.clock.now(),
   };
   // The caller holds the process's lifecycle lock.
   lastExitOfStopped(found, (write) => {
@@ -73,12 +85,18 @@ function noteFoundStopped(ref: ProcessRef, host: Host, log: Logger, witness: 'st
 }
 
 /** The process's state; any runc failure other than "does not exist" triggers recovery (→ none). */
-async function stateOrRecover(ref: ProcessRef, host: Host, log: Logger): Promise<ProcessState | undefined> {
+async function stateOrRecover(
+  ref: ProcessRef,
+  host: Host,
+  op: Operation,
+  log: Logger,
+): Promise<ProcessState | undefined> {
   try {
     return await processState(host.runc, ref.cid);
   } catch (err) {
     log.error('failed-getting-job', err);
-    await recover(ref, host, log);
+    checkpoint(op.signal);
+    await recover(ref, host, op, log);
     return undefined;
   }
 }
@@ -92,24 +110,25 @@ async function stateOrRecover(ref: ProcessRef, host: Host, log: Logger): Promise
 export async function runningOrCleared(
   ref: ProcessRef,
   host: Host,
+  op: Operation,
   log: Logger,
   witness: 'start' | 'run' = 'start',
 ): Promise<ProcessState | undefined> {
   // Job X.p must not adopt, recover or delete job X's process p (the same container id).
   assertOwnContainer(ref, host.runc.stateFile(ref.cid));
-  const state = await stateOrRecover(ref, host, log);
+  const state = await stateOrRecover(ref, host, op, log);
   if (state?.status === 'running') {
     log.info('process-already-running');
     return state;
   }
   if (state?.status !== 'failed') return undefined;
-  noteFoundStopped(ref, host, log, witness);
+  checkpoint(op.signal);
+  noteFoundStopped(ref, host, op, log, witness);
   log.info('removing-stopped-process');
   try {
     await removeProcess(ref, host.runc, log);
   } catch (err) {
-    log.error('failed-to-cleanup', err);
-    throw new BpmError(`failed to clean up stale job-process: ${messageOf(err)}`, { cause: err });
+    throw stepFailed(log, 'failed-to-cleanup', 'failed to clean up stale job-process', err);
   }
   return undefined;
 }

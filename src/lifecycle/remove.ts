@@ -5,11 +5,11 @@ import { removeBundle } from '../host/bundle.ts';
 import { assertInsideRoot } from '../host/inside-root.ts';
 import { clearStaging } from '../host/staging.ts';
 import type { Logger } from '../log/logger.ts';
-import type { RuncClient } from '../runc/client.ts';
 import { goPathError, hasCode } from '../sys/errno.ts';
-import type { ProcessRef } from './context.ts';
+import type { RuncPort } from './ports.ts';
+import type { ProcessRef } from './process-ref.ts';
 
-export async function removeProcess(ref: ProcessRef, runc: RuncClient, log: Logger): Promise<void> {
+export async function removeProcess(ref: ProcessRef, runc: RuncPort, log: Logger): Promise<void> {
   log.info('forcefully-deleting-container');
   await runc.delete(ref.cid);
   log.info('destroying-bundle');

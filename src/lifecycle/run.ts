@@ -8,9 +8,10 @@ import { fsVolumeHost } from '../host/volume-host.ts';
 import type { Logger } from '../log/logger.ts';
 import { type ForegroundEnd, failureText } from '../runc/client.ts';
 import { exitCode, succeeded } from '../text/exit-status.ts';
-import { type ProcessRef, probeHost } from './context.ts';
+import { checkpoint, type Operation, probeHost } from './context.ts';
 import { loadConfig, processLocator, selectProcess } from './job-config.ts';
 import { recordLastExit } from './last-exit.ts';
+import type { ProcessRef } from './process-ref.ts';
 import { withProcessSession } from './process-session.ts';
 import { runningOrCleared } from './recover.ts';
 import { inSession } from './session.ts';
@@ -39,8 +40,14 @@ function stillRunning(ref: ProcessRef, pid: number): ExitStatusError {
 }
 
 /** Resolves with 0 when the process exited 0; throws ExitStatusError carrying its status otherwise. */
-export function runProcess(ref: ProcessRef, log: Logger, options: RunOptions): Promise<number> {
+export function runProcess(
+  ref: ProcessRef,
+  log: Logger,
+  op: Operation,
+  options: RunOptions,
+): Promise<number> {
   return inSession(log, async () => {
+    checkpoint(op.signal);
     const config = loadConfig(ref, log);
     const proc = selectProcess(ref, config, log);
     // The flag volumes are checked like the file's: against this host's jobs and symlinks.
@@ -57,15 +64,17 @@ export function runProcess(ref: ProcessRef, log: Logger, options: RunOptions): P
       log.error('invalid-environment-definition', err);
       throw err;
     }
-    const host = probeHost(ref.root);
-    const running = await runningOrCleared(ref, host, log, 'run');
+    const host = probeHost(op.host);
+    const running = await runningOrCleared(ref, host, op, log, 'run');
     if (running !== undefined) throw stillRunning(ref, running.pid);
 
+    checkpoint(op.signal);
     let exit: ForegroundEnd;
     try {
       exit = await withProcessSession(
         ref,
         host,
+        op,
         proc,
         processLocator(config, proc),
         log.session('run-process'),
@@ -87,7 +96,7 @@ export function runProcess(ref: ProcessRef, log: Logger, options: RunOptions): P
       throw new ExitStatusError(`failed to run job-process: ${messageOf(err)} (exit status 0)`, 1);
     }
     // runc's own failure means the process never ran: there is no exit of it to keep.
-    if (exit.runcError === undefined) keepLastExit(ref, exit, log);
+    if (exit.runcError === undefined) keepLastExit(ref, exit, op, log);
     if (succeeded(exit)) return 0;
     const code = exitCode(exit);
     throw new ExitStatusError(
@@ -98,10 +107,10 @@ export function runProcess(ref: ProcessRef, log: Logger, options: RunOptions): P
 }
 
 /** The errand's end as its last exit; a failure to record it is logged, never fatal. */
-function keepLastExit(ref: ProcessRef, exit: ForegroundEnd, log: Logger): void {
+function keepLastExit(ref: ProcessRef, exit: ForegroundEnd, op: Operation, log: Logger): void {
   try {
     recordLastExit(ref.paths, ref.proc, {
-      at: new Date().toISOString(),
+      at: new Date(op.clock.now()).toISOString(),
       code: exit.code,
       signal: exit.signal,
       seenBy: 'run',

@@ -4,23 +4,30 @@
 import type { RootPaths } from '../bosh/paths.ts';
 import { BpmError, messageOf } from '../errors.ts';
 import type { HostFeatures } from '../host-facts.ts';
-import type { RuncClient } from '../runc/client.ts';
 import { containerPids } from './cgroup-procs.ts';
-import { type ProcessRef, probeHost, processRef } from './context.ts';
+import { probeHost } from './context.ts';
 import { assertOwnContainer } from './ownership.ts';
+import type { HostPort, RuncPort } from './ports.ts';
+import { type ProcessRef, processRef } from './process-ref.ts';
 import { processState } from './state.ts';
 
-export interface RunningInit {
+export interface RunningInit<R extends RuncPort = RuncPort> {
   ref: ProcessRef;
   cid: string;
   /** The container init's (tini's) host pid. */
   pid: number;
-  runc: RuncClient;
+  runc: R;
   features: HostFeatures;
 }
 
-export async function runningInit(root: RootPaths, job: string, proc: string): Promise<RunningInit> {
-  const { runc, features } = probeHost(root);
+/** `host` makes the runc client the caller goes on with (`shell` and `exec` need its `exec`). */
+export async function runningInit<R extends RuncPort>(
+  root: RootPaths,
+  job: string,
+  proc: string,
+  host: Pick<HostPort, 'probeFeatures'> & { runc(features: HostFeatures): R },
+): Promise<RunningInit<R>> {
+  const { runc, features } = probeHost(host);
   const ref = processRef(root, job, proc);
   assertOwnContainer(ref, runc.stateFile(ref.cid));
   let state: Awaited<ReturnType<typeof processState>>;

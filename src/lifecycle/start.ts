@@ -2,16 +2,16 @@
 // state file for the container, i.e. on every fresh start) and `run --detach`; plus `delete` for a
 // failed one. Then a short watch of the new container (early-exit.ts): exit 0 as upstream, but a
 // process that died at once is logged, recorded (last-exit.ts) and reported to the caller.
-import { BpmError, messageOf } from '../errors.ts';
 import { readPidFile, writePidFile } from '../host/pid-file.ts';
 import type { Logger } from '../log/logger.ts';
 import { traceTiming } from '../log/trace-timing.ts';
 import { becomeSubreaper } from '../sys/reaper.ts';
 import { exitText } from '../text/exit-status.ts';
-import { type ProcessRef, probeHost } from './context.ts';
+import { checkpoint, type Operation, probeHost, stepFailed } from './context.ts';
 import { type EarlyExit, earlyExitWindow, watchEarlyExit } from './early-exit.ts';
 import { loadConfig, processLocator, selectProcess } from './job-config.ts';
 import { recordLastExit } from './last-exit.ts';
+import type { ProcessRef } from './process-ref.ts';
 import { withProcessSession } from './process-session.ts';
 import { runningOrCleared } from './recover.ts';
 import { inSession } from './session.ts';
@@ -22,24 +22,27 @@ export interface StartOutcome {
   exitedAtOnce?: EarlyExit;
 }
 
-export function startProcess(ref: ProcessRef, log: Logger): Promise<StartOutcome> {
+export function startProcess(ref: ProcessRef, log: Logger, op: Operation): Promise<StartOutcome> {
   return inSession(log, async () => {
+    checkpoint(op.signal);
     const config = loadConfig(ref, log);
     const proc = selectProcess(ref, config, log);
     traceTiming('config');
-    const host = probeHost(ref.root);
+    const host = probeHost(op.host);
     traceTiming('probed');
-    const running = await runningOrCleared(ref, host, log);
+    const running = await runningOrCleared(ref, host, op, log);
     traceTiming('state');
     if (running !== undefined) {
       repairPidFile(ref, running.pid, log);
       return {};
     }
     let runcMs = 0; // how long `runc run --detach` took: the early-exit watch scales with it
+    checkpoint(op.signal);
     try {
       await withProcessSession(
         ref,
         host,
+        op,
         proc,
         processLocator(config, proc),
         log.session('start-process'),
@@ -59,8 +62,7 @@ export function startProcess(ref: ProcessRef, log: Logger): Promise<StartOutcome
         },
       );
     } catch (err) {
-      log.error('failed-to-start', err);
-      throw new BpmError(`failed to start job-process: ${messageOf(err)}`, { cause: err });
+      throw stepFailed(log, 'failed-to-start', 'failed to start job-process', err);
     }
     const early = await watchEarlyExit(ref, host, earlyExitWindow(runcMs));
     if (early === undefined) return {};

@@ -1,5 +1,5 @@
 // bpm's process states, derived from runc's (docs/behaviour/locking-and-recovery.md §3).
-import type { RuncClient } from '../runc/client.ts';
+import type { RuncPort } from './ports.ts';
 
 export type ProcessStatus = 'running' | 'failed' | 'created' | 'creating';
 
@@ -22,7 +22,7 @@ export interface ProcessState {
 }
 
 /** The process's state, or undefined when its container does not exist. runc errors propagate. */
-export async function processState(runc: RuncClient, cid: string): Promise<ProcessState | undefined> {
+export async function processState(runc: RuncPort, cid: string): Promise<ProcessState | undefined> {
   const r = await runc.state(cid);
   if (!r.exists) return undefined;
   return { status: mapStatus(r.state.status), pid: r.state.pid };

@@ -18,6 +18,7 @@ import type { CgroupUsage } from '../host/cgroup-usage.ts';
 import { lifecycleLockName } from '../ids/container-id.ts';
 import { stateFilePath } from '../runc/state-file.ts';
 import { tryLock } from '../sys/flock.ts';
+import type { Operation } from './context.ts';
 import { containerUsage, lastExitOfStopped } from './found-stopped.ts';
 import { type LastExit, readLastExit } from './last-exit.ts';
 import { type ListedProcess, type ListHooks, type ListScope, listProcesses } from './list.ts';
@@ -62,11 +63,12 @@ function underFreeLock(root: RootPaths, row: ListedProcess): (write: () => void)
 export async function processViews(
   root: RootPaths,
   hooks: ListHooks,
+  op: Pick<Operation, 'host' | 'signal'>,
   scope: ListScope,
   viewer: Viewer,
   now: number = Date.now(),
 ): Promise<ProcessView[]> {
-  const rows = await listProcesses(root, hooks, scope);
+  const rows = await listProcesses(root, hooks, op, scope);
   return rows.map((row) => {
     const view: ProcessView = { ...row };
     if (row.status === 'stopped') {

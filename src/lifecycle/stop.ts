@@ -1,57 +1,48 @@
 // `bpm stop` main step (docs/behaviour/commands.md §3) with docs/behaviour/policy.md fix #8: after the
-// shutdown signal bpm waits on the container init's pidfd (waking the moment it exits) for up to 20 s, then
-// SIGQUIT, up to 2 s more, then `delete --force` (SIGKILL).
+// shutdown signal bpm waits on the container init's exit (a pidfd: waking the moment it exits) for up
+// to `stopTimeouts.stopMs` (20 s), then SIGQUIT, up to `quitMs` (2 s) more, then `delete --force`
+// (SIGKILL). The timers are the operation's clock; aborting the operation ends the waits.
 //
-// runc calls: just `delete` when runc's state.json names a live init (docs/performance.md): bpm
-// opens a pidfd on it, checks it is the very process runc started (pid + start time, as `runc
+// runc calls: just `delete` when runc's state.json names a live init (docs/performance.md): the host
+// port opens a pidfd on it, checks it is the very process runc started (pid + start time, as `runc
 // state` and `runc kill` do) and signals through the pidfd, so no recycled pid can be hit.
 // Otherwise, as before: state, kill, delete (+ kill QUIT on timeout).
-import { closeSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { BpmError, messageOf } from '../errors.ts';
 import { removeBundle } from '../host/bundle.ts';
 import { lexists } from '../host/glob.ts';
 import type { Logger } from '../log/logger.ts';
 import { traceTiming } from '../log/trace-timing.ts';
 import type { KillSignal } from '../runc/client.ts';
-import { readInitProcess } from '../runc/state-file.ts';
-import { openLiveProcess, signalPidfd } from '../sys/pidfd.ts';
-import { waitForExit, waitForPidfd } from '../sys/wait-exit.ts';
-import { type Host, type ProcessRef, probeHost } from './context.ts';
+import { checkpoint, type Host, type Operation, probeHost, stepFailed } from './context.ts';
 import { loadConfig, selectProcess } from './job-config.ts';
 import { assertOwnContainer } from './ownership.ts';
+import type { InitHandle } from './ports.ts';
+import type { ProcessRef } from './process-ref.ts';
 import { removePidFile, removeProcess } from './remove.ts';
 import { inSession } from './session.ts';
 
-/** How long the process gets after the shutdown signal before SIGQUIT (the documented 20 s). */
-export const STOP_TIMEOUT_MS = 20_000;
-/** How long after SIGQUIT before the forced delete. */
-export const QUIT_GRACE_MS = 2_000;
-
-/** The container init, as something to signal and wait for. */
-interface Init {
-  signal(signal: KillSignal): Promise<void>;
-  /** true once it exited; false after `timeoutMs`. */
-  waitExit(timeoutMs: number): Promise<boolean>;
-}
-
 /** Through runc (`runc kill`) and the pid `runc state` reported (0: none, nothing to wait for). */
-function runcInit(ref: ProcessRef, host: Host, pid: number): Init {
+function runcInit(ref: ProcessRef, host: Host, op: Operation, pid: number): InitHandle {
   return {
     signal: (signal) => host.runc.kill(ref.cid, signal),
-    waitExit: async (timeoutMs) => pid <= 0 || (await waitForExit(pid, timeoutMs)),
+    exited: async (abort) => pid <= 0 || (await op.host.processExited(pid, abort)),
+    close: () => {},
   };
 }
 
-/** Through a pidfd on the verified init. */
-function pidfdInit(fd: number): Init {
-  return {
-    signal: async (signal) => signalPidfd(fd, `SIG${signal}`),
-    waitExit: (timeoutMs) => waitForPidfd(fd, timeoutMs),
-  };
+/** Whether `exited` resolved true within `ms` of the operation's clock. */
+async function exitsWithin(op: Operation, exited: Promise<boolean>, ms: number): Promise<boolean> {
+  const timer = new AbortController();
+  try {
+    const timeout = op.clock.sleep(ms, AbortSignal.any([timer.signal, op.signal])).then(() => false);
+    return await Promise.race([exited, timeout]);
+  } finally {
+    timer.abort();
+  }
 }
 
-async function gracefulStop(log: Logger, init: Init, signal: KillSignal): Promise<void> {
+async function gracefulStop(log: Logger, init: InitHandle, signal: KillSignal, op: Operation): Promise<void> {
   try {
     await init.signal(signal);
     traceTiming('signalled');
@@ -59,28 +50,29 @@ async function gracefulStop(log: Logger, init: Init, signal: KillSignal): Promis
     log.error('failed-to-stop', err); // typically: the container is not running any more
     return;
   }
-  if (await init.waitExit(STOP_TIMEOUT_MS)) return;
+  const watching = new AbortController();
+  const exited = init.exited(AbortSignal.any([watching.signal, op.signal]));
   try {
-    await init.signal('QUIT');
-  } catch (err) {
-    log.error('failed-to-sigquit', err);
+    if (await exitsWithin(op, exited, op.stopTimeouts.stopMs)) return;
+    checkpoint(op.signal);
+    try {
+      await init.signal('QUIT');
+    } catch (err) {
+      log.error('failed-to-sigquit', err);
+    }
+    await exitsWithin(op, exited, op.stopTimeouts.quitMs);
+    checkpoint(op.signal);
+    log.error('failed-to-stop', new Error('failed to stop job within timeout'));
+  } finally {
+    watching.abort();
   }
-  await init.waitExit(QUIT_GRACE_MS);
-  log.error('failed-to-stop', new Error('failed to stop job within timeout'));
-}
-
-/** A pidfd on the container's init when runc's state file names one that still runs. */
-function openRunningInit(host: Host, ref: ProcessRef): number | undefined {
-  const init = readInitProcess(host.runc.stateFile(ref.cid));
-  return init === undefined ? undefined : openLiveProcess(init.pid, init.startTime);
 }
 
 async function removeContainer(ref: ProcessRef, host: Host, log: Logger): Promise<void> {
   try {
     await removeProcess(ref, host.runc, log);
   } catch (err) {
-    log.error('failed-to-cleanup', err);
-    throw new BpmError(`failed to cleanup job-process: ${messageOf(err)}`, { cause: err });
+    throw stepFailed(log, 'failed-to-cleanup', 'failed to cleanup job-process', err);
   }
 }
 
@@ -88,20 +80,24 @@ async function removeContainer(ref: ProcessRef, host: Host, log: Logger): Promis
  * The init to stop through `runc state` (the fallback path), or undefined when the container does
  * not exist (then leftovers of a killed stop are removed).
  */
-async function initFromRunc(ref: ProcessRef, host: Host, log: Logger): Promise<Init | undefined> {
+async function initFromRunc(
+  ref: ProcessRef,
+  host: Host,
+  op: Operation,
+  log: Logger,
+): Promise<InitHandle | undefined> {
   let state: Awaited<ReturnType<Host['runc']['state']>>;
   try {
     state = await host.runc.state(ref.cid);
   } catch (err) {
-    log.error('failed-to-get-job', err);
-    throw new BpmError(`failed to get job-process status: ${messageOf(err)}`, { cause: err });
+    throw stepFailed(log, 'failed-to-get-job', 'failed to get job-process status', err);
   }
   if (!state.exists) {
     log.info('job-already-stopped');
     removeLeftovers(ref, log);
     return undefined;
   }
-  return runcInit(ref, host, state.state.status === 'stopped' ? 0 : state.state.pid);
+  return runcInit(ref, host, op, state.state.status === 'stopped' ? 0 : state.state.pid);
 }
 
 /**
@@ -120,22 +116,24 @@ export function isUnknownJob(ref: ProcessRef): boolean {
   return traces.every((path) => !lexists(path));
 }
 
-export function stopProcess(ref: ProcessRef, log: Logger): Promise<void> {
+export function stopProcess(ref: ProcessRef, log: Logger, op: Operation): Promise<void> {
   return inSession(log, async () => {
-    const host = probeHost(ref.root);
+    checkpoint(op.signal);
+    const host = probeHost(op.host);
     traceTiming('probed');
-    assertOwnContainer(ref, host.runc.stateFile(ref.cid));
-    const fd = openRunningInit(host, ref);
+    const stateFile = host.runc.stateFile(ref.cid);
+    assertOwnContainer(ref, stateFile);
+    const live = op.host.openInit(stateFile);
     traceTiming('pidfd');
     try {
-      const init = fd === undefined ? await initFromRunc(ref, host, log) : pidfdInit(fd);
+      const init = live ?? (await initFromRunc(ref, host, op, log));
       if (init === undefined) return;
       const proc = selectProcess(ref, loadConfig(ref, log, 'stop'), log);
       traceTiming('config');
-      await gracefulStop(log, init, proc.shutdownSignal === 'INT' ? 'INT' : 'TERM');
+      await gracefulStop(log, init, proc.shutdownSignal === 'INT' ? 'INT' : 'TERM', op);
       traceTiming('exited');
     } finally {
-      if (fd !== undefined) closeSync(fd);
+      live?.close();
     }
     await removeContainer(ref, host, log);
   });
@@ -157,7 +155,6 @@ function removeLeftovers(ref: ProcessRef, log: Logger): void {
       removePidFile(ref);
     }
   } catch (err) {
-    log.error('failed-to-cleanup', err);
-    throw new BpmError(`failed to cleanup job-process: ${messageOf(err)}`, { cause: err });
+    throw stepFailed(log, 'failed-to-cleanup', 'failed to cleanup job-process', err);
   }
 }

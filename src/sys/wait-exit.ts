@@ -28,31 +28,32 @@ export function processExists(pid: number): boolean {
 
 /**
  * Resolve `true` as soon as process `pid` has exited (a zombie counts as exited), or `false` once
- * `timeoutMs` passed.
+ * `timeoutMs` passed or `signal` aborted (within one poll slice; `Infinity` waits until then).
  */
-export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+export async function waitForExit(pid: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
   const deadline = performance.now() + Math.max(0, timeoutMs);
   const fd = libc().pidfdOpen(pid, 0);
   if (fd < 0) {
     const errno = libc().errno();
     if (errno === ESRCH) return true;
-    if (errno === ENOSYS || errno === EPERM) return pollByKill(pid, deadline);
+    if (errno === ENOSYS || errno === EPERM) return pollByKill(pid, deadline, signal);
     throw new SysError('pidfd_open', errno);
   }
   try {
-    return await pollPidfd(fd, deadline);
+    return await pollPidfd(fd, deadline, signal);
   } finally {
     closeSync(fd);
   }
 }
 
-/** waitForExit for a pidfd the caller holds (and closes). */
-export function waitForPidfd(fd: number, timeoutMs: number): Promise<boolean> {
-  return pollPidfd(fd, performance.now() + Math.max(0, timeoutMs));
+/** waitForExit for a pidfd the caller holds (and closes only once this settled). */
+export function waitForPidfd(fd: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+  return pollPidfd(fd, performance.now() + Math.max(0, timeoutMs), signal);
 }
 
-async function pollPidfd(fd: number, deadline: number): Promise<boolean> {
+async function pollPidfd(fd: number, deadline: number, signal: AbortSignal | undefined): Promise<boolean> {
   for (;;) {
+    if (signal?.aborted) return false;
     const remaining = Math.ceil(deadline - performance.now());
     const { result, errno } = await libc().pollOneAsync(
       fd,
@@ -67,7 +68,7 @@ async function pollPidfd(fd: number, deadline: number): Promise<boolean> {
 
 /** The fallback path of waitForExit (exported for tests): hasExited() with a growing back-off. */
 export async function waitForExitByKill(pid: number, timeoutMs: number): Promise<boolean> {
-  return pollByKill(pid, performance.now() + Math.max(0, timeoutMs));
+  return pollByKill(pid, performance.now() + Math.max(0, timeoutMs), undefined);
 }
 
 /** Gone, or a zombie (exited, waiting for its parent to reap it): /proc/PID/stat state Z or X. */
@@ -83,12 +84,12 @@ function hasExited(pid: number): boolean {
   return state === 'Z' || state === 'X';
 }
 
-async function pollByKill(pid: number, deadline: number): Promise<boolean> {
+async function pollByKill(pid: number, deadline: number, signal: AbortSignal | undefined): Promise<boolean> {
   let delay = 1;
   for (;;) {
     if (hasExited(pid)) return true;
     const remaining = deadline - performance.now();
-    if (remaining <= 0) return false;
+    if (remaining <= 0 || signal?.aborted) return false;
     await sleep(Math.min(delay, remaining));
     delay = Math.min(delay * 2, BACKOFF_MAX_MS);
   }

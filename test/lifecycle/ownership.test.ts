@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { RootPaths } from '../../src/bosh/paths.ts';
 import { BpmError } from '../../src/errors.ts';
-import { processRef } from '../../src/lifecycle/context.ts';
 import { assertOwnContainer } from '../../src/lifecycle/ownership.ts';
+import { processRef } from '../../src/lifecycle/process-ref.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'bpm-owner-'));
 after(() => rmSync(root, { recursive: true, force: true }));

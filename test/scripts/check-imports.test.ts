@@ -76,3 +76,17 @@ test('a barrel is refused: every module is imported by its own path', () => {
     'src/commands/a.ts: imports the barrel ../errors/index.ts; import the module that holds it',
   ]);
 });
+
+test('lifecycle may not exit the process, read argv or env, or keep module-level state', () => {
+  const modules = new Map([
+    ['lifecycle/a.ts', "const path = process.env['PATH'];\nlet calls = 0;\nprocess.exit(1);"],
+    ['lifecycle/b.ts', 'const argv = process.argv;\nexport const pid = () => process.pid;'],
+    ['commands/c.ts', "process.exitCode = 2;\nlet x = process.env['TERM'];"],
+  ]);
+  assert.deepEqual(importViolations(modules, { ...LAYERS, lifecycle: [] }), [
+    'src/lifecycle/a.ts: refers to process.env',
+    'src/lifecycle/a.ts: refers to process.exit',
+    'src/lifecycle/a.ts: keeps module-level state (let/var)',
+    'src/lifecycle/b.ts: refers to process.argv',
+  ]);
+});

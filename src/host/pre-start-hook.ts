@@ -12,12 +12,12 @@ import { spawn } from 'node:child_process';
 import { accessSync, closeSync, constants, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { BpmError, messageOf } from '../errors.ts';
-import { forgetHookSession, killHookLeftovers, recordHookSession } from '../host/hook-session.ts';
-import { mkdirAll } from '../host/mkdir-all.ts';
-import type { ProcessLogs } from '../host/prerequisites.ts';
-import { removeAll } from '../host/remove-all.ts';
 import { exitText, succeeded } from '../text/exit-status.ts';
 import { goErrnoText } from '../text/os-error.ts';
+import { forgetHookSession, killHookLeftovers, recordHookSession } from './hook-session.ts';
+import { mkdirAll } from './mkdir-all.ts';
+import type { ProcessLogs } from './prerequisites.ts';
+import { removeAll } from './remove-all.ts';
 
 function isExecutableFile(path: string): boolean {
   try {

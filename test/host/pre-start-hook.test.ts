@@ -13,7 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { lookPath, runPreStartHook } from '../../src/lifecycle/hook.ts';
+import { lookPath, runPreStartHook } from '../../src/host/pre-start-hook.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bpm-hook-'));
 const scratch = join(dir, 'data', 'bpm', 'hooks', 'job');

@@ -1,0 +1,72 @@
+// The real lifecycle ports (src/lifecycle/ports.ts), made once per command: runc through
+// runc/client.ts, the host through host/ and sys/, the system clock, the documented stop timeouts.
+import { closeSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RootPaths } from '../bosh/paths.ts';
+import { writeBundle } from '../host/bundle.ts';
+import { probeFeatures } from '../host/features.ts';
+import { runPreStartHook } from '../host/pre-start-hook.ts';
+import { createPrerequisites } from '../host/prerequisites.ts';
+import { lookupUser } from '../host/user.ts';
+import type { HostFeatures } from '../host-facts.ts';
+import { killContainerProcesses } from '../lifecycle/cgroup-procs.ts';
+import type { Operation } from '../lifecycle/context.ts';
+import { type Clock, DEFAULT_STOP_TIMEOUTS, type HostPort, type InitHandle } from '../lifecycle/ports.ts';
+import { RuncClient } from '../runc/client.ts';
+import { readInitProcess } from '../runc/state-file.ts';
+import { openLiveProcess, signalPidfd } from '../sys/pidfd.ts';
+import { waitForExit, waitForPidfd } from '../sys/wait-exit.ts';
+
+/** The real host port, whose runc is the concrete client (`shell` uses its `exec`). */
+export type RealHost = HostPort & { runc(features: HostFeatures): RuncClient };
+
+/** A pidfd on the verified init; the descriptor is closed once every wait on it returned. */
+function pidfdInit(fd: number): InitHandle {
+  const closing = new AbortController();
+  const waits = new Set<Promise<boolean>>();
+  return {
+    signal: async (signal) => signalPidfd(fd, `SIG${signal}`),
+    exited: (abort) => {
+      const wait = waitForPidfd(fd, Number.POSITIVE_INFINITY, AbortSignal.any([abort, closing.signal]));
+      waits.add(wait);
+      return wait;
+    },
+    close: () => {
+      closing.abort();
+      void Promise.allSettled(waits).then(() => closeSync(fd));
+    },
+  };
+}
+
+export function realHost(root: RootPaths): RealHost {
+  return {
+    probeFeatures,
+    runc: (features) => RuncClient.forRoot(root, features.systemd),
+    openInit: (stateFile) => {
+      const init = readInitProcess(stateFile);
+      const fd = init === undefined ? undefined : openLiveProcess(init.pid, init.startTime);
+      return fd === undefined ? undefined : pidfdInit(fd);
+    },
+    processExited: (pid, abort) => waitForExit(pid, Number.POSITIVE_INFINITY, abort),
+    killContainerProcesses,
+    lookupUser: (name) => lookupUser(name),
+    createPrerequisites,
+    writeBundle,
+    runPreStartHook,
+  };
+}
+
+const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, abort) => sleep(ms, undefined, { signal: abort }).catch(() => {}),
+};
+
+/** The ports of a lifecycle command run by the CLI: one operation, never cancelled. */
+export function commandOperation(root: RootPaths): Operation {
+  return {
+    host: realHost(root),
+    clock: systemClock,
+    stopTimeouts: DEFAULT_STOP_TIMEOUTS,
+    signal: new AbortController().signal,
+  };
+}

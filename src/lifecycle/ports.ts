@@ -1,0 +1,76 @@
+// The ports of the lifecycle (docs/architecture.md, "Lifecycle ports"): everything start, stop,
+// run, list and recovery ask of runc, of the host and of time. The lifecycle decides; these act.
+// The real ones are made once per command at the edge (commands/lifecycle-ports.ts); the unit
+// tests pass an in-memory runc, a fake host and a fake clock (test/lifecycle/fakes/).
+import type { writeBundle } from '../host/bundle.ts';
+import type { runPreStartHook } from '../host/pre-start-hook.ts';
+import type { createPrerequisites } from '../host/prerequisites.ts';
+import type { HostFeatures, User } from '../host-facts.ts';
+import type { DetachedRun, ForegroundEnd, ForegroundRun, KillSignal } from '../runc/client.ts';
+import type { ContainerState, StateResult } from '../runc/state.ts';
+import type { ProcessRef } from './process-ref.ts';
+
+/** The runc operations the lifecycle uses; `runc/client.ts`'s RuncClient is the real one. */
+export interface RuncPort {
+  /** runc's state file of a container (it may not exist). */
+  stateFile(cid: string): string;
+  state(cid: string): Promise<StateResult>;
+  list(): Promise<ContainerState[]>;
+  runDetached(run: DetachedRun): Promise<void>;
+  runForeground(run: ForegroundRun): Promise<ForegroundEnd>;
+  kill(cid: string, signal: KillSignal): Promise<void>;
+  /** `delete --force`. */
+  delete(cid: string): Promise<void>;
+}
+
+/** A verified, live container init that stop signals and waits for. */
+export interface InitHandle {
+  signal(signal: KillSignal): Promise<void>;
+  /** Resolves true once the init exited, false when `abort` aborted first. */
+  exited(abort: AbortSignal): Promise<boolean>;
+  /** Release it (a pidfd); called once every `exited` has settled. */
+  close(): void;
+}
+
+/** What the lifecycle asks of the host besides runc. */
+export interface HostPort {
+  /** The host feature probe (docs/behaviour/locking-and-recovery.md §6.3); throws the bare cause. */
+  probeFeatures(): HostFeatures;
+  /** The runc client that follows from the features (`--systemd-cgroup`). */
+  runc(features: HostFeatures): RuncPort;
+  /** The container init runc's state file names, if it is still that very process. */
+  openInit(stateFile: string): InitHandle | undefined;
+  /** Resolves true once process `pid` exited, false when `abort` aborted first. */
+  processExited(pid: number, abort: AbortSignal): Promise<boolean>;
+  /** SIGKILL what is left in a container's cgroups, once its runc state is lost (policy fix 5). */
+  killContainerProcesses(ref: ProcessRef, features: HostFeatures): Promise<void>;
+  lookupUser(name: string): User;
+  createPrerequisites: typeof createPrerequisites;
+  writeBundle: typeof writeBundle;
+  runPreStartHook: typeof runPreStartHook;
+}
+
+/** Time, as the lifecycle sees it. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Resolves after `ms`, or as soon as `abort` aborts (never rejects). */
+  sleep(ms: number, abort?: AbortSignal): Promise<void>;
+}
+
+/** Stop's escalation (docs/behaviour/commands.md §3). */
+export interface StopTimeouts {
+  /** After the shutdown signal, before SIGQUIT (20 s). */
+  stopMs: number;
+  /** After SIGQUIT, before the forced delete (2 s). */
+  quitMs: number;
+}
+
+export const DEFAULT_STOP_TIMEOUTS: StopTimeouts = Object.freeze({ stopMs: 20_000, quitMs: 2_000 });
+
+/** The collaborators of one lifecycle operation. */
+export interface LifecyclePorts {
+  host: HostPort;
+  clock: Clock;
+  stopTimeouts: StopTimeouts;
+}

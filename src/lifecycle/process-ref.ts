@@ -1,0 +1,16 @@
+// The job/process a lifecycle operation works on.
+import type { JobPaths, RootPaths } from '../bosh/paths.ts';
+import { containerId } from '../ids/container-id.ts';
+
+export interface ProcessRef {
+  root: RootPaths;
+  job: string;
+  proc: string;
+  /** The runc container id. */
+  cid: string;
+  paths: JobPaths;
+}
+
+export function processRef(root: RootPaths, job: string, proc: string): ProcessRef {
+  return { root, job, proc, cid: containerId(job, proc), paths: root.job(job) };
+}
