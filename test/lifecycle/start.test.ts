@@ -1,0 +1,291 @@
+// start's decisions (docs/behaviour/commands.md §2, §10.1) through the lifecycle's ports: an
+// in-memory runc and a fake host in a temporary BOSH root. The real-runc counterparts are in
+// test/integration/ (start-stop, list-recovery, pre-start-hook, recover).
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { CancelledError } from '../../src/lifecycle/context.ts';
+import { startProcess } from '../../src/lifecycle/start.ts';
+import { cgroupsPath } from '../../src/oci/cgroups-path.ts';
+import { RuncError } from '../../src/runc/errors.ts';
+import { World, webJob } from './fakes/world.ts';
+
+const SESSION = [
+  'bpm.start.start-process.starting',
+  'bpm.start.start-process.creating-job-prerequisites',
+  'bpm.start.start-process.building-spec',
+  'bpm.start.start-process.creating-bundle',
+  'bpm.start.start-process.running-container',
+  'bpm.start.start-process.complete',
+];
+const REMOVED = [
+  'bpm.start.forcefully-deleting-container',
+  'bpm.start.destroying-bundle',
+  'bpm.start.deleting-pidfile',
+];
+
+describe('startProcess', () => {
+  let w: World;
+  beforeEach(() => {
+    w = new World();
+    w.addJob('web', webJob());
+  });
+  afterEach(() => w.cleanup());
+
+  const ref = () => w.ref('web');
+  const bundle = () => ref().paths.bundle('web');
+  const start = () => startProcess(ref(), w.logger('start', ref()), w.op);
+
+  test('fresh: one runc call (run --detach), bundle and pid file written, the events of §2', async () => {
+    await start();
+    assert.deepEqual(w.runc.calls, ['run --detach bpm-web']);
+    assert.deepEqual(w.events(), ['bpm.start.starting', ...SESSION, 'bpm.start.complete']);
+    const c = w.runc.containers.get('bpm-web');
+    assert.equal(c?.bundle, bundle());
+    assert.equal(readFileSync(ref().paths.pidFile('web'), 'utf8'), String(c?.init.pid));
+    const spec = JSON.parse(readFileSync(ref().paths.configJson('web'), 'utf8'));
+    assert.deepEqual(spec.process.args, ['/var/vcap/packages/bpm/bin/tini', '-w', '-s', '--', '/bin/web']);
+    assert.deepEqual([spec.process.user.uid, spec.process.user.gid], [1000, 1000]);
+    assert.equal(
+      w.records().find((r) => r.message === 'bpm.start.start-process.starting')?.data['session'],
+      '1.1',
+    );
+  });
+
+  test('running: touches nothing, one runc call (state); process-already-running', async () => {
+    await start();
+    w.runc.calls.length = 0;
+    w.lines.length = 0;
+    await start();
+    assert.deepEqual(w.runc.calls, ['state bpm-web']);
+    assert.deepEqual(w.events(), [
+      'bpm.start.starting',
+      'bpm.start.process-already-running',
+      'bpm.start.complete',
+    ]);
+  });
+
+  test('running with its pid file lost: the live pid is written back (repairing-pidfile)', async () => {
+    await start();
+    const pid = w.runc.containers.get('bpm-web')?.init.pid;
+    writeFileSync(ref().paths.pidFile('web'), '1');
+    w.lines.length = 0;
+    await start();
+    assert.deepEqual(w.events(), [
+      'bpm.start.starting',
+      'bpm.start.process-already-running',
+      'bpm.start.repairing-pidfile',
+      'bpm.start.complete',
+    ]);
+    assert.equal(w.records()[2]?.data['pid'], String(pid));
+    assert.equal(readFileSync(ref().paths.pidFile('web'), 'utf8'), String(pid));
+  });
+
+  test('stopped (failed): removing-stopped-process, the removal, then a new container', async () => {
+    mkdirSync(bundle(), { recursive: true });
+    const old = w.runc.add('bpm-web', bundle(), 'stopped');
+    await start();
+    assert.deepEqual(w.runc.calls, ['state bpm-web', 'delete --force bpm-web', 'run --detach bpm-web']);
+    assert.deepEqual(w.events(), [
+      'bpm.start.starting',
+      'bpm.start.removing-stopped-process',
+      ...REMOVED,
+      ...SESSION,
+      'bpm.start.complete',
+    ]);
+    assert.notEqual(w.runc.containers.get('bpm-web')?.init, old.init);
+  });
+
+  test('stopped, and its removal failing: failed-to-cleanup, `failed to clean up stale job-process: …`', async () => {
+    w.runc.add('bpm-web', bundle(), 'stopped');
+    w.runc.failures.delete = new RuncError('exit status 1');
+    await assert.rejects(start(), { message: 'failed to clean up stale job-process: exit status 1' });
+    assert.deepEqual(w.events(), [
+      'bpm.start.starting',
+      'bpm.start.removing-stopped-process',
+      'bpm.start.forcefully-deleting-container',
+      'bpm.start.failed-to-cleanup!',
+      'bpm.start.complete',
+    ]);
+    assert.equal(w.errorOf('bpm.start.failed-to-cleanup'), 'exit status 1');
+  });
+
+  test('created or creating: go on, and runc run fails on the taken id (failed-to-start)', async () => {
+    w.runc.add('bpm-web', bundle(), 'created');
+    await assert.rejects(start(), { message: 'failed to start job-process: exit status 1' });
+    assert.deepEqual(w.runc.calls, ['state bpm-web', 'run --detach bpm-web']);
+    assert.deepEqual(w.events(), [
+      'bpm.start.starting',
+      ...SESSION,
+      'bpm.start.failed-to-start!',
+      'bpm.start.complete',
+    ]);
+  });
+
+  test('broken state, state file intact: runc failing triggers recovery (delete), no cgroup kill', async () => {
+    w.runc.add('bpm-web', bundle(), 'running');
+    w.runc.failures.state = new RuncError('exit status 1');
+    await start();
+    assert.deepEqual(w.runc.calls, ['state bpm-web', 'delete --force bpm-web', 'run --detach bpm-web']);
+    assert.deepEqual(w.events(), [
+      'bpm.start.starting',
+      'bpm.start.failed-getting-job!',
+      ...REMOVED,
+      ...SESSION,
+      'bpm.start.complete',
+    ]);
+    assert.equal(w.errorOf('bpm.start.failed-getting-job'), 'exit status 1');
+    assert.deepEqual(w.host.cgroupKills, []);
+  });
+
+  test('broken state, state file unreadable: the cgroup is killed first, then the file removed', async () => {
+    const old = w.runc.add('bpm-web', bundle(), 'running');
+    writeFileSync(w.runc.stateFile('bpm-web'), '{"truncated');
+    w.runc.failures.state = new RuncError('invalid character');
+    await start();
+    assert.deepEqual(w.host.cgroupKills, ['bpm-web']);
+    assert.equal(old.init.alive, false);
+    assert.deepEqual(w.events(), [
+      'bpm.start.starting',
+      'bpm.start.failed-getting-job!',
+      ...REMOVED,
+      ...SESSION,
+      'bpm.start.complete',
+    ]);
+  });
+
+  test('broken state that cannot be cleaned: failed-to-remove-state-file, failed-cleaning-up-broken-job', async () => {
+    w.runc.add('bpm-web', bundle(), 'running');
+    writeFileSync(w.runc.stateFile('bpm-web'), 'not json');
+    w.runc.failures.state = new RuncError('exit status 1');
+    w.host.killContainerProcesses = async () => {
+      throw new Error('open /sys/fs/cgroup/pids/bpm-web/cgroup.procs: permission denied');
+    };
+    await assert.rejects(start(), {
+      message:
+        'failed to clean up stale state file: open /sys/fs/cgroup/pids/bpm-web/cgroup.procs: permission denied',
+    });
+    assert.deepEqual(w.events(), [
+      'bpm.start.starting',
+      'bpm.start.failed-getting-job!',
+      'bpm.start.failed-to-remove-state-file!',
+      'bpm.start.failed-cleaning-up-broken-job!',
+      'bpm.start.complete',
+    ]);
+    assert.equal(existsSync(w.runc.stateFile('bpm-web')), true, 'the state file stays');
+  });
+
+  test('broken state whose removal fails: failed-to-cleanup, failed-cleaning-up-broken-job', async () => {
+    w.runc.add('bpm-web', bundle(), 'running');
+    w.runc.failures.state = new RuncError('exit status 1');
+    w.runc.failures.delete = new RuncError('exit status 1');
+    await assert.rejects(start(), { message: 'failed to clean up stale job-process: exit status 1' });
+    assert.deepEqual(w.events(), [
+      'bpm.start.starting',
+      'bpm.start.failed-getting-job!',
+      'bpm.start.forcefully-deleting-container',
+      'bpm.start.failed-to-cleanup!',
+      'bpm.start.failed-cleaning-up-broken-job!',
+      'bpm.start.complete',
+    ]);
+  });
+
+  test('pre-start hook: run with the container environment before runc', async () => {
+    w.addJob('web', webJob('  hooks:\n    pre_start: /var/vcap/jobs/web/bin/pre\n  env:\n    A: b\n'));
+    await start();
+    assert.equal(w.host.hooks.length, 1);
+    assert.equal(w.host.hooks[0]?.command, '/var/vcap/jobs/web/bin/pre');
+    assert.ok(w.host.hooks[0]?.env.includes('A=b'));
+    assert.deepEqual(w.runc.calls, ['run --detach bpm-web']);
+  });
+
+  test('pre-start hook failing: failed-to-start, `failed to start job-process: prestart hook failed: …`', async () => {
+    w.addJob('web', webJob('  hooks:\n    pre_start: /var/vcap/jobs/web/bin/pre\n'));
+    w.host.hookError = new Error('exit status 3');
+    await assert.rejects(start(), {
+      message: 'failed to start job-process: prestart hook failed: exit status 3',
+    });
+    assert.deepEqual(w.runc.calls, []);
+    assert.deepEqual(w.events(), [
+      'bpm.start.starting',
+      ...SESSION.slice(0, 4),
+      'bpm.start.start-process.complete',
+      'bpm.start.failed-to-start!',
+      'bpm.start.complete',
+    ]);
+    assert.equal(w.errorOf('bpm.start.failed-to-start'), 'prestart hook failed: exit status 3');
+    assert.equal(existsSync(ref().paths.configJson('web')), true, 'a failed start rolls nothing back');
+  });
+
+  test('prerequisites failing: `failed to start job-process: failed to create system files: …`', async () => {
+    w.host.prerequisitesError = new Error('chown /x: operation not permitted');
+    await assert.rejects(start(), {
+      message:
+        'failed to start job-process: failed to create system files: chown /x: operation not permitted',
+    });
+    assert.deepEqual(w.events(), [
+      'bpm.start.starting',
+      ...SESSION.slice(0, 2),
+      'bpm.start.start-process.complete',
+      'bpm.start.failed-to-start!',
+      'bpm.start.complete',
+    ]);
+  });
+
+  test('runc run failing: failed-to-start with runc’s exit status', async () => {
+    w.runc.failures.runDetached = new RuncError('exit status 1');
+    await assert.rejects(start(), { message: 'failed to start job-process: exit status 1' });
+    assert.deepEqual(w.events(), [
+      'bpm.start.starting',
+      ...SESSION,
+      'bpm.start.failed-to-start!',
+      'bpm.start.complete',
+    ]);
+  });
+
+  test('an invalid bpm.yml: failed-to-parse-config before anything else', async () => {
+    w.addJob('web', 'processes:\n- name: web\n  executable: /bin/web\n  shutdown_signal: HUP\n');
+    await assert.rejects(start(), /^BpmError: failed to parse job configuration: /);
+    assert.deepEqual(w.events(), [
+      'bpm.start.starting',
+      'bpm.start.failed-to-parse-config!',
+      'bpm.start.complete',
+    ]);
+    assert.deepEqual(w.runc.calls, []);
+  });
+
+  test('a process the config does not define: process-not-defined', async () => {
+    const other = w.ref('web', 'worker');
+    await assert.rejects(startProcess(other, w.logger('start', other), w.op), {
+      message: `process "worker" not present in job configuration (${other.paths.configFile})`,
+    });
+    assert.equal(w.errorOf('bpm.start.process-not-defined'), 'invalid process: worker');
+  });
+
+  test('the host probe failing: `failed to fetch system features: …`, not logged', async () => {
+    w.host.probeError = new Error('boom');
+    await assert.rejects(start(), { message: 'failed to fetch system features: boom' });
+    assert.deepEqual(w.events(), ['bpm.start.starting', 'bpm.start.complete']);
+  });
+
+  test('the probed features reach the spec (the cgroups path under bpm’s own cgroup)', async () => {
+    w.host.features = { ...w.host.features, systemd: true, ownCgroup: '/system.slice/monit.service' };
+    await start();
+    const spec = JSON.parse(readFileSync(ref().paths.configJson('web'), 'utf8'));
+    assert.equal(spec.linux.cgroupsPath, cgroupsPath('/system.slice/monit.service', true, 'bpm-web'));
+  });
+
+  test('cancelled: CancelledError before any runc call or side effect', async () => {
+    w.abort.abort();
+    await assert.rejects(start(), CancelledError);
+    assert.deepEqual(w.runc.calls, []);
+    assert.equal(existsSync(bundle()), false);
+  });
+
+  test('starts of different jobs run concurrently on one set of ports', async () => {
+    w.addJob('api', webJob().replace('web', 'api'));
+    const api = w.ref('api');
+    await Promise.all([start(), startProcess(api, w.logger('start', api), w.op)]);
+    assert.deepEqual([...w.runc.containers.keys()].sort(), ['bpm-api', 'bpm-web']);
+  });
+});
