@@ -1,15 +1,14 @@
 // The real lifecycle ports (src/lifecycle/ports.ts), made once per command: runc through
 // runc/client.ts, the host through host/ and sys/, the system clock, the documented stop timeouts.
+// start's set-up (prerequisites, hook) and recovery's cgroup kill are loaded when first called,
+// so stop and list initialise no more modules than before the ports (docs/performance.md).
 import { closeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RootPaths } from '../bosh/paths.ts';
 import { writeBundle } from '../host/bundle.ts';
 import { probeFeatures } from '../host/features.ts';
-import { runPreStartHook } from '../host/pre-start-hook.ts';
-import { createPrerequisites } from '../host/prerequisites.ts';
 import { lookupUser } from '../host/user.ts';
 import type { HostFeatures } from '../host-facts.ts';
-import { killContainerProcesses } from '../lifecycle/cgroup-procs.ts';
 import type { Operation } from '../lifecycle/context.ts';
 import { type Clock, DEFAULT_STOP_TIMEOUTS, type HostPort, type InitHandle } from '../lifecycle/ports.ts';
 import { RuncClient } from '../runc/client.ts';
@@ -17,7 +16,7 @@ import { readInitProcess } from '../runc/state-file.ts';
 import { openLiveProcess, signalPidfd } from '../sys/pidfd.ts';
 import { waitForExit, waitForPidfd } from '../sys/wait-exit.ts';
 
-/** The real host port, whose runc is the concrete client (`shell` uses its `exec`). */
+/** The real host port, whose runc is the concrete client (`shell` and `exec` use its `exec`). */
 export type RealHost = HostPort & { runc(features: HostFeatures): RuncClient };
 
 /** A pidfd on the verified init; the descriptor is closed once every wait on it returned. */
@@ -48,11 +47,13 @@ export function realHost(root: RootPaths): RealHost {
       return fd === undefined ? undefined : pidfdInit(fd);
     },
     processExited: (pid, abort) => waitForExit(pid, Number.POSITIVE_INFINITY, abort),
-    killContainerProcesses,
+    killContainerProcesses: async (ref, features) =>
+      (await import('../lifecycle/cgroup-procs.ts')).killContainerProcesses(ref, features),
     lookupUser: (name) => lookupUser(name),
-    createPrerequisites,
+    createPrerequisites: async (input) =>
+      (await import('../host/prerequisites.ts')).createPrerequisites(input),
     writeBundle,
-    runPreStartHook,
+    runPreStartHook: async (...args) => (await import('../host/pre-start-hook.ts')).runPreStartHook(...args),
   };
 }
 

@@ -3,9 +3,10 @@
 
 import { loadJobConfig } from '../config/load.ts';
 import type { JobConfig, ProcessConfig } from '../config/types.ts';
-import { BpmError, messageOf, type SourceLocation } from '../errors.ts';
+import { BpmError, type SourceLocation } from '../errors.ts';
 import { fsVolumeHost } from '../host/volume-host.ts';
 import type { Logger } from '../log/logger.ts';
+import { stepFailed } from './context.ts';
 import type { ProcessRef } from './process-ref.ts';
 
 /**
@@ -18,8 +19,7 @@ export function loadConfig(ref: ProcessRef, log: Logger, purpose: 'mount' | 'sto
     const host = purpose === 'stop' ? false : fsVolumeHost(ref.root.root);
     return loadJobConfig(ref.paths.configFile, { root: ref.root.root, job: ref.job, host });
   } catch (err) {
-    log.error('failed-to-parse-config', err);
-    throw new BpmError(`failed to parse job configuration: ${messageOf(err)}`, { cause: err });
+    throw stepFailed(log, 'failed-to-parse-config', 'failed to parse job configuration', err);
   }
 }
 
