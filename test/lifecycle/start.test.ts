@@ -5,9 +5,11 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { CancelledError } from '../../src/lifecycle/context.ts';
+import { readLastExit } from '../../src/lifecycle/last-exit.ts';
 import { startProcess } from '../../src/lifecycle/start.ts';
 import { cgroupsPath } from '../../src/oci/cgroups-path.ts';
 import { RuncError } from '../../src/runc/errors.ts';
+import { EPOCH_MS } from './fakes/clock.ts';
 import { World, webJob } from './fakes/world.ts';
 
 const SESSION = [
@@ -94,6 +96,13 @@ describe('startProcess', () => {
       'bpm.start.complete',
     ]);
     assert.notEqual(w.runc.containers.get('bpm-web')?.init, old.init);
+    // Its end, which nobody saw, is recorded first, at the operation's clock.
+    assert.deepEqual(readLastExit(ref().paths, 'web'), {
+      at: new Date(EPOCH_MS).toISOString(),
+      code: null,
+      signal: null,
+      seenBy: 'start',
+    });
   });
 
   test('stopped, and its removal failing: failed-to-cleanup, `failed to clean up stale job-process: …`', async () => {
