@@ -3,19 +3,17 @@
 // and run.test.ts, the real-runc failure paths in test/integration/recover.test.ts.
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { probeHost } from '../../src/lifecycle/context.ts';
 import { runningOrCleared } from '../../src/lifecycle/recover.ts';
 import { RuncError } from '../../src/runc/errors.ts';
-import { World, webJob } from './fakes/world.ts';
+import { eachWorld, type World } from './fakes/world.ts';
 
 describe('runningOrCleared', () => {
   let w: World;
-  beforeEach(() => {
-    w = new World();
-    w.addJob('web', webJob());
+  eachWorld((world) => {
+    w = world;
   });
-  afterEach(() => w.cleanup());
 
   const ref = () => w.ref('web');
   const clear = () => runningOrCleared(ref(), probeHost(w.host), w.op, w.logger('start', ref()));

@@ -3,28 +3,19 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { ExitStatusError } from '../../src/errors.ts';
 import { runProcess } from '../../src/lifecycle/run.ts';
 import { RuncError } from '../../src/runc/errors.ts';
-import { World, webJob } from './fakes/world.ts';
+import { eachWorld, setupEvents, type World, webJob } from './fakes/world.ts';
 
-const SESSION = [
-  'bpm.run.run-process.starting',
-  'bpm.run.run-process.creating-job-prerequisites',
-  'bpm.run.run-process.building-spec',
-  'bpm.run.run-process.creating-bundle',
-  'bpm.run.run-process.running-container',
-  'bpm.run.run-process.complete',
-];
+const SESSION = setupEvents('run');
 
 describe('runProcess', () => {
   let w: World;
-  beforeEach(() => {
-    w = new World();
-    w.addJob('web', webJob());
+  eachWorld((world) => {
+    w = world;
   });
-  afterEach(() => w.cleanup());
 
   const ref = () => w.ref('web');
   const run = (flags: { volumes?: string[]; env?: string[] } = {}) =>

@@ -3,36 +3,23 @@
 // test/integration/ (start-stop, list-recovery, pre-start-hook, recover).
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { CancelledError } from '../../src/lifecycle/context.ts';
 import { readLastExit } from '../../src/lifecycle/last-exit.ts';
 import { startProcess } from '../../src/lifecycle/start.ts';
 import { cgroupsPath } from '../../src/oci/cgroups-path.ts';
 import { RuncError } from '../../src/runc/errors.ts';
 import { EPOCH_MS } from './fakes/clock.ts';
-import { World, webJob } from './fakes/world.ts';
+import { eachWorld, removalEvents, setupEvents, type World, webJob } from './fakes/world.ts';
 
-const SESSION = [
-  'bpm.start.start-process.starting',
-  'bpm.start.start-process.creating-job-prerequisites',
-  'bpm.start.start-process.building-spec',
-  'bpm.start.start-process.creating-bundle',
-  'bpm.start.start-process.running-container',
-  'bpm.start.start-process.complete',
-];
-const REMOVED = [
-  'bpm.start.forcefully-deleting-container',
-  'bpm.start.destroying-bundle',
-  'bpm.start.deleting-pidfile',
-];
+const SESSION = setupEvents('start');
+const REMOVED = removalEvents('start');
 
 describe('startProcess', () => {
   let w: World;
-  beforeEach(() => {
-    w = new World();
-    w.addJob('web', webJob());
+  eachWorld((world) => {
+    w = world;
   });
-  afterEach(() => w.cleanup());
 
   const ref = () => w.ref('web');
   const bundle = () => ref().paths.bundle('web');

@@ -3,26 +3,20 @@
 // are asserted exactly. The real-runc counterpart is test/integration/start-stop.test.ts.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { BpmError } from '../../src/errors.ts';
 import { CancelledError } from '../../src/lifecycle/context.ts';
 import { stopProcess } from '../../src/lifecycle/stop.ts';
 import { RuncError } from '../../src/runc/errors.ts';
-import { World, webJob } from './fakes/world.ts';
+import { eachWorld, removalEvents, type World, webJob } from './fakes/world.ts';
 
-const REMOVED = [
-  'bpm.stop.forcefully-deleting-container',
-  'bpm.stop.destroying-bundle',
-  'bpm.stop.deleting-pidfile',
-];
+const REMOVED = removalEvents('stop');
 
 describe('stopProcess', () => {
   let w: World;
-  beforeEach(() => {
-    w = new World();
-    w.addJob('web', webJob());
+  eachWorld((world) => {
+    w = world;
   });
-  afterEach(() => w.cleanup());
 
   const ref = () => w.ref('web');
   const bundle = () => ref().paths.bundle('web');

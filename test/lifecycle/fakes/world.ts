@@ -3,6 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'node:test';
 import { RootPaths } from '../../../src/bosh/paths.ts';
 import type { Operation } from '../../../src/lifecycle/context.ts';
 import { DEFAULT_STOP_TIMEOUTS } from '../../../src/lifecycle/ports.ts';
@@ -80,4 +81,38 @@ export class World {
 /** A job with one process `web` running `/bin/web` (and `extra` YAML appended to it). */
 export function webJob(extra = ''): string {
   return `processes:\n- name: web\n  executable: /bin/web\n${extra}`;
+}
+
+/**
+ * A fresh World with the job of webJob() before each test of the enclosing describe, removed
+ * after it: `let w: World; eachWorld((world) => { w = world; });`.
+ */
+export function eachWorld(use: (world: World) => void): void {
+  let current: World | undefined;
+  beforeEach(() => {
+    current = new World();
+    current.addJob('web', webJob());
+    use(current);
+  });
+  afterEach(() => current?.cleanup());
+}
+
+/** The events of the set-up session (docs/behaviour/commands.md §10.1) of `command`, in order. */
+export function setupEvents(command: 'start' | 'run'): string[] {
+  const steps = [
+    'starting',
+    'creating-job-prerequisites',
+    'building-spec',
+    'creating-bundle',
+    'running-container',
+    'complete',
+  ];
+  return steps.map((step) => `bpm.${command}.${command}-process.${step}`);
+}
+
+/** The events of removing a process (docs/behaviour/commands.md §10.3) logged by `command`. */
+export function removalEvents(command: 'start' | 'stop' | 'run'): string[] {
+  return ['forcefully-deleting-container', 'destroying-bundle', 'deleting-pidfile'].map(
+    (e) => `bpm.${command}.${e}`,
+  );
 }
