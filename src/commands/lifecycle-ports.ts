@@ -10,10 +10,12 @@ import { probeFeatures } from '../host/features.ts';
 import { lookupUser } from '../host/user.ts';
 import type { HostFeatures } from '../host-facts.ts';
 import type { Operation } from '../lifecycle/context.ts';
+import { watchEarlyExit } from '../lifecycle/early-exit.ts';
 import { type Clock, DEFAULT_STOP_TIMEOUTS, type HostPort, type InitHandle } from '../lifecycle/ports.ts';
 import { RuncClient } from '../runc/client.ts';
 import { readInitProcess } from '../runc/state-file.ts';
 import { openLiveProcess, signalPidfd } from '../sys/pidfd.ts';
+import { becomeSubreaper } from '../sys/reaper.ts';
 import { waitForExit, waitForPidfd } from '../sys/wait-exit.ts';
 
 /** The real host port, whose runc is the concrete client (`shell` and `exec` use its `exec`). */
@@ -54,6 +56,8 @@ export function realHost(root: RootPaths): RealHost {
       (await import('../host/prerequisites.ts')).createPrerequisites(input),
     writeBundle,
     runPreStartHook: async (...args) => (await import('../host/pre-start-hook.ts')).runPreStartHook(...args),
+    becomeSubreaper,
+    watchEarlyExit,
   };
 }
 

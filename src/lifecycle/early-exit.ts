@@ -8,8 +8,10 @@ import { readInitProcess } from '../runc/state-file.ts';
 import { openLiveProcess } from '../sys/pidfd.ts';
 import { reapExited } from '../sys/reaper.ts';
 import { waitForPidfd } from '../sys/wait-exit.ts';
-import type { ExitResult } from '../text/exit-status.ts';
-import type { Host } from './context.ts';
+import type { EarlyExit, RuncPort } from './ports.ts';
+
+export type { EarlyExit };
+
 import type { ProcessRef } from './process-ref.ts';
 
 /** The shortest watch: a daemonizing nginx or a missing executable has gone well within it. */
@@ -26,16 +28,10 @@ export function earlyExitWindow(runcMs: number): number {
   return Math.min(EARLY_EXIT_MAX_MS, Math.max(EARLY_EXIT_MIN_MS, Math.round(runcMs)));
 }
 
-export interface EarlyExit {
-  at: Date;
-  /** The init's end, when bpm could reap it; undefined when the status cannot be known. */
-  end: ExitResult | undefined;
-}
-
 /** The end of the container's init if it exits within `windowMs` of now; undefined if it runs on. */
 export async function watchEarlyExit(
   ref: ProcessRef,
-  host: Host,
+  host: { runc: Pick<RuncPort, 'stateFile'> },
   windowMs: number,
 ): Promise<EarlyExit | undefined> {
   const init = readInitProcess(host.runc.stateFile(ref.cid));

@@ -8,6 +8,7 @@ import type { createPrerequisites } from '../host/prerequisites.ts';
 import type { HostFeatures, User } from '../host-facts.ts';
 import type { DetachedRun, ForegroundEnd, ForegroundRun, KillSignal } from '../runc/client.ts';
 import type { ContainerState, StateResult } from '../runc/state.ts';
+import type { ExitResult } from '../text/exit-status.ts';
 import type { ProcessRef } from './process-ref.ts';
 
 /** The runc operations the lifecycle uses; `runc/client.ts`'s RuncClient is the real one. */
@@ -48,6 +49,21 @@ export interface HostPort {
   createPrerequisites: typeof createPrerequisites;
   writeBundle: typeof writeBundle;
   runPreStartHook: typeof runPreStartHook;
+  /** Make bpm the subreaper of what it starts (prctl), so it can read an init's early exit. */
+  becomeSubreaper(): void;
+  /** Watch a just-started container's init for an exit within the window. */
+  watchEarlyExit(
+    ref: ProcessRef,
+    host: { runc: Pick<RuncPort, 'stateFile'> },
+    windowMs: number,
+  ): Promise<EarlyExit | undefined>;
+}
+
+/** A container init that ended right after its start. */
+export interface EarlyExit {
+  at: Date;
+  /** The init's end, when bpm could reap it; undefined when the status cannot be known. */
+  end: ExitResult | undefined;
 }
 
 /** Time, as the lifecycle sees it. */

@@ -5,10 +5,9 @@
 import { readPidFile, writePidFile } from '../host/pid-file.ts';
 import type { Logger } from '../log/logger.ts';
 import { traceTiming } from '../log/trace-timing.ts';
-import { becomeSubreaper } from '../sys/reaper.ts';
 import { exitText } from '../text/exit-status.ts';
 import { checkpoint, type Operation, probeHost, stepFailed } from './context.ts';
-import { type EarlyExit, earlyExitWindow, watchEarlyExit } from './early-exit.ts';
+import { type EarlyExit, earlyExitWindow } from './early-exit.ts';
 import { loadConfig, processLocator, selectProcess } from './job-config.ts';
 import { recordLastExit } from './last-exit.ts';
 import type { ProcessRef } from './process-ref.ts';
@@ -48,7 +47,7 @@ export function startProcess(ref: ProcessRef, log: Logger, op: Operation): Promi
         log.session('start-process'),
         async ({ bundle, logs }) => {
           // The container's init passes to bpm when runc exits, so that bpm can read its status.
-          becomeSubreaper();
+          op.host.becomeSubreaper();
           const before = performance.now();
           await host.runc.runDetached({
             cid: ref.cid,
@@ -64,7 +63,7 @@ export function startProcess(ref: ProcessRef, log: Logger, op: Operation): Promi
     } catch (err) {
       throw stepFailed(log, 'failed-to-start', 'failed to start job-process', err);
     }
-    const early = await watchEarlyExit(ref, host, earlyExitWindow(runcMs));
+    const early = await op.host.watchEarlyExit(ref, host, earlyExitWindow(runcMs));
     if (early === undefined) return {};
     noteEarlyExit(ref, early, log);
     return { exitedAtOnce: early };

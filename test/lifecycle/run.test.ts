@@ -44,13 +44,13 @@ describe('runProcess', () => {
   });
 
   test('exit N: `failed to run job-process: exit status N (exit status N)`, exit N', async () => {
-    w.runc.foregroundExit = { code: 6, signal: null };
+    w.runc.foregroundExit = { code: 6, signal: null, runcError: undefined };
     assert.deepEqual(await failure(run()), ['failed to run job-process: exit status 6 (exit status 6)', 6]);
-    assert.deepEqual(w.events(), ['bpm.run.starting', ...SESSION, 'bpm.run.complete']);
+    assert.deepEqual(w.events(), ['bpm.run.starting', ...SESSION, 'bpm.run.failed!']);
   });
 
   test('runc killed by a signal: `signal: killed (exit status -1)`, exit 255', async () => {
-    w.runc.foregroundExit = { code: null, signal: 'SIGKILL' };
+    w.runc.foregroundExit = { code: null, signal: 'SIGKILL', runcError: undefined };
     assert.deepEqual(await failure(run()), [
       'failed to run job-process: signal: killed (exit status -1)',
       255,
@@ -68,8 +68,8 @@ describe('runProcess', () => {
     assert.deepEqual(w.events(), [
       'bpm.run.starting',
       ...SESSION.slice(0, 4),
-      SESSION[5],
-      'bpm.run.complete',
+      'bpm.run.run-process.failed!',
+      'bpm.run.failed!',
     ]);
   });
 
@@ -98,7 +98,7 @@ describe('runProcess', () => {
     assert.deepEqual(w.events(), [
       'bpm.run.starting',
       'bpm.run.invalid-volume-definition!',
-      'bpm.run.complete',
+      'bpm.run.failed!',
     ]);
     assert.deepEqual(w.runc.calls, []);
   });
@@ -110,7 +110,7 @@ describe('runProcess', () => {
     assert.deepEqual(w.events(), [
       'bpm.run.starting',
       'bpm.run.invalid-environment-definition!',
-      'bpm.run.complete',
+      'bpm.run.failed!',
     ]);
   });
 
@@ -120,7 +120,7 @@ describe('runProcess', () => {
     assert.equal(code, 1);
     assert.match(message, new RegExp(`still running \\(pid ${c.init.pid}\\).*\`bpm stop web\`$`));
     assert.deepEqual(w.runc.calls, ['state bpm-web']);
-    assert.deepEqual(w.events(), ['bpm.run.starting', 'bpm.run.process-already-running', 'bpm.run.complete']);
+    assert.deepEqual(w.events(), ['bpm.run.starting', 'bpm.run.process-already-running', 'bpm.run.failed!']);
   });
 
   test('a stopped container is removed first, then run', async () => {

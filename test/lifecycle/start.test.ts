@@ -101,7 +101,7 @@ describe('startProcess', () => {
       'bpm.start.removing-stopped-process',
       'bpm.start.forcefully-deleting-container',
       'bpm.start.failed-to-cleanup!',
-      'bpm.start.complete',
+      'bpm.start.failed!',
     ]);
     assert.equal(w.errorOf('bpm.start.failed-to-cleanup'), 'exit status 1');
   });
@@ -112,9 +112,10 @@ describe('startProcess', () => {
     assert.deepEqual(w.runc.calls, ['state bpm-web', 'run --detach bpm-web']);
     assert.deepEqual(w.events(), [
       'bpm.start.starting',
-      ...SESSION,
+      ...SESSION.slice(0, -1),
+      'bpm.start.start-process.failed!',
       'bpm.start.failed-to-start!',
-      'bpm.start.complete',
+      'bpm.start.failed!',
     ]);
   });
 
@@ -166,7 +167,7 @@ describe('startProcess', () => {
       'bpm.start.failed-getting-job!',
       'bpm.start.failed-to-remove-state-file!',
       'bpm.start.failed-cleaning-up-broken-job!',
-      'bpm.start.complete',
+      'bpm.start.failed!',
     ]);
     assert.equal(existsSync(w.runc.stateFile('bpm-web')), true, 'the state file stays');
   });
@@ -182,7 +183,7 @@ describe('startProcess', () => {
       'bpm.start.forcefully-deleting-container',
       'bpm.start.failed-to-cleanup!',
       'bpm.start.failed-cleaning-up-broken-job!',
-      'bpm.start.complete',
+      'bpm.start.failed!',
     ]);
   });
 
@@ -205,9 +206,9 @@ describe('startProcess', () => {
     assert.deepEqual(w.events(), [
       'bpm.start.starting',
       ...SESSION.slice(0, 4),
-      'bpm.start.start-process.complete',
+      'bpm.start.start-process.failed!',
       'bpm.start.failed-to-start!',
-      'bpm.start.complete',
+      'bpm.start.failed!',
     ]);
     assert.equal(w.errorOf('bpm.start.failed-to-start'), 'prestart hook failed: exit status 3');
     assert.equal(existsSync(ref().paths.configJson('web')), true, 'a failed start rolls nothing back');
@@ -222,9 +223,9 @@ describe('startProcess', () => {
     assert.deepEqual(w.events(), [
       'bpm.start.starting',
       ...SESSION.slice(0, 2),
-      'bpm.start.start-process.complete',
+      'bpm.start.start-process.failed!',
       'bpm.start.failed-to-start!',
-      'bpm.start.complete',
+      'bpm.start.failed!',
     ]);
   });
 
@@ -233,9 +234,10 @@ describe('startProcess', () => {
     await assert.rejects(start(), { message: 'failed to start job-process: exit status 1' });
     assert.deepEqual(w.events(), [
       'bpm.start.starting',
-      ...SESSION,
+      ...SESSION.slice(0, -1),
+      'bpm.start.start-process.failed!',
       'bpm.start.failed-to-start!',
-      'bpm.start.complete',
+      'bpm.start.failed!',
     ]);
   });
 
@@ -245,7 +247,7 @@ describe('startProcess', () => {
     assert.deepEqual(w.events(), [
       'bpm.start.starting',
       'bpm.start.failed-to-parse-config!',
-      'bpm.start.complete',
+      'bpm.start.failed!',
     ]);
     assert.deepEqual(w.runc.calls, []);
   });
@@ -261,7 +263,7 @@ describe('startProcess', () => {
   test('the host probe failing: `failed to fetch system features: …`, not logged', async () => {
     w.host.probeError = new Error('boom');
     await assert.rejects(start(), { message: 'failed to fetch system features: boom' });
-    assert.deepEqual(w.events(), ['bpm.start.starting', 'bpm.start.complete']);
+    assert.deepEqual(w.events(), ['bpm.start.starting', 'bpm.start.failed!']);
   });
 
   test('the probed features reach the spec (the cgroups path under bpm’s own cgroup)', async () => {

@@ -167,7 +167,7 @@ describe('stopProcess', () => {
     writeFileSync(w.runc.stateFile(ref().cid), '{}');
     w.runc.failures.state = new RuncError('exit status 2');
     await assert.rejects(stop(), { message: 'failed to get job-process status: exit status 2' });
-    assert.deepEqual(w.events(), ['bpm.stop.starting', 'bpm.stop.failed-to-get-job!', 'bpm.stop.complete']);
+    assert.deepEqual(w.events(), ['bpm.stop.starting', 'bpm.stop.failed-to-get-job!', 'bpm.stop.failed!']);
     assert.equal(w.runc.containers.has(ref().cid), true);
   });
 
@@ -183,7 +183,7 @@ describe('stopProcess', () => {
       'bpm.stop.starting',
       'bpm.stop.forcefully-deleting-container',
       'bpm.stop.failed-to-cleanup!',
-      'bpm.stop.complete',
+      'bpm.stop.failed!',
     ]);
   });
 
@@ -194,7 +194,7 @@ describe('stopProcess', () => {
     assert.deepEqual(w.events(), [
       'bpm.stop.starting',
       'bpm.stop.failed-to-parse-config!',
-      'bpm.stop.complete',
+      'bpm.stop.failed!',
     ]);
     assert.deepEqual(c.init.received, []);
     assert.deepEqual(w.runc.calls, []);
@@ -207,7 +207,7 @@ describe('stopProcess', () => {
     await assert.rejects(stopProcess(other, w.logger('stop', other), w.op), {
       message: `process "worker" not present in job configuration (${other.paths.configFile})`,
     });
-    assert.deepEqual(w.events(), ['bpm.stop.starting', 'bpm.stop.process-not-defined!', 'bpm.stop.complete']);
+    assert.deepEqual(w.events(), ['bpm.stop.starting', 'bpm.stop.process-not-defined!', 'bpm.stop.failed!']);
     assert.deepEqual(c.init.received, []);
   });
 
@@ -217,7 +217,7 @@ describe('stopProcess', () => {
     await assert.rejects(stop(), {
       message: 'failed to fetch system features: open /proc/self/cgroup: permission denied',
     });
-    assert.deepEqual(w.events(), ['bpm.stop.starting', 'bpm.stop.complete']);
+    assert.deepEqual(w.events(), ['bpm.stop.starting', 'bpm.stop.failed!']);
   });
 
   test('another job’s container under the same id is not touched', async () => {
@@ -238,7 +238,7 @@ describe('stopProcess', () => {
     assert.equal(w.runc.containers.has(ref().cid), true);
     assert.equal(w.clock.pending(), 0);
     assert.equal(w.host.openHandles, 0);
-    assert.deepEqual(w.events(), ['bpm.stop.starting', 'bpm.stop.complete']);
+    assert.deepEqual(w.events(), ['bpm.stop.starting', 'bpm.stop.failed!']);
   });
 
   test('cancelled before it began: nothing happens', async () => {

@@ -91,6 +91,15 @@ export class FakeHost implements HostPort {
 
   writeBundle = writeBundle;
 
+  becomeSubreaper(): void {}
+
+  /** Set to report an early exit of the next started init. */
+  earlyExit: Awaited<ReturnType<HostPort['watchEarlyExit']>>;
+
+  async watchEarlyExit(): ReturnType<HostPort['watchEarlyExit']> {
+    return this.earlyExit;
+  }
+
   async runPreStartHook(command: string, env: readonly string[]): Promise<void> {
     this.hooks.push({ command, env });
     if (this.hookError !== undefined) throw new BpmError(`prestart hook failed: ${this.hookError.message}`);

@@ -5,10 +5,9 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RuncPort } from '../../../src/lifecycle/ports.ts';
-import type { DetachedRun, ForegroundRun, KillSignal } from '../../../src/runc/client.ts';
+import type { DetachedRun, ForegroundEnd, ForegroundRun, KillSignal } from '../../../src/runc/client.ts';
 import { RuncError } from '../../../src/runc/errors.ts';
 import type { ContainerState, StateResult } from '../../../src/runc/state.ts';
-import type { ExitResult } from '../../../src/text/exit-status.ts';
 import type { FakeProcess, ProcessTable, Reaction } from './processes.ts';
 
 type Operation = 'state' | 'list' | 'runDetached' | 'runForeground' | 'kill' | 'delete';
@@ -27,7 +26,7 @@ export class FakeRunc implements RuncPort {
   /** Make the next call of an operation fail with this error. */
   readonly failures: Partial<Record<Operation, Error>> = {};
   /** How `runForeground` ends. */
-  foregroundExit: ExitResult = { code: 0, signal: null };
+  foregroundExit: ForegroundEnd = { code: 0, signal: null, runcError: undefined };
   /** How the init of the next `runDetached` answers signals. */
   nextReactions: Partial<Record<KillSignal, Reaction>> = {};
   private readonly procs: ProcessTable;
@@ -113,7 +112,7 @@ export class FakeRunc implements RuncPort {
     writeFileSync(run.pidFile, String(c.init.pid));
   }
 
-  async runForeground(run: ForegroundRun): Promise<ExitResult> {
+  async runForeground(run: ForegroundRun): Promise<ForegroundEnd> {
     this.call('runForeground', `run ${run.cid}`);
     return this.foregroundExit;
   }
