@@ -20,6 +20,7 @@ import {
   checkMemory,
   checkName,
   checkPreStart,
+  checkShutdownTimeout,
   checkUnsafe,
   checkWorkdir,
 } from './process-checks.ts';
@@ -130,6 +131,7 @@ function analyseConfig(
     if (p.name !== '') checkName(p, i, out);
     checkMemory(p, i, out);
     checkCapabilities(p, i, out);
+    checkShutdownTimeout(p, i, out);
     checkUnsafe(p, i, out);
     const unrestricted = expandUnrestricted(p, i, ctx.host, out);
     checkReservedUnrestricted(unrestricted, ctx.root.root, job, volumeHost(ctx), out);

@@ -15,7 +15,16 @@ const PROCESS = [
   'additional_volumes',
   'unsafe',
   'shutdown_signal',
+  'restart',
+  'shutdown_timeout',
+  'depends_on',
+  'readiness',
+  'liveness',
 ];
+const RESTART = ['policy', 'initial_delay', 'max_delay', 'reset_after'];
+const PROBE = ['exec', 'http', 'tcp', 'period', 'timeout', 'failure_threshold', 'initial_delay'];
+const HTTP_PROBE = ['port', 'path'];
+const TCP_PROBE = ['port'];
 const HOOKS = ['pre_start'];
 const LIMITS = ['memory', 'open_files', 'processes', 'core_file_size'];
 const UNSAFE = ['privileged', 'unrestricted_volumes', 'host_pid_namespace'];
@@ -38,6 +47,17 @@ export function knownKeysAt(parent: string): readonly string[] | undefined {
       return LIMITS;
     case 'processes[].unsafe':
       return UNSAFE;
+    case 'processes[].restart':
+      return RESTART;
+    case 'processes[].readiness':
+    case 'processes[].liveness':
+      return PROBE;
+    case 'processes[].readiness.http':
+    case 'processes[].liveness.http':
+      return HTTP_PROBE;
+    case 'processes[].readiness.tcp':
+    case 'processes[].liveness.tcp':
+      return TCP_PROBE;
     case 'processes[].additional_volumes[]':
     case 'processes[].unsafe.unrestricted_volumes[]':
       return VOLUME;

@@ -286,3 +286,18 @@ export function checkHostPrerequisites(
     }
   });
 }
+
+/** monit's default timeout for a stop program; bpm stop needs shutdown_timeout + 2 s (QUIT grace) in it. */
+const MONIT_STOP_BUDGET_MS = 30_000;
+
+/** A `shutdown_timeout` that makes `bpm stop` outlast monit's stop timeout. */
+export function checkShutdownTimeout(p: ProcessConfig, i: number, out: FindingSink): void {
+  const ms = p.shutdownTimeoutMs;
+  if (ms === undefined || ms + 2_000 < MONIT_STOP_BUDGET_MS) return;
+  out.warning(
+    `processes[${i}].shutdown_timeout`,
+    'shutdown-timeout-over-monit',
+    `shutdown_timeout ${ms / 1000} s plus bpm's 2 s QUIT grace does not fit in monit's 30 s stop timeout: monit gives up while bpm stop still waits`,
+    'keep it below 28 s under monit, or raise the stop timeout in the monit file',
+  );
+}

@@ -10,6 +10,8 @@ import {
   decodeStringList,
   decodeStringMap,
 } from './decode-fields.ts';
+import { decodeDependsOn, decodeProbe, decodeRestart } from './decode-supervision.ts';
+import { decodeDuration } from './duration.ts';
 import type { Hooks, Limits, ProcessConfig, Unsafe, Volume } from './types.ts';
 import type { YamlDecoder } from './yaml-decoder.ts';
 
@@ -176,8 +178,22 @@ function decodeProcess(d: YamlDecoder, node: Node | null, field: string): Decode
       else p.unsafe = u;
     },
     shutdown_signal: (v, f) => str(v, f, (s) => (p.shutdownSignal = s)),
+    restart: (v, f) => setOptional(p, 'restart', decodeRestart(d, v, f)),
+    shutdown_timeout: (v, f) => setOptional(p, 'shutdownTimeoutMs', decodeDuration(d, v, f)),
+    depends_on: (v, f) => {
+      const deps = decodeDependsOn(d, v, f);
+      setOptional(p, 'dependsOn', deps.length > 0 ? deps : undefined);
+    },
+    readiness: (v, f) => setOptional(p, 'readiness', decodeProbe(d, v, f)),
+    liveness: (v, f) => setOptional(p, 'liveness', decodeProbe(d, v, f)),
   });
   return ok ? p : undefined;
+}
+
+/** Set an optional field, or remove it for undefined (a later `key: ~` resets it). */
+function setOptional<K extends keyof ProcessConfig>(p: ProcessConfig, key: K, value: ProcessConfig[K]): void {
+  if (value === undefined) delete p[key];
+  else p[key] = value;
 }
 
 /**

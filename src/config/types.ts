@@ -2,6 +2,7 @@
 // '', absent booleans false, absent lists empty. Integer limits are bigint because upstream's are
 // 64-bit (uint64 open_files/core_file_size, int64 processes).
 import type { SourceLocation } from '../errors.ts';
+import type { ProbeConfig, RestartConfig } from './supervision.ts';
 
 export interface Volume {
   path: string;
@@ -46,6 +47,12 @@ export interface ProcessConfig {
   unsafe?: Unsafe;
   /** '', 'TERM' or 'INT'. */
   shutdownSignal: string;
+  /** The supervisor's keys (src/config/supervision.ts); absent when the file does not set them. */
+  restart?: RestartConfig;
+  shutdownTimeoutMs?: number;
+  dependsOn?: string[];
+  readiness?: ProbeConfig;
+  liveness?: ProbeConfig;
 }
 
 export interface JobConfig {

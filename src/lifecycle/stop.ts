@@ -42,7 +42,13 @@ async function exitsWithin(op: Operation, exited: Promise<boolean>, ms: number):
   }
 }
 
-async function gracefulStop(log: Logger, init: InitHandle, signal: KillSignal, op: Operation): Promise<void> {
+async function gracefulStop(
+  log: Logger,
+  init: InitHandle,
+  signal: KillSignal,
+  op: Operation,
+  stopMs: number,
+): Promise<void> {
   try {
     await init.signal(signal);
     traceTiming('signalled');
@@ -53,7 +59,7 @@ async function gracefulStop(log: Logger, init: InitHandle, signal: KillSignal, o
   const watching = new AbortController();
   const exited = init.exited(AbortSignal.any([watching.signal, op.signal]));
   try {
-    if (await exitsWithin(op, exited, op.stopTimeouts.stopMs)) return;
+    if (await exitsWithin(op, exited, stopMs)) return;
     checkpoint(op.signal);
     try {
       await init.signal('QUIT');
@@ -130,7 +136,9 @@ export function stopProcess(ref: ProcessRef, log: Logger, op: Operation): Promis
       if (init === undefined) return;
       const proc = selectProcess(ref, loadConfig(ref, log, 'stop'), log);
       traceTiming('config');
-      await gracefulStop(log, init, proc.shutdownSignal === 'INT' ? 'INT' : 'TERM', op);
+      // The process's own shutdown_timeout wins over the operation's default (docs/supervisor.md).
+      const stopMs = proc.shutdownTimeoutMs ?? op.stopTimeouts.stopMs;
+      await gracefulStop(log, init, proc.shutdownSignal === 'INT' ? 'INT' : 'TERM', op, stopMs);
       traceTiming('exited');
     } finally {
       live?.close();

@@ -348,6 +348,22 @@ describe('bpm validate rules', () => {
       assert.equal(p.hint, 'write CHOWN');
     });
 
+    it("warns when shutdown_timeout does not fit in monit's 30 s stop timeout", () => {
+      at(
+        only(analyse(`${BASE}  shutdown_timeout: 45s\n`), 'shutdown-timeout-over-monit'),
+        4,
+        21,
+        'processes[0].shutdown_timeout',
+        'warning',
+      );
+      assert.equal(
+        analyse(`${BASE}  shutdown_timeout: 27s\n`).findings.filter(
+          (f) => f.code === 'shutdown-timeout-over-monit',
+        ).length,
+        0,
+      );
+    });
+
     it('flags a missing executable, mapped from /var/vcap to R', () => {
       const r = analyse('processes:\n- name: web\n  executable: /var/vcap/packages/web/bin/web\n', {});
       const f = only(r, 'executable-missing');

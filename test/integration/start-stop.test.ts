@@ -148,6 +148,22 @@ describe('start and stop', { skip }, () => {
     assert.equal((await r.bpm('stop', job)).code, 0);
   });
 
+  test('shutdown_timeout shortens the wait before QUIT (bpm stop under monit honours it)', async () => {
+    const job = r.uniqueJob('patient');
+    const script = `#!/bin/sh\ntrap '' TERM\ntrap 'echo QUIT >> /var/vcap/sys/log/${job}/signal' QUIT\nwhile :; do sleep 0.1; done\n`;
+    r.addJob(
+      job,
+      { processes: [{ name: job, executable: r.jobBin(job, 'run'), shutdown_timeout: '1s' }] },
+      { run: script },
+    );
+    assert.equal((await r.bpm('start', job)).code, 0);
+    await new Promise((res) => setTimeout(res, 200));
+    const stopped = await r.bpm('stop', job);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.ok(stopped.ms >= 3_000 && stopped.ms < 6_000, `stop took ${Math.round(stopped.ms)} ms`);
+    assert.equal(r.readLog(job, 'signal'), 'QUIT\n');
+  });
+
   test('a process ignoring TERM gets QUIT after 20 s, then is killed 2 s later', async () => {
     const job = r.uniqueJob('stubborn');
     const script = `#!/bin/sh\ntrap '' TERM\ntrap 'echo QUIT >> /var/vcap/sys/log/${job}/signal' QUIT\nwhile :; do sleep 0.1; done\n`;
