@@ -17,6 +17,7 @@ export const COMMAND_LOADERS: Readonly<Record<CommandName, () => Promise<{ defau
   start: () => import('../commands/start.ts'),
   status: () => import('../commands/status.ts'),
   stop: () => import('../commands/stop.ts'),
+  supervise: () => import('../commands/supervise.ts'),
   trace: () => import('../commands/trace.ts'),
   validate: () => import('../commands/validate.ts'),
   version: () => import('../commands/version.ts'),

@@ -17,6 +17,7 @@ export type CommandName =
   | 'start'
   | 'status'
   | 'stop'
+  | 'supervise'
   | 'trace'
   | 'validate'
   | 'version';
@@ -162,6 +163,20 @@ export const COMMANDS: readonly CommandSpec[] = [
     use: 'stop <job-name>',
     flags: [processFlag],
     needsJob: true,
+  },
+  // Beyond upstream: hidden like validate (docs/supervisor.md).
+  {
+    name: 'supervise',
+    short: 'supervises the processes of every job in the foreground',
+    long:
+      'supervises the processes of every job in the foreground\n\n' +
+      '  Starts (or adopts, when already running) every process of every job with a bpm.yml, or\n' +
+      '  of the jobs named with --job, restarts them by their restart policy, and stops them all\n' +
+      '  on SIGTERM. See docs/supervisor.md.\n',
+    use: 'supervise',
+    flags: [{ name: 'job', kind: 'stringArray', usage: 'supervise only this job (repeatable)' }],
+    needsJob: false,
+    hidden: true,
   },
   {
     name: 'trace',

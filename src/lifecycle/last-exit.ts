@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../host/bundle.ts';
 import { mkdirAll } from '../host/mkdir-all.ts';
 
 /** Which bpm command saw the end. */
-export type ExitWitness = 'start' | 'run' | 'stop' | 'status' | 'list';
+export type ExitWitness = 'start' | 'run' | 'stop' | 'status' | 'list' | 'supervise';
 
 export interface LastExit {
   /** When bpm saw the process end, ISO 8601 UTC (`2026-12-01T20:05:01.806Z`). */
@@ -49,7 +49,7 @@ export function readLastExit(paths: JobPaths, proc: string): LastExit | undefine
   }
 }
 
-const WITNESSES: readonly string[] = ['start', 'run', 'stop', 'status', 'list'];
+const WITNESSES: readonly string[] = ['start', 'run', 'stop', 'status', 'list', 'supervise'];
 
 /** A record's text → LastExit; undefined for anything not shaped like one. */
 export function parseLastExit(text: string): LastExit | undefined {

@@ -10,7 +10,8 @@ import { traceTiming } from '../log/trace-timing.ts';
 import { acquireLock } from '../sys/flock.ts';
 import { type ProcessRef, processRef } from './process-ref.ts';
 
-export type LifecycleCommand = 'start' | 'stop' | 'run';
+/** `supervise`: the supervisor's own steps (clearing up after an exit), logged as `bpm.supervise.…`. */
+export type LifecycleCommand = 'start' | 'stop' | 'run' | 'supervise';
 
 /** Open bpm.log, take the lifecycle lock, run `main`, release the lock. */
 export async function withLifecycleLock<T>(

@@ -16,6 +16,10 @@ export interface Libc {
   flockAsync(fd: number, operation: number): Promise<AsyncResult>;
   /** poll(2) on a single descriptor, on a worker thread. */
   pollOneAsync(fd: number, events: number, timeoutMs: number): Promise<AsyncResult>;
+  /** poll(2) on the `struct pollfd` array in `fds` (8 bytes each; revents written back in place), on a worker thread. */
+  pollManyAsync(fds: Buffer, nfds: number, timeoutMs: number): Promise<AsyncResult>;
+  /** eventfd(2). */
+  eventfd(initval: number, flags: number): number;
   pidfdOpen(pid: number, flags: number): number;
   /** pidfd_send_signal(fd, sig, NULL, 0). */
   pidfdSendSignal(fd: number, sig: number): number;
@@ -115,6 +119,8 @@ function bind(): Libc {
     koffi.struct('bpm_pollfd', { fd: 'int', events: 'short', revents: 'short' });
     return lib.func('int poll(_Inout_ bpm_pollfd *fds, unsigned long nfds, int timeout)');
   });
+  const pollMany = lazy(() => lib.func('int poll(_Inout_ uint8_t *fds, unsigned long nfds, int timeout)'));
+  const eventfd = lazy(() => lib.func('int eventfd(unsigned int initval, int flags)'));
   const mount = lazy(() =>
     lib.func(
       'int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)',
@@ -176,6 +182,8 @@ function bind(): Libc {
     flock: (fd, operation) => flock()(fd, operation) as number,
     flockAsync: (fd, operation) => runAsync(flock(), [fd, operation]),
     pollOneAsync: (fd, events, timeoutMs) => runAsync(poll(), [{ fd, events, revents: 0 }, 1, timeoutMs]),
+    pollManyAsync: (fds, nfds, timeoutMs) => runAsync(pollMany(), [fds, nfds, timeoutMs]),
+    eventfd: (initval, flags) => eventfd()(initval, flags) as number,
     pidfdOpen: (pid, flags) => pidfdOpen()(pid, flags),
     pidfdSendSignal: (fd, sig) => pidfdSendSignal()(fd, sig),
     mount: (source, target, fstype, flags, data) => mount()(source, target, fstype, flags, data) as number,

@@ -1,0 +1,40 @@
+// Which processes the supervisor looks after: every process of every job with a bpm.yml under R, or
+// of the jobs named with --job. A job whose bpm.yml does not load is reported and left out.
+import { existsSync, readdirSync } from 'node:fs';
+import type { RootPaths } from '../bosh/paths.ts';
+import type { ProcessConfig } from '../config/types.ts';
+import { messageOf } from '../errors.ts';
+import { validateJobName } from '../ids/names.ts';
+import { processRef } from '../lifecycle/context.ts';
+import { loadConfig } from '../lifecycle/job-config.ts';
+import type { Logger } from '../log/logger.ts';
+
+export interface SupervisedSpec {
+  job: string;
+  config: ProcessConfig;
+}
+
+/** Job names with R/jobs/JOB/config/bpm.yml, sorted. */
+export function jobsWithConfig(root: RootPaths): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(root.jobsDir);
+  } catch {
+    return [];
+  }
+  return names.filter((job) => existsSync(root.job(job).configFile)).sort();
+}
+
+export function supervisedProcesses(root: RootPaths, jobs: readonly string[], log: Logger): SupervisedSpec[] {
+  const out: SupervisedSpec[] = [];
+  for (const job of jobs) {
+    try {
+      validateJobName(job);
+      const config = loadConfig(processRef(root, job, job), log.session('load-config'));
+      for (const p of config.processes) out.push({ job, config: p });
+    } catch (err) {
+      log.error('job-not-supervised', err, { job, reason: messageOf(err) });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,120 @@
+// `bpm supervise` against real runc: adopt a running container, restart a crashing one on the
+// back-off schedule, stop everything on SIGTERM, and leave containers running on SIGKILL for the
+// next supervisor to adopt.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { BoshRoot, eventually, isAlive, skipReason } from '../../helpers/bosh-root.ts';
+
+const skip = skipReason();
+const SLEEPER = '#!/bin/sh\nexec sleep 1000\n';
+const CRASHER = '#!/bin/sh\nsleep 0.1\nexit 3\n';
+
+interface SupervisorLine {
+  timestamp: string;
+  message: string;
+  data: Record<string, string>;
+}
+
+function supervisorLog(r: BoshRoot): SupervisorLine[] {
+  const file = join(r.root, 'sys', 'log', 'bpm', 'supervisor.log');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as SupervisorLine);
+}
+
+function events(r: BoshRoot, job: string, event: string): SupervisorLine[] {
+  return supervisorLog(r).filter(
+    (l) => l.message === `bpm.supervise.process.${event}` && l.data['job'] === job,
+  );
+}
+
+describe('bpm supervise', { skip }, () => {
+  let r: BoshRoot;
+  before(() => {
+    r = BoshRoot.create();
+  });
+  after(() => r.cleanup());
+
+  test('adopts a running container, SIGKILL leaves it running, the next supervisor adopts it again, SIGTERM stops it', async () => {
+    const job = r.uniqueJob('adopt');
+    r.addJob(job, { processes: [{ name: job, executable: r.jobBin(job, 'run') }] }, { run: SLEEPER });
+    assert.equal((await r.bpm('start', job)).code, 0);
+    const pid = r.containerState(job)?.pid;
+    assert.ok(pid !== undefined && pid > 0);
+
+    const first = r.spawnBpm(['supervise', '--job', job]);
+    assert.ok(await eventually(() => events(r, job, 'adopted').length === 1, 10_000), 'adopted');
+    assert.equal(events(r, job, 'adopted')[0]?.data['pid'], String(pid));
+    first.child.kill('SIGKILL');
+    await first.done;
+    assert.equal(r.containerState(job)?.status, 'running', 'SIGKILL of the supervisor leaves the container');
+    assert.equal(r.containerState(job)?.pid, pid);
+
+    const second = r.spawnBpm(['supervise', '--job', job]);
+    assert.ok(await eventually(() => events(r, job, 'adopted').length === 2, 10_000), 'adopted again');
+    assert.equal(r.containerState(job)?.pid, pid, 'not restarted');
+    assert.equal(events(r, job, 'started').length, 0);
+    second.child.kill('SIGTERM');
+    const done = await second.done;
+    assert.equal(done.code, 0, done.stderr);
+    assert.equal(r.containerState(job), undefined, 'SIGTERM stops the process');
+    assert.equal(isAlive(pid), false);
+    assert.equal(existsSync(r.pidFile(job)), false);
+  });
+
+  test('a crashing process restarts at once, then after initial_delay doubling to max_delay', async () => {
+    const job = r.uniqueJob('crash');
+    const restart = { policy: 'on-failure', initial_delay: '400ms', max_delay: '800ms', reset_after: '1m' };
+    r.addJob(
+      job,
+      { processes: [{ name: job, executable: r.jobBin(job, 'run'), restart }] },
+      { run: CRASHER },
+    );
+    const sup = r.spawnBpm(['supervise', '--job', job]);
+    assert.ok(await eventually(() => events(r, job, 'restart-planned').length >= 5, 30_000), 'five restarts');
+    sup.child.kill('SIGTERM');
+    const done = await sup.done;
+    assert.equal(done.code, 0, done.stderr);
+    const planned = events(r, job, 'restart-planned').map((l) => Number(l.data['delay_ms']));
+    assert.deepEqual(planned.slice(0, 5), [0, 400, 800, 800, 800]);
+    // Each start follows its planned restart by the delay (a start itself takes a few hundred ms).
+    const plannedAt = events(r, job, 'restart-planned').map((l) => Date.parse(l.timestamp));
+    const startedAt = events(r, job, 'started').map((l) => Date.parse(l.timestamp));
+    for (let i = 1; i < 4; i++) {
+      const gap = startedAt[i]! - plannedAt[i - 1]!;
+      assert.ok(gap >= planned[i - 1]!, `restart ${i} came ${gap} ms after it was planned`);
+      assert.ok(gap < planned[i - 1]! + 1_500, `restart ${i} came ${gap} ms after it was planned`);
+    }
+    assert.equal(r.containerState(job), undefined, 'nothing left after SIGTERM');
+    const lastExit = JSON.parse(
+      readFileSync(join(r.root, 'sys', 'run', 'bpm', job, `${job}.last-exit.json`), 'utf8'),
+    );
+    assert.equal(lastExit.seenBy, 'supervise');
+  });
+
+  test('SIGTERM stops several processes in parallel, within their shutdown_timeout', async () => {
+    const jobs = [r.uniqueJob('par'), r.uniqueJob('par')];
+    const stubborn = "#!/bin/sh\ntrap '' TERM\nwhile :; do sleep 0.1; done\n";
+    for (const job of jobs) {
+      r.addJob(
+        job,
+        { processes: [{ name: job, executable: r.jobBin(job, 'run'), shutdown_timeout: '1s' }] },
+        { run: stubborn },
+      );
+    }
+    const sup = r.spawnBpm(['supervise', '--job', jobs[0]!, '--job', jobs[1]!]);
+    assert.ok(await eventually(() => jobs.every((j) => events(r, j, 'started').length === 1), 20_000));
+    const t0 = performance.now();
+    sup.child.kill('SIGTERM');
+    const done = await sup.done;
+    const ms = performance.now() - t0;
+    assert.equal(done.code, 0, done.stderr);
+    // Each takes 1 s + 2 s QUIT grace; in sequence it would be over 6 s.
+    assert.ok(ms < 5_500, `shutdown took ${Math.round(ms)} ms`);
+    for (const job of jobs) assert.equal(r.containerState(job), undefined);
+  });
+});
