@@ -12,6 +12,7 @@ export const COMMAND_LOADERS: Readonly<Record<CommandName, () => Promise<{ defau
   list: () => import('../commands/list.ts'),
   logs: () => import('../commands/logs.ts'),
   pid: () => import('../commands/pid.ts'),
+  restart: () => import('../commands/restart.ts'),
   run: () => import('../commands/run.ts'),
   shell: () => import('../commands/shell.ts'),
   start: () => import('../commands/start.ts'),

@@ -12,6 +12,7 @@ export type CommandName =
   | 'list'
   | 'logs'
   | 'pid'
+  | 'restart'
   | 'run'
   | 'shell'
   | 'start'
@@ -163,6 +164,18 @@ export const COMMANDS: readonly CommandSpec[] = [
     use: 'stop <job-name>',
     flags: [processFlag],
     needsJob: true,
+  },
+  // Beyond upstream: hidden like validate (docs/supervisor.md).
+  {
+    name: 'restart',
+    short: 'restarts a BOSH Process',
+    long:
+      'restarts a BOSH Process\n\n' +
+      '  Through the running bpm supervise when there is one; otherwise a stop and a start.\n',
+    use: 'restart <job-name>',
+    flags: [processFlag],
+    needsJob: true,
+    hidden: true,
   },
   // Beyond upstream: hidden like validate (docs/supervisor.md).
   {

@@ -2,10 +2,13 @@
 import { withLifecycleLock } from '../lifecycle/lock.ts';
 import { earlyExitText, startProcess } from '../lifecycle/start.ts';
 import { printExitedAtOnce } from '../presenters/lifecycle-notices.ts';
+import { forwardToSupervisor } from '../supervisor/control-client.ts';
 import { commandOperation } from './lifecycle-ports.ts';
 import type { Command } from './types.ts';
 
 const start: Command = async (inv) => {
+  // While `bpm supervise` runs, it owns the desired state (docs/supervisor.md).
+  if (await forwardToSupervisor(inv.root, 'start', inv.job, inv.process)) return 0;
   const op = commandOperation(inv.root);
   const outcome = await withLifecycleLock(inv.root, 'start', inv.job, inv.process, (ref, log) =>
     startProcess(ref, log, op),

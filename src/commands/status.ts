@@ -8,11 +8,13 @@ import type { ListScope } from '../lifecycle/list.ts';
 import { type ProcessView, processViews, type Viewer } from '../lifecycle/status.ts';
 import { extraProcessNotice, invalidConfigNotice } from '../presenters/list-notices.ts';
 import { renderStatusJson } from '../presenters/status-json.ts';
-import type { StatusRow } from '../presenters/status-model.ts';
+import type { StatusRow, SupervisorView } from '../presenters/status-model.ts';
 import { renderStatusTable } from '../presenters/status-table.ts';
 import { writeStdout } from '../presenters/stdout.ts';
 import { RuncError } from '../runc/errors.ts';
 import { commandOperation } from './lifecycle-ports.ts';
+import { askSupervisor } from '../supervisor/control-client.ts';
+import type { ProcessSnapshot } from '../supervisor/supervised-process.ts';
 import type { Command } from './types.ts';
 
 function toRow(v: ProcessView): StatusRow {
@@ -47,8 +49,33 @@ export async function printStatus(
     if (!(err instanceof RuncError)) throw err;
     throw new BpmError(`failed to list jobs: ${err.message}`, { cause: err });
   }
-  const rows = views.map(toRow);
+  const supervised = await supervisorViews(inv);
+  const rows = views.map((v) => {
+    const row = toRow(v);
+    const s = supervised.get(`${v.job}/${v.process}`);
+    return s === undefined ? row : { ...row, supervisor: s };
+  });
   writeStdout(json ? renderStatusJson(rows, now) : renderStatusTable(rows));
+}
+
+/** What the running supervisor says, by `JOB/PROC`; empty when none runs (or it cannot answer). */
+async function supervisorViews(inv: Parameters<Command>[0]): Promise<Map<string, SupervisorView>> {
+  const out = new Map<string, SupervisorView>();
+  let reply: Awaited<ReturnType<typeof askSupervisor>>;
+  try {
+    reply = await askSupervisor(inv.root, { op: 'status' });
+  } catch {
+    return out;
+  }
+  if (reply === undefined || !reply.ok) return out;
+  for (const p of reply.processes) out.set(`${p.job}/${p.process}`, supervisorView(p));
+  return out;
+}
+
+function supervisorView(p: ProcessSnapshot): SupervisorView {
+  const v: SupervisorView = { desired: p.desired, state: p.actual, restarts: p.restarts };
+  if (p.nextRestartAt !== undefined) v.nextRestartAt = new Date(p.nextRestartAt).toISOString();
+  return v;
 }
 
 const status: Command = async (inv) => {

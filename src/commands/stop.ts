@@ -4,6 +4,7 @@ import { withLifecycleLock } from '../lifecycle/lock.ts';
 import { processRef } from '../lifecycle/process-ref.ts';
 import { isUnknownJob, stopProcess } from '../lifecycle/stop.ts';
 import { printNothingToStop } from '../presenters/lifecycle-notices.ts';
+import { forwardToSupervisor } from '../supervisor/control-client.ts';
 import { commandOperation } from './lifecycle-ports.ts';
 import type { Command } from './types.ts';
 
@@ -14,6 +15,8 @@ const stop: Command = async (inv) => {
     printNothingToStop(inv.job, ref.paths.configFile);
     return 0;
   }
+  // While `bpm supervise` runs, it owns the desired state (docs/supervisor.md).
+  if (await forwardToSupervisor(inv.root, 'stop', inv.job, inv.process)) return 0;
   const op = commandOperation(inv.root);
   await withLifecycleLock(inv.root, 'stop', inv.job, inv.process, (ref, log) => stopProcess(ref, log, op));
   return 0;

@@ -13,7 +13,7 @@ function usageJson(u: Usage | undefined, unit: string): Record<string, number | 
 
 function processJson(r: StatusRow): Record<string, unknown> {
   const e = r.lastExit;
-  return {
+  const doc = {
     job: r.job,
     process: r.process,
     name: r.name,
@@ -37,6 +37,16 @@ function processJson(r: StatusRow): Record<string, unknown> {
             seen_by: e.seenBy,
           },
   };
+  const s = r.supervisor;
+  if (s === undefined) return doc;
+  // Present only while bpm supervise runs and supervises the process (docs/supervisor.md).
+  const supervisor = {
+    desired: s.desired,
+    state: s.state,
+    restarts: s.restarts,
+    next_restart_at: s.nextRestartAt ?? null,
+  };
+  return { ...doc, supervisor };
 }
 
 /** The whole document, pretty-printed, with a trailing newline. */

@@ -29,4 +29,15 @@ export interface StatusRow {
     seenBy: string;
     oomKilled?: boolean;
   };
+  /** What the running `bpm supervise` says about the process; absent when none runs or it does not supervise it. */
+  supervisor?: SupervisorView;
+}
+
+export interface SupervisorView {
+  desired: 'running' | 'stopped';
+  /** `starting`, `running`, `backoff`, `failed`, `stopping`, `stopped`. */
+  state: string;
+  restarts: number;
+  /** When the planned restart is due (ISO 8601), in `backoff` only. */
+  nextRestartAt?: string;
 }

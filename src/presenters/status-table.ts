@@ -45,8 +45,30 @@ function lastExitCell(r: StatusRow): string {
   return e === undefined ? '-' : `${e.description} at ${shortTime(e.at)} (${e.seenBy})`;
 }
 
+/** The supervisor's columns, shown only while bpm supervise runs (docs/supervisor.md). */
+function supervisorCells(r: StatusRow): string[] {
+  const s = r.supervisor;
+  if (s === undefined) return ['-', '-', '-'];
+  return [
+    `${s.desired}/${s.state}`,
+    String(s.restarts),
+    s.nextRestartAt === undefined ? '-' : shortTime(s.nextRestartAt),
+  ];
+}
+
 export function renderStatusTable(rows: readonly StatusRow[]): string {
-  return tabulate([
+  if (rows.some((r) => r.supervisor !== undefined)) {
+    const base = statusCells(rows);
+    return tabulate([
+      [...base[0]!, 'Supervisor', 'Restarts', 'Next restart'],
+      ...rows.map((r, i) => [...base[i + 1]!, ...supervisorCells(r)]),
+    ]);
+  }
+  return tabulate(statusCells(rows));
+}
+
+function statusCells(rows: readonly StatusRow[]): string[][] {
+  return [
     ['Name', 'Status', 'Pid', 'Uptime', 'Memory', 'Pids', 'OOM', 'Last exit'],
     ...rows.map((r) => [
       r.name,
@@ -58,5 +80,5 @@ export function renderStatusTable(rows: readonly StatusRow[]): string {
       r.cgroup?.oomKills === undefined ? '-' : String(r.cgroup.oomKills),
       lastExitCell(r),
     ]),
-  ]);
+  ];
 }

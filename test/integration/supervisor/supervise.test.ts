@@ -2,10 +2,10 @@
 // back-off schedule, stop everything on SIGTERM, and leave containers running on SIGKILL for the
 // next supervisor to adopt.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BoshRoot, eventually, isAlive, skipReason } from '../../helpers/bosh-root.ts';
+import { BoshRoot, eventually, isAlive, skipReason, sleep } from '../../helpers/bosh-root.ts';
 
 const skip = skipReason();
 const SLEEPER = '#!/bin/sh\nexec sleep 1000\n';
@@ -116,5 +116,58 @@ describe('bpm supervise', { skip }, () => {
     // Each takes 1 s + 2 s QUIT grace; in sequence it would be over 6 s.
     assert.ok(ms < 5_500, `shutdown took ${Math.round(ms)} ms`);
     for (const job of jobs) assert.equal(r.containerState(job), undefined);
+  });
+
+  test('bpm stop/start/restart go to the supervisor and change the desired state; bpm status shows it', async () => {
+    const job = r.uniqueJob('ctl');
+    r.addJob(job, { processes: [{ name: job, executable: r.jobBin(job, 'run') }] }, { run: SLEEPER });
+    const sup = r.spawnBpm(['supervise', '--job', job]);
+    assert.ok(await eventually(() => events(r, job, 'started').length === 1, 20_000));
+    const sock = statSync(join(r.root, 'sys', 'run', 'bpm', 'supervisor', 'control.sock'));
+    assert.equal(sock.mode & 0o777, 0o600);
+    assert.equal(statSync(join(r.root, 'sys', 'run', 'bpm', 'supervisor')).mode & 0o777, 0o700);
+
+    const stopped = await r.bpm('stop', job);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.equal(r.containerState(job), undefined, 'stopped through the supervisor');
+    await sleep(500);
+    assert.equal(r.containerState(job), undefined, 'and not restarted: desired state is stopped');
+    const down = JSON.parse((await r.bpm('status', job, '--json')).stdout);
+    assert.deepEqual(down.processes[0].supervisor, {
+      desired: 'stopped',
+      state: 'stopped',
+      restarts: 0,
+      next_restart_at: null,
+    });
+
+    assert.equal((await r.bpm('start', job)).code, 0);
+    const pid = r.containerState(job)?.pid;
+    assert.equal(r.containerState(job)?.status, 'running');
+    assert.equal((await r.bpm('restart', job)).code, 0);
+    assert.notEqual(r.containerState(job)?.pid, pid, 'restart made a new container');
+    const table = (await r.bpm('status', job)).stdout;
+    assert.match(table, /Supervisor\s+Restarts\s+Next restart/);
+    assert.match(table, /running\/running\s+0\s+-/);
+    assert.equal(events(r, job, 'started').length, 3);
+
+    sup.child.kill('SIGTERM');
+    assert.equal((await sup.done).code, 0);
+    assert.equal(existsSync(join(r.root, 'sys', 'run', 'bpm', 'supervisor', 'control.sock')), false);
+    const plain = JSON.parse((await r.bpm('status', job, '--json')).stdout);
+    assert.equal('supervisor' in plain.processes[0], false, 'no supervisor, no supervisor key');
+    assert.equal((await r.bpm('start', job)).code, 0, 'without a supervisor start works as before');
+    assert.equal((await r.bpm('stop', job)).code, 0);
+  });
+
+  test('a second supervisor for the same root is refused', async () => {
+    const job = r.uniqueJob('one');
+    r.addJob(job, { processes: [{ name: job, executable: r.jobBin(job, 'run') }] }, { run: SLEEPER });
+    const sup = r.spawnBpm(['supervise', '--job', job]);
+    assert.ok(await eventually(() => events(r, job, 'started').length === 1, 20_000));
+    const second = await r.bpm('supervise', '--job', job);
+    assert.equal(second.code, 1);
+    assert.equal(second.stderr, 'Error: another bpm supervise is running for this BOSH root\n');
+    sup.child.kill('SIGTERM');
+    assert.equal((await sup.done).code, 0);
   });
 });

@@ -1,0 +1,45 @@
+// The supervisor's control socket (docs/supervisor.md): R/sys/run/bpm/supervisor/control.sock,
+// root-only (the socket 0600 in a 0700 root directory). One request per connection: the client
+// writes one JSON line, the supervisor answers one JSON line when the request is done.
+import type { RootPaths } from '../bosh/paths.ts';
+import type { ProcessSnapshot } from './supervised-process.ts';
+
+export type ControlRequest =
+  | { op: 'start' | 'stop' | 'restart'; job: string; process: string }
+  | { op: 'status' };
+
+export type ControlReply =
+  | { ok: true; processes: ProcessSnapshot[] }
+  /** `unsupervised`: the supervisor does not look after that process; the CLI acts itself. */
+  | { ok: false; error: string; unsupervised?: boolean };
+
+/** Requests and replies are small; anything longer is not one. */
+export const MAX_MESSAGE_BYTES = 1 << 20;
+
+export function controlDir(root: RootPaths): string {
+  return root.external('sys', 'run', 'bpm', 'supervisor');
+}
+
+export function controlSocketPath(root: RootPaths): string {
+  return `${controlDir(root)}/control.sock`;
+}
+
+/** The supervisor's exclusivity lock (one `bpm supervise` per root). */
+export function supervisorLockFile(root: RootPaths): string {
+  return root.lockFile('bpm-supervise.lock');
+}
+
+export function parseRequest(line: string): ControlRequest | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof v !== 'object' || v === null) return undefined;
+  const r = v as Record<string, unknown>;
+  if (r['op'] === 'status') return { op: 'status' };
+  if (r['op'] !== 'start' && r['op'] !== 'stop' && r['op'] !== 'restart') return undefined;
+  if (typeof r['job'] !== 'string' || typeof r['process'] !== 'string') return undefined;
+  return { op: r['op'], job: r['job'], process: r['process'] };
+}
