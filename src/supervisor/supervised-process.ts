@@ -134,6 +134,7 @@ export class SupervisedProcess {
       return;
     }
     this.actual = 'starting';
+    this.log.info('starting', this.data());
     try {
       await withLifecycleLock(this.ref.root, 'start', this.ref.job, this.ref.proc, startProcess);
     } catch (err) {
