@@ -12,9 +12,9 @@ import type { StatusRow, SupervisorView } from '../presenters/status-model.ts';
 import { renderStatusTable } from '../presenters/status-table.ts';
 import { writeStdout } from '../presenters/stdout.ts';
 import { RuncError } from '../runc/errors.ts';
-import { commandOperation } from './lifecycle-ports.ts';
 import { askSupervisor } from '../supervisor/control-client.ts';
 import type { ProcessSnapshot } from '../supervisor/supervised-process.ts';
+import { commandOperation } from './lifecycle-ports.ts';
 import type { Command } from './types.ts';
 
 function toRow(v: ProcessView): StatusRow {

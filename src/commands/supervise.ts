@@ -3,6 +3,7 @@ import { BpmError, messageOf } from '../errors.ts';
 import { jobsWithConfig } from '../supervisor/jobs.ts';
 import { supervise } from '../supervisor/supervise.ts';
 import { openSupervisorLog } from '../supervisor/supervisor-log.ts';
+import { commandOperation } from './lifecycle-ports.ts';
 import type { Command } from './types.ts';
 
 const superviseCommand: Command = async (inv) => {
@@ -19,7 +20,7 @@ const superviseCommand: Command = async (inv) => {
     process.once('SIGINT', () => resolve('SIGINT'));
   });
   try {
-    return await supervise({ root: inv.root, jobs, log, shutdown });
+    return await supervise({ root: inv.root, jobs, log, shutdown, op: commandOperation(inv.root) });
   } finally {
     log.close();
   }

@@ -5,8 +5,8 @@ import type { RootPaths } from '../bosh/paths.ts';
 import type { ProcessConfig } from '../config/types.ts';
 import { messageOf } from '../errors.ts';
 import { validateJobName } from '../ids/names.ts';
-import { processRef } from '../lifecycle/context.ts';
 import { loadConfig } from '../lifecycle/job-config.ts';
+import { processRef } from '../lifecycle/process-ref.ts';
 import type { Logger } from '../log/logger.ts';
 
 export interface SupervisedSpec {

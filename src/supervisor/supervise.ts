@@ -3,6 +3,7 @@
 // container running; the next supervisor adopts them.
 import type { RootPaths } from '../bosh/paths.ts';
 import { BpmError } from '../errors.ts';
+import type { Operation } from '../lifecycle/context.ts';
 import { ExitWatcher } from '../sys/exit-watcher.ts';
 import { tryLock } from '../sys/flock.ts';
 import { type ControlReply, type ControlRequest, supervisorLockFile } from './control-protocol.ts';
@@ -17,6 +18,8 @@ export interface SuperviseOptions {
   log: SupervisorLog;
   /** Resolves when the supervisor should stop (the command wires SIGTERM/SIGINT to it). */
   shutdown: Promise<string>;
+  /** The lifecycle's ports for every start and stop (the command passes the real ones). */
+  op: Operation;
 }
 
 export async function supervise(opts: SuperviseOptions): Promise<number> {
@@ -28,7 +31,7 @@ export async function supervise(opts: SuperviseOptions): Promise<number> {
     const watcher = new ExitWatcher();
     const clock = { now: () => Date.now() };
     const processes = supervisedProcesses(opts.root, opts.jobs, log).map(
-      (s) => new SupervisedProcess(opts.root, s.job, s.config, watcher, log, clock),
+      (s) => new SupervisedProcess(opts.root, s.job, s.config, watcher, log, clock, opts.op),
     );
     let shuttingDown = false;
     const server = await listenControl(opts.root, {

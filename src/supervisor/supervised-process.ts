@@ -7,10 +7,11 @@ import type { RootPaths } from '../bosh/paths.ts';
 import { DEFAULT_RESTART } from '../config/supervision.ts';
 import type { ProcessConfig } from '../config/types.ts';
 import { messageOf } from '../errors.ts';
-import { type ProcessRef, processRef } from '../lifecycle/context.ts';
+import type { Operation } from '../lifecycle/context.ts';
 import { type LastExit, recordLastExit } from '../lifecycle/last-exit.ts';
 import { withLifecycleLock } from '../lifecycle/lock.ts';
 import { assertOwnContainer } from '../lifecycle/ownership.ts';
+import { type ProcessRef, processRef } from '../lifecycle/process-ref.ts';
 import { startProcess } from '../lifecycle/start.ts';
 import { stopProcess } from '../lifecycle/stop.ts';
 import type { Logger } from '../log/logger.ts';
@@ -44,6 +45,8 @@ export class SupervisedProcess {
   private readonly watcher: ExitWatcher;
   private readonly log: Logger;
   private readonly clock: Clock;
+  /** The lifecycle's ports (runc, host, clock, timeouts) for the starts and stops. */
+  private readonly op: Operation;
   private desired: 'running' | 'stopped' = 'running';
   private actual: ActualState = 'stopped';
   private pid = 0;
@@ -62,7 +65,9 @@ export class SupervisedProcess {
     watcher: ExitWatcher,
     log: Logger,
     clock: Clock,
+    op: Operation,
   ) {
+    this.op = op;
     this.ref = processRef(root, job, config.name);
     this.schedule = new BackoffSchedule(config.restart ?? DEFAULT_RESTART);
     this.watcher = watcher;
@@ -100,7 +105,9 @@ export class SupervisedProcess {
       this.release();
       this.actual = 'stopping';
       try {
-        await withLifecycleLock(this.ref.root, 'stop', this.ref.job, this.ref.proc, stopProcess);
+        await withLifecycleLock(this.ref.root, 'stop', this.ref.job, this.ref.proc, (ref, log) =>
+          stopProcess(ref, log, this.op),
+        );
       } catch (err) {
         this.log.error('failed-to-stop', err, this.data());
       }
@@ -136,7 +143,9 @@ export class SupervisedProcess {
     this.actual = 'starting';
     this.log.info('starting', this.data());
     try {
-      await withLifecycleLock(this.ref.root, 'start', this.ref.job, this.ref.proc, startProcess);
+      await withLifecycleLock(this.ref.root, 'start', this.ref.job, this.ref.proc, (ref, log) =>
+        startProcess(ref, log, this.op),
+      );
     } catch (err) {
       this.log.error('failed-to-start', err, this.data());
     }
