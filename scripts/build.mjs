@@ -1,6 +1,6 @@
 // Bundles bpm into dist/ with esbuild, as CommonJS (docs/performance.md: Node's ES module loader
 // and the ESM facades of built-in modules cost ~10 ms per invocation):
-//   dist/main.js  the entry: loads ./cli.js with bpm's warm V8 code cache (src/host/code-cache.ts)
+//   dist/main.js  the entry: loads ./cli.js with bpm's warm V8 code cache (src/startup/code-cache.ts)
 //   dist/cli.js   everything else in one file; command modules are initialised lazily
 // koffi stays external (native addon).
 //
@@ -49,7 +49,7 @@ const cliExternal = {
 };
 
 await build({ ...common, entryPoints: { cli: 'src/cli/main.ts' } });
-// Names bpm's code cache files (src/host/code-cache.ts): V8 itself only checks the source length.
+// Names bpm's code cache files (src/startup/code-cache.ts): V8 itself only checks the source length.
 const bundleHash = createHash('sha256')
   .update(readFileSync(`${root}${next}/cli.js`))
   .digest('hex')

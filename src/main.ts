@@ -1,10 +1,10 @@
 // Entry point (dist/main.js). Keep it tiny. Built (scripts/build.mjs defines BPM_BUNDLE_HASH): load
-// dist/cli.js with bpm's warm V8 code cache (src/host/code-cache.ts) when running as root with a
-// safe cache directory (src/host/compile-cache.ts). From source: import the CLI. Commands are
+// dist/cli.js with bpm's warm V8 code cache (src/startup/code-cache.ts) when running as root with a
+// safe cache directory (src/startup/compile-cache.ts). From source: import the CLI. Commands are
 // loaded lazily by the CLI either way.
 import { boshRoot, RootPaths } from './bosh/paths.ts';
-import { cacheFileName, cacheSlot, loadBundle } from './host/code-cache.ts';
-import { compileCacheDir } from './host/compile-cache.ts';
+import { cacheFileName, cacheSlot, loadBundle } from './startup/code-cache.ts';
+import { compileCacheDir } from './startup/compile-cache.ts';
 
 declare const BPM_BUNDLE_HASH: string | undefined;
 type Cli = typeof import('./cli/main.ts');

@@ -8,6 +8,7 @@ import type { VolumeHost } from '../config/reserved-volumes.ts';
 import type { JobConfig } from '../config/types.ts';
 import { BpmError, ConfigError, messageOf } from '../errors.ts';
 import { validateJobName } from '../ids/names.ts';
+import { hasCode } from '../sys/errno.ts';
 import { problemFinding } from './config-problems.ts';
 import { type Finding, type FindingSink, findingSink, sortFindings } from './finding.ts';
 import type { HostView } from './host-view.ts';
@@ -164,8 +165,7 @@ export function countFindings(reports: readonly JobReport[]): { errors: number; 
 
 /** A missing file says so in words, and for a job name which job is missing. */
 function unreadableText(job: string, file: string, err: BpmError, byName: boolean): string {
-  const code = (err.cause as NodeJS.ErrnoException | undefined)?.code;
-  if (code !== 'ENOENT') return err.message;
+  if (!hasCode(err.cause, 'ENOENT')) return err.message;
   return byName ? `no job ${JSON.stringify(job)}: ${file} does not exist` : `${file} does not exist`;
 }
 

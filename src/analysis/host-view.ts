@@ -9,7 +9,7 @@ export interface HostView {
   fileStatus(path: string): FileStatus;
   /** lstat succeeds. */
   exists(path: string): boolean;
-  /** Go filepath.Glob semantics (src/host/glob.ts); throws on a malformed pattern. */
+  /** Go filepath.Glob semantics (src/go/filepath.ts); throws on a malformed pattern. */
   glob(pattern: string): string[];
   /** The path with every existing symlink on the way resolved, the missing rest appended. */
   realPath(path: string): string;

@@ -1,8 +1,9 @@
 // The bind mounts a process's container would get (docs/behaviour/container.md §3.3–3.6), with where each one
 // comes from in bpm.yml, plus the volumes bpm would silently drop. Pure: globs go through HostView.
-import { cleanPath, joinPath } from '../bosh/clean.ts';
+
 import type { JobPaths } from '../bosh/paths.ts';
 import type { ProcessConfig, Volume } from '../config/types.ts';
+import { cleanPath, joinPath } from '../go/path.ts';
 import { boshMounts, systemMounts } from '../oci/bind-mounts.ts';
 import { isAtOrBelow } from '../oci/path-within.ts';
 import type { FindingSink } from './finding.ts';

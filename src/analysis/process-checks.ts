@@ -1,9 +1,10 @@
 // Per-process rules of `bpm validate` beyond upstream's own validation (docs/validate.md).
-import { cleanPath, joinPath } from '../bosh/clean.ts';
+
 import type { JobPaths } from '../bosh/paths.ts';
 import { parseMemoryLimit } from '../config/memory.ts';
 import type { ProcessConfig } from '../config/types.ts';
 import { messageOf } from '../errors.ts';
+import { cleanPath, joinPath } from '../go/path.ts';
 import { validateProcessName } from '../ids/names.ts';
 import { isKnownCapability, LINUX_CAPABILITIES } from './capability-names.ts';
 import type { FindingSink } from './finding.ts';

@@ -2,8 +2,9 @@
 // them, so start accepts them wherever they lead. `bpm validate` still warns when a match inside
 // the BOSH root is a place additional volumes may not cover (config/reserved-volumes.ts): bpm's
 // state, another job's directories, or packages and job templates mounted writable.
-import { joinPath } from '../bosh/clean.ts';
+
 import { reservedVolumeProblem, type VolumeHost } from '../config/reserved-volumes.ts';
+import { joinPath } from '../go/path.ts';
 import type { FindingSink } from './finding.ts';
 import type { ExpandedVolume } from './mounts.ts';
 

@@ -1,6 +1,6 @@
 // Every path bpm derives from the BOSH root (docs/behaviour/paths.md). External paths live on the host under
 // R; internal paths are what the container sees, always under /var/vcap.
-import { joinPath as join } from './clean.ts';
+import { joinPath as join } from '../go/path.ts';
 
 const DEFAULT_BOSH_ROOT = '/var/vcap';
 const INTERNAL_ROOT = '/var/vcap';

@@ -2,8 +2,8 @@
 // gets `Unknown help topic [`…`]` and the root usage on stderr, exit 0 (as cobra does).
 
 import type { Command } from '../commands/types.ts';
+import { goQuote } from '../go/strconv.ts';
 import { printHelp, printUnknownHelpTopic } from '../presenters/cli-text.ts';
-import { goQuote } from '../text/go-quote.ts';
 import { COMPLETION_SHELLS, findCommand } from './command-table.ts';
 import { commandSubject, completionShellSubject, helpText, rootSubject, usageText } from './help-text.ts';
 

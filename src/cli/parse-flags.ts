@@ -1,9 +1,9 @@
 // pflag-compatible parsing of one command's arguments (docs/behaviour/commands.md §1.1): flags anywhere,
 // `--`, combined shorthands (`-af`), attached values (`-n30`, `--lines=30`, `-pworker`, `-p=worker`),
 // repeatable string arrays. Error texts are pflag's.
-import { goQuote } from '../text/go-quote.ts';
+import { goQuote, parseGoBool, parseGoInt, StrconvError } from '../go/strconv.ts';
 import { type FlagSpec, type FlagValue, flagDisplayName, zeroValue } from './flag-spec.ts';
-import { parseGoBool, parseGoInt, plainReason, StrconvError } from './flag-values.ts';
+import { plainReason } from './flag-values.ts';
 
 /** A bad flag: the caller prints the command's usage, then `Error: <message>`. */
 export class FlagError extends Error {}

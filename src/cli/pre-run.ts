@@ -1,36 +1,12 @@
 // The global pre-run (docs/behaviour/commands.md §1.2 steps 2–5), run before every command once flags are
 // parsed. Step 1 (`--version`) is handled by the caller before this module is even loaded, so that `bpm
 // --version` stays as cheap as possible. cgroup code is loaded only when it is needed.
-import { mkdirSync, statSync } from 'node:fs';
 import type { RootPaths } from '../bosh/paths.ts';
 import { BpmError } from '../errors.ts';
-import { goPathError, hasCode } from '../sys/errno.ts';
+import { mkdirAll } from '../go/os.ts';
 import { currentIds, isRootish, type ProcessIds } from '../sys/identity.ts';
 
 export const ROOT_REQUIRED = "bpm must be run as root. Please run 'sudo -i' to become the root user.";
-
-/** Go's os.MkdirAll: the error names the path component that failed. */
-function mkdirAll(path: string, mode: number): void {
-  let isDir: boolean | undefined;
-  try {
-    isDir = statSync(path).isDirectory();
-  } catch {}
-  if (isDir === true) return;
-  if (isDir === false) throw goPathError('mkdir', path, { code: 'ENOTDIR' });
-  const slash = path.lastIndexOf('/');
-  if (slash > 0) mkdirAll(path.slice(0, slash), mode);
-  try {
-    mkdirSync(path, mode);
-  } catch (err) {
-    // Lost a race, or the path is a dangling symlink's target: Go re-checks with Lstat.
-    if (hasCode(err, 'EEXIST')) {
-      try {
-        if (statSync(path).isDirectory()) return;
-      } catch {}
-    }
-    throw goPathError('mkdir', path, err);
-  }
-}
 
 export interface PreRunHooks {
   ids?: () => ProcessIds;

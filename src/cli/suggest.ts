@@ -1,5 +1,5 @@
 // cobra's "Did you mean this?" for an unknown command: edit distance ≤ 2 (case-insensitive) or prefix.
-import { goQuote } from '../text/go-quote.ts';
+import { goQuote } from '../go/strconv.ts';
 
 /** Levenshtein distance, case-insensitive like cobra's ld(…, true). */
 export function editDistance(a: string, b: string): number {

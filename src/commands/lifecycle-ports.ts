@@ -5,9 +5,9 @@
 import { closeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RootPaths } from '../bosh/paths.ts';
+import { lookupUser } from '../go/user.ts';
 import { writeBundle } from '../host/bundle.ts';
 import { probeFeatures } from '../host/features.ts';
-import { lookupUser } from '../host/user.ts';
 import type { HostFeatures } from '../host-facts.ts';
 import type { Operation } from '../lifecycle/context.ts';
 import { watchEarlyExit } from '../lifecycle/early-exit.ts';

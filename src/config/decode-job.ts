@@ -1,6 +1,6 @@
 // The bpm.yml schema (docs/behaviour/config.md §3): walks the document and builds ProcessConfig values.
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
-import { goQuote } from '../text/go-quote.ts';
+import { goQuote } from '../go/strconv.ts';
 import {
   decodeBool,
   decodeInteger,

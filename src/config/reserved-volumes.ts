@@ -11,7 +11,7 @@
 //   - another job's R/data/OTHER, R/store/OTHER, R/sys/log/OTHER (OTHER is a job when R/jobs/OTHER
 //     exists), and R/store and R/sys/log themselves, which hold every job's;
 //   - any ancestor of the above (R/data, R/sys, …), which would cover them.
-import { joinPath } from '../bosh/clean.ts';
+import { joinPath } from '../go/path.ts';
 import { shown } from './shown.ts';
 import type { Volume } from './types.ts';
 

@@ -1,7 +1,7 @@
 // `bpm run -v PATH[:OPTIONS]` and `-e KEY=VALUE` (docs/behaviour/config.md §8). Errors
 // are bare messages (ConfigError without location): upstream prints them without a prefix.
 import { ConfigError } from '../errors.ts';
-import { goQuote } from '../text/go-quote.ts';
+import { goQuote } from '../go/strconv.ts';
 import { envNameProblem } from './decode-job.ts';
 import { shown } from './shown.ts';
 import type { ProcessConfig, Volume } from './types.ts';

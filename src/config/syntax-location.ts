@@ -7,7 +7,7 @@
 //   the over-indented key, naming it.
 // Every other error keeps the parser's own position and text.
 import type { LineCounter } from 'yaml';
-import { goQuote } from '../text/go-quote.ts';
+import { goQuote } from '../go/strconv.ts';
 
 export interface RawSyntaxError {
   code: string;

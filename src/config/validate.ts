@@ -1,8 +1,9 @@
 // Per-process validation (docs/behaviour/config.md §4), in upstream's order and with its texts.
 // `ruleViolations` lists every independent violation (for `bpm validate`); `validateProcess`
 // throws the first one, as upstream reports it.
-import { cleanPath, joinPath } from '../bosh/clean.ts';
+
 import { ConfigError, type SourceLocation } from '../errors.ts';
+import { cleanPath, joinPath } from '../go/path.ts';
 import { LEXICAL_HOST, reservedVolumeProblem, type VolumeHost } from './reserved-volumes.ts';
 import { shown } from './shown.ts';
 import type { ProcessConfig } from './types.ts';

@@ -15,7 +15,7 @@ import {
   visit,
 } from 'yaml';
 import type { SourceLocation } from '../errors.ts';
-import { goQuote } from '../text/go-quote.ts';
+import { goQuote } from '../go/strconv.ts';
 import { AliasBudget } from './alias-budget.ts';
 import { type Resolved, resolvePlain } from './scalar-resolve.ts';
 import type { UnknownKey } from './types.ts';

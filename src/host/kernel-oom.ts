@@ -5,6 +5,7 @@
 // memory.events with it. The log is a ring buffer that other messages push old lines out of, so
 // the count is a lower bound, and no line proves nothing.
 import { closeSync, constants, openSync, readSync } from 'node:fs';
+import { hasCode } from '../sys/errno.ts';
 
 /** One kmsg record holds at most this much (the kernel's limit is about 1 KiB of text). */
 const RECORD_MAX = 8192;
@@ -49,7 +50,7 @@ export function kernelOomKills(memcg: string, sinceUsec: number, kmsg = '/dev/km
         n = readSync(fd, buf, 0, RECORD_MAX, null);
       } catch (err) {
         // EPIPE: the next record was overwritten while reading; reading goes on from the oldest.
-        if ((err as NodeJS.ErrnoException).code === 'EPIPE') continue;
+        if (hasCode(err, 'EPIPE')) continue;
         break; // EAGAIN: the end of the log
       }
       if (n <= 0) break;

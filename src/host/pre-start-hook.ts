@@ -12,31 +12,12 @@ import { spawn } from 'node:child_process';
 import { accessSync, closeSync, constants, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { BpmError, messageOf } from '../errors.ts';
+import { commandPath, lookPath } from '../go/exec.ts';
+import { mkdirAll, removeAll } from '../go/os.ts';
 import { exitText, succeeded } from '../text/exit-status.ts';
 import { goErrnoText } from '../text/os-error.ts';
 import { forgetHookSession, killHookLeftovers, recordHookSession } from './hook-session.ts';
-import { mkdirAll } from './mkdir-all.ts';
 import type { ProcessLogs } from './prerequisites.ts';
-import { removeAll } from './remove-all.ts';
-
-function isExecutableFile(path: string): boolean {
-  try {
-    const st = statSync(path);
-    return st.isFile() && (st.mode & 0o111) !== 0;
-  } catch {
-    return false;
-  }
-}
-
-/** Go's exec.LookPath against bpm's PATH. */
-export function lookPath(name: string, pathEnv: string = process.env['PATH'] ?? ''): string {
-  if (name.includes('/')) return name;
-  for (const dir of pathEnv.split(':')) {
-    const candidate = join(dir === '' ? '.' : dir, name);
-    if (isExecutableFile(candidate)) return candidate;
-  }
-  throw new Error(`exec: "${name}": executable file not found in $PATH`);
-}
 
 /** `KEY=VALUE` entries as an environment object (a later duplicate wins, as in Go). */
 function envObject(env: readonly string[]): Record<string, string> {
@@ -131,7 +112,7 @@ export async function runPreStartHook(
 ): Promise<void> {
   const { scratch, session } = places;
   try {
-    const file = lookPath(command);
+    const file = commandPath(command);
     await killHookLeftovers(session);
     await run(file, { ...envObject(env), ...makeScratch(scratch) }, logs, session);
   } catch (err) {

@@ -9,7 +9,7 @@
 // createPrerequisites wraps them as `failed to create system files: <cause>`.
 import { closeSync, lstatSync, realpathSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import { joinPath } from '../bosh/clean.ts';
+import { joinPath } from '../go/path.ts';
 import { attachTree, cloneTree, closeQuietly, fdPath, isMountRootFd } from '../sys/at.ts';
 import { goPathError } from '../sys/errno.ts';
 import { acquireLock } from '../sys/flock.ts';

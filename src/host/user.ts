@@ -1,46 +1,7 @@
-// The `vcap` user (uid and primary gid) from the host's passwd database, as Go's os/user does
-// without cgo: /etc/passwd lines `name:pw:uid:gid:gecos:home:shell`.
-import { readFileSync } from 'node:fs';
-import { BpmError } from '../errors.ts';
+// The `vcap` user the job runs as: the host's (Go's os/user lookup, src/go/user.ts), or BOSH's
+// default ids when the host has none.
+import { lookupUser } from '../go/user.ts';
 import type { User } from '../host-facts.ts';
-import { goPathError } from '../sys/errno.ts';
-
-const PASSWD_FILE = '/etc/passwd';
-
-/**
- * Users already found by this process: start/run look vcap up twice (docs/behaviour/commands.md §1.4
- * and §10.1).
- */
-const found = new Map<string, User>();
-
-/** Look up `name`; unknown → `user: unknown user <name>`. A user once found is not read again. */
-export function lookupUser(name: string, passwdFile: string = PASSWD_FILE): User {
-  const key = `${passwdFile}\0${name}`;
-  const known = found.get(key);
-  if (known !== undefined) return { ...known };
-  const user = readUser(name, passwdFile);
-  found.set(key, user);
-  return { ...user };
-}
-
-function readUser(name: string, passwdFile: string): User {
-  let text: string;
-  try {
-    text = readFileSync(passwdFile, 'utf8');
-  } catch (err) {
-    throw goPathError('open', passwdFile, err);
-  }
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#') || line.startsWith('+') || line.startsWith('-')) continue;
-    const fields = line.split(':');
-    if (fields.length < 7 || fields[0] !== name) continue;
-    const uid = Number.parseInt(fields[2] ?? '', 10);
-    const gid = Number.parseInt(fields[3] ?? '', 10);
-    if (!Number.isInteger(uid) || !Number.isInteger(gid)) continue;
-    return { uid, gid };
-  }
-  throw new BpmError(`user: unknown user ${name}`);
-}
 
 /** Used when the host has no vcap user: the uid/gid BOSH stemcells give vcap. */
 const DEFAULT_VCAP: User = { uid: 1000, gid: 1000 };

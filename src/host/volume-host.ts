@@ -2,8 +2,8 @@
 // holds and where symlinks lead. Given to the config loader by the commands that load a bpm.yml from
 // disk (start, run, list, export; stop skips the rule); only read, never written.
 import { statSync } from 'node:fs';
-import { joinPath } from '../bosh/clean.ts';
 import type { VolumeHost } from '../config/reserved-volumes.ts';
+import { joinPath } from '../go/path.ts';
 import { resolveExisting } from './inside-root.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { BpmError } from '../errors.ts';
-import { goQuote } from '../text/go-quote.ts';
+import { goQuote } from '../go/strconv.ts';
 
 // Container ids and lock-file names, byte-identical to upstream (docs/behaviour/locking-and-recovery.md §2).
 

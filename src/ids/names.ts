@@ -1,6 +1,6 @@
 // Job and process names are checked before any path is built (docs/behaviour/policy.md fix #3).
 import { BpmError } from '../errors.ts';
-import { goQuote } from '../text/go-quote.ts';
+import { goQuote } from '../go/strconv.ts';
 
 /** A longer name cannot be a file name component (log, pid and bundle paths). */
 const MAX_NAME_BYTES = 255;

@@ -4,8 +4,7 @@
 // how a container ended records it here; `bpm status` and `bpm list --json` read it.
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import type { JobPaths } from '../bosh/paths.ts';
-import { writeFileAtomic } from '../host/bundle.ts';
-import { mkdirAll } from '../host/mkdir-all.ts';
+import { mkdirAll, writeFileAtomic } from '../go/os.ts';
 
 /** Which bpm command saw the end. */
 export type ExitWitness = 'start' | 'run' | 'stop' | 'status' | 'list' | 'supervise';

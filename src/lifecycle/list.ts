@@ -7,6 +7,7 @@ import { BpmError, messageOf } from '../errors.ts';
 import { fsVolumeHost } from '../host/volume-host.ts';
 import { containerId, decode } from '../ids/container-id.ts';
 import type { ContainerState } from '../runc/state.ts';
+import { hasCode } from '../sys/errno.ts';
 import { checkpoint, type Operation, probeHost } from './context.ts';
 import { mapStatus, type ProcessStatus } from './state.ts';
 
@@ -20,7 +21,7 @@ function jobNames(jobsDir: string): string[] {
 
 function isNotExist(err: unknown): boolean {
   for (let e: unknown = err; e !== undefined && e !== null; e = (e as { cause?: unknown }).cause) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    if (hasCode(e, 'ENOENT')) return true;
     if (!(e instanceof Error)) break;
   }
   return false;

@@ -2,7 +2,7 @@
 // per-process lock held for the whole operation. The lock is released explicitly and the release logged on
 // failure too (docs/behaviour/policy.md fix #9); the kernel would drop it at exit anyway.
 import type { RootPaths } from '../bosh/paths.ts';
-import { lookupUser } from '../host/user.ts';
+import { lookupUser } from '../go/user.ts';
 import { lifecycleLockName } from '../ids/container-id.ts';
 import { setupBpmLog } from '../log/bpm-log.ts';
 import { commandLogger, type Logger } from '../log/logger.ts';

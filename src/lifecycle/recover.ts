@@ -3,9 +3,10 @@
 // deleted only when it is unreadable or not JSON, and only after the processes left in the container's
 // cgroups were killed. A failing runc (missing, crashing) never costs a container its state.
 import { readFileSync } from 'node:fs';
-import { removeAll } from '../host/remove-all.ts';
+import { removeAll } from '../go/os.ts';
 import type { Logger } from '../log/logger.ts';
 import { readCreated } from '../runc/state-file.ts';
+import { hasCode } from '../sys/errno.ts';
 import { checkpoint, type Host, type Operation, stepFailed } from './context.ts';
 import { containerUsage, lastExitOfStopped } from './found-stopped.ts';
 import { assertOwnContainer } from './ownership.ts';
@@ -19,7 +20,7 @@ function stateFileBroken(file: string): boolean {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== 'ENOENT';
+    return !hasCode(err, 'ENOENT');
   }
   try {
     JSON.parse(text);

@@ -1,11 +1,10 @@
 // Remove a process (docs/behaviour/commands.md §10.3): force-delete the container, its bundle and its pid file; also
 // any staging mounts a killed bpm left behind (src/host/staging.ts).
-import { rmdirSync, unlinkSync } from 'node:fs';
+import { remove } from '../go/os.ts';
 import { removeBundle } from '../host/bundle.ts';
 import { assertInsideRoot } from '../host/inside-root.ts';
 import { clearStaging } from '../host/staging.ts';
 import type { Logger } from '../log/logger.ts';
-import { goPathError, hasCode } from '../sys/errno.ts';
 import type { RuncPort } from './ports.ts';
 import type { ProcessRef } from './process-ref.ts';
 
@@ -23,25 +22,5 @@ export async function removeProcess(ref: ProcessRef, runc: RuncPort, log: Logger
 export function removePidFile(ref: ProcessRef): void {
   const file = ref.paths.pidFile(ref.proc);
   assertInsideRoot(ref.paths.rootPaths.root, ref.paths.pidDir);
-  goRemove(file);
-}
-
-/**
- * Go's os.Remove: unlink, then rmdir (so an empty directory goes too); the rmdir error is the one
- * reported unless the path is not a directory. A missing path is fine. (Node's rmSync reports a
- * directory as `ERR_FS_EISDIR`, which has no Go wording.)
- */
-function goRemove(path: string): void {
-  try {
-    unlinkSync(path);
-    return;
-  } catch (unlinkErr) {
-    if (hasCode(unlinkErr, 'ENOENT')) return;
-    try {
-      rmdirSync(path);
-    } catch (rmdirErr) {
-      if (hasCode(rmdirErr, 'ENOENT')) return;
-      throw goPathError('remove', path, hasCode(rmdirErr, 'ENOTDIR') ? unlinkErr : rmdirErr);
-    }
-  }
+  remove(file);
 }

@@ -9,8 +9,8 @@
 // Otherwise, as before: state, kill, delete (+ kill QUIT on timeout).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { lexists } from '../go/os.ts';
 import { removeBundle } from '../host/bundle.ts';
-import { lexists } from '../host/glob.ts';
 import type { Logger } from '../log/logger.ts';
 import { traceTiming } from '../log/trace-timing.ts';
 import type { KillSignal } from '../runc/client.ts';

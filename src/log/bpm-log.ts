@@ -10,9 +10,9 @@
 // directory that resolves outside the BOSH root (R/sys/log is root's).
 import { closeSync, writeSync } from 'node:fs';
 import type { JobPaths } from '../bosh/paths.ts';
+import { mkdirAll } from '../go/os.ts';
 import { assertInsideRoot } from '../host/inside-root.ts';
 import { openLogFile, writeLogLine } from '../host/log-file.ts';
-import { mkdirAll } from '../host/mkdir-all.ts';
 import type { User } from '../host-facts.ts';
 import type { LogSink } from './logger.ts';
 

@@ -1,6 +1,6 @@
 // One bpm.log line in lager's "pretty" format (docs/behaviour/logging.md §2): keys timestamp, level, source,
 // message, data in that order; data keys sorted by byte order; Go's JSON string escaping; no spaces.
-import { goQuoteJson } from '../oci/go-json.ts';
+import { goQuoteJson } from '../go/json.ts';
 
 export type LogLevel = 'debug' | 'info' | 'error' | 'fatal';
 export type LogValue = string | number | boolean;

@@ -1,5 +1,5 @@
 // linux.cgroupsPath (docs/behaviour/container.md §2.4), from bpm's own cgroup v2 path S.
-import { cleanPath, joinPath } from '../bosh/clean.ts';
+import { cleanPath, joinPath } from '../go/path.ts';
 
 /** Every character other than ASCII letters, digits, `-` and `_` becomes one `-`. */
 function normalise(part: string): string {

@@ -1,5 +1,5 @@
 // Component-wise "is this path the same as or below that one" (lexical; no symlinks).
-import { cleanPath } from '../bosh/clean.ts';
+import { cleanPath } from '../go/path.ts';
 
 function components(p: string): string[] {
   return cleanPath(p)

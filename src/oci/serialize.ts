@@ -1,6 +1,6 @@
 // OciSpec → config.json bytes, mirroring the runtime-spec Go struct tags: key order is the struct's
 // field order; `omitempty` drops nil pointers, and for plain fields also '', 0, false and empty lists.
-import { encodeGoJsonIndented, type GoJsonObject, type GoJsonValue } from './go-json.ts';
+import { encodeGoJsonIndented, type GoJsonObject, type GoJsonValue } from '../go/json.ts';
 import type {
   OciCapabilities,
   OciLinux,

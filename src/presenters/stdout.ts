@@ -4,6 +4,7 @@
 // behaviour there stays the stream's. A closed pipe (EPIPE) ends bpm silently with status 141.
 import { writeSync } from 'node:fs';
 import { BrokenPipeError } from '../errors.ts';
+import { hasCode } from '../sys/errno.ts';
 
 export function writeStdout(text: string): void {
   const buf = Buffer.from(text, 'utf8');
@@ -12,7 +13,7 @@ export function writeStdout(text: string): void {
     while (off < buf.length) off += writeSync(1, buf, off);
   } catch (err) {
     // The reader is gone: Go would die of SIGPIPE right here (status 141, no message).
-    if ((err as NodeJS.ErrnoException).code === 'EPIPE') throw new BrokenPipeError(err);
+    if (hasCode(err, 'EPIPE')) throw new BrokenPipeError(err);
     process.stdout.once('error', () => {
       process.exitCode = 141; // EPIPE later: same outcome, and never an unhandled 'error' crash
     });

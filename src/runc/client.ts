@@ -3,6 +3,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { RootPaths } from '../bosh/paths.ts';
+import { hasCode } from '../sys/errno.ts';
 import { type ExitResult, exitText, succeeded } from '../text/exit-status.ts';
 import { clearRuncLog, runcErrorFromLog } from './error-log.ts';
 import { RuncError } from './errors.ts';
@@ -52,8 +53,7 @@ export function failureText(exit: ExitResult, runcError: string | undefined): st
 }
 
 function isMissing(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
+  return hasCode(err, 'ENOENT') || hasCode(err, 'ENOTDIR');
 }
 
 export class RuncClient {

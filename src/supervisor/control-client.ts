@@ -3,6 +3,7 @@
 import { connect } from 'node:net';
 import type { RootPaths } from '../bosh/paths.ts';
 import { BpmError } from '../errors.ts';
+import { hasCode } from '../sys/errno.ts';
 import {
   type ControlReply,
   type ControlRequest,
@@ -25,8 +26,8 @@ export function askSupervisor(root: RootPaths, request: ControlRequest): Promise
       answer += chunk;
       if (answer.length > MAX_MESSAGE_BYTES) socket.destroy(new Error('reply too long'));
     });
-    socket.on('error', (err: NodeJS.ErrnoException) => {
-      if (!connected && (err.code === 'ENOENT' || err.code === 'ECONNREFUSED')) resolve(undefined);
+    socket.on('error', (err) => {
+      if (!connected && (hasCode(err, 'ENOENT') || hasCode(err, 'ECONNREFUSED'))) resolve(undefined);
       else reject(new BpmError(`failed to talk to bpm supervise: ${err.message}`, { cause: err }));
     });
     socket.on('end', () => {

@@ -4,7 +4,8 @@ import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { RootPaths } from '../bosh/paths.ts';
 import { BpmError, messageOf } from '../errors.ts';
-import { mkdirAll } from '../host/mkdir-all.ts';
+import { mkdirAll } from '../go/os.ts';
+import { hasCode } from '../sys/errno.ts';
 import {
   type ControlReply,
   type ControlRequest,
@@ -26,7 +27,7 @@ function prepareDir(root: RootPaths): void {
   try {
     mkdirSync(dir, 0o700);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    if (!hasCode(err, 'EEXIST')) throw err;
   }
   const st = lstatSync(dir);
   if (!st.isDirectory() || st.uid !== 0)
@@ -41,7 +42,7 @@ export async function listenControl(root: RootPaths, handler: ControlHandler): P
   try {
     unlinkSync(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    if (!hasCode(err, 'ENOENT')) throw err;
   }
   const server = createServer((socket) => serve(socket, handler));
   await new Promise<void>((resolve, reject) => {

@@ -2,8 +2,8 @@
 // (0600 in a 0750 directory), opened once, one write(2) per line on the O_APPEND descriptor.
 import { closeSync } from 'node:fs';
 import type { RootPaths } from '../bosh/paths.ts';
+import { mkdirAll } from '../go/os.ts';
 import { openLogFile, writeLogLine } from '../host/log-file.ts';
-import { mkdirAll } from '../host/mkdir-all.ts';
 import { Logger } from '../log/logger.ts';
 
 export interface SupervisorLog {

@@ -5,7 +5,7 @@
 import { closeSync, readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SysError } from './errno.ts';
+import { hasCode, SysError } from './errno.ts';
 import { libc } from './libc.ts';
 
 const { ENOSYS, ESRCH, EINTR, EPERM } = osConstants.errno;
@@ -20,7 +20,7 @@ export function processExists(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    if (hasCode(err, 'ESRCH')) return false;
     // EPERM: it exists but belongs to someone else.
     return true;
   }

@@ -11,8 +11,8 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { expandVolumes } from '../../src/host/glob.ts';
 import { type JobWriter, jobRedirect, jobWriter } from '../../src/host/job-writable.ts';
+import { expandVolumes } from '../../src/host/unrestricted-volumes.ts';
 import type { User } from '../../src/host-facts.ts';
 import { needsRoot } from '../helpers/needs-root.ts';
 import { ensureVcap } from './vcap-user.ts';

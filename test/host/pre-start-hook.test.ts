@@ -13,21 +13,12 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { lookPath, runPreStartHook } from '../../src/host/pre-start-hook.ts';
+import { runPreStartHook } from '../../src/host/pre-start-hook.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bpm-hook-'));
 const scratch = join(dir, 'data', 'bpm', 'hooks', 'job');
 const places = { scratch, session: `${scratch}.session` };
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-test('lookPath searches bpm PATH for bare names only', () => {
-  const file = join(dir, 'myhook');
-  writeFileSync(file, '#!/bin/sh\n');
-  chmodSync(file, 0o755);
-  assert.equal(lookPath('myhook', `/nonexistent:${dir}`), file);
-  assert.equal(lookPath('/abs/path', dir), '/abs/path');
-  assert.throws(() => lookPath('nope', dir), { message: 'exec: "nope": executable file not found in $PATH' });
-});
 
 test('the hook gets the given environment, its own HOME and TMPDIR, and appends to the logs', async () => {
   const hook = join(dir, 'env-hook');

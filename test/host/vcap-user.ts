@@ -1,6 +1,6 @@
 // Test helper: make sure the `vcap` user exists (scripts/setup.sh creates it on CI) and return it.
 import { execFileSync } from 'node:child_process';
-import { lookupUser } from '../../src/host/user.ts';
+import { lookupUser } from '../../src/go/user.ts';
 import type { User } from '../../src/host-facts.ts';
 
 export function ensureVcap(): User {

@@ -1,8 +1,10 @@
 // The real HostView: stat/lstat on the host and Go-style glob expansion.
 import { readFileSync, statSync } from 'node:fs';
-import { expandGlob, lexists, matchRedirect } from '../../host/glob.ts';
+import { expandGlob } from '../../go/filepath.ts';
+import { lexists } from '../../go/os.ts';
 import { resolveExisting } from '../../host/inside-root.ts';
 import { type JobWriter, jobWriter } from '../../host/job-writable.ts';
+import { matchRedirect } from '../../host/unrestricted-volumes.ts';
 import { vcapUser } from '../../host/user.ts';
 import type { FileStatus, HostView } from '../host-view.ts';
 

@@ -2,8 +2,8 @@
 // globs expanded now, minus the matches bpm would drop because the job could redirect them.
 import type { JobConfig, Volume } from '../../config/types.ts';
 import { ConfigError, messageOf } from '../../errors.ts';
-import { expandVolumes } from '../../host/glob.ts';
 import { jobWriter } from '../../host/job-writable.ts';
+import { expandVolumes } from '../../host/unrestricted-volumes.ts';
 import type { User } from '../../host-facts.ts';
 
 /** Each process's unrestricted volumes, expanded; a malformed pattern is a ConfigError at its path. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseGoBool, parseGoInt } from '../../src/cli/flag-values.ts';
+import { parseGoBool, parseGoInt } from '../../src/go/strconv.ts';
 
 test('parseGoInt accepts what strconv.ParseInt(s, 0, 64) accepts', () => {
   const cases: [string, number][] = [

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cleanPath, joinPath } from '../../src/bosh/clean.ts';
+import { cleanPath, joinPath } from '../../src/go/path.ts';
 
 test('cleanPath follows Go path.Clean', () => {
   const cases: Array<[string, string]> = [

@@ -4,12 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { BpmError } from '../../src/errors.ts';
-import { expandGlob, expandVolumes } from '../../src/host/glob.ts';
-import type { JobWriter } from '../../src/host/job-writable.ts';
+import { expandGlob } from '../../src/go/filepath.ts';
 
 let dir = '';
-/** A job user that can write nothing here (no directory is owned by or writable for it). */
-const NOBODY_WRITES: JobWriter = { uid: 4242424, gids: [4242424] };
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'bpm-glob-'));
@@ -100,23 +97,4 @@ test('relative patterns are resolved against the working directory and stay rela
   } finally {
     process.chdir(cwd);
   }
-});
-
-test("expandVolumes: matches in pattern order, each with its volume's options; misses vanish", () => {
-  const opts = { writable: true, allowExecutions: false, mountOnly: false, shared: true };
-  assert.deepEqual(
-    expandVolumes(
-      [
-        { path: `${dir}/q?`, ...opts },
-        { path: `${dir}/nope`, ...opts },
-        { path: `${dir}/c`, ...opts, writable: false },
-      ],
-      NOBODY_WRITES,
-    ).volumes,
-    [
-      { path: `${dir}/q1`, ...opts },
-      { path: `${dir}/q2`, ...opts },
-      { path: `${dir}/c`, ...opts, writable: false },
-    ],
-  );
 });

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { lookupUser } from '../../src/host/user.ts';
-import { ensureVcap } from './vcap-user.ts';
+import { lookupUser } from '../../src/go/user.ts';
+import { ensureVcap } from '../host/vcap-user.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bpm-user-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

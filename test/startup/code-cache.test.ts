@@ -3,12 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { cacheFileName, cacheSlot, loadBundle } from '../../src/host/code-cache.ts';
+import { cacheFileName, cacheSlot, loadBundle } from '../../src/startup/code-cache.ts';
 
 const tmp = mkdtempSync('/tmp/bpm-code-cache-test-');
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-const MODULE = new URL('../../src/host/code-cache.ts', import.meta.url).pathname;
+const MODULE = new URL('../../src/startup/code-cache.ts', import.meta.url).pathname;
 const BUNDLE = bundle('bundle.js');
 
 /** A small CommonJS file; V8 keeps compiled sources per process, so each test gets its own text. */
@@ -64,6 +64,7 @@ test('save writes cached data (0600) that the next run uses; other builds’ fil
   const dir = mkdtempSync(join(tmp, 'cache-'));
   const stale = join(dir, `bundle-oldhash-${process.version}-start.v8`);
   writeFileSync(stale, 'x');
+  writeFileSync(join(dir, `.bundle-oldhash-${process.version}-start.v8.1234.5678.tmp`), 'x'); // a killed save's
   const src = bundle('saved.js');
   const file = cacheFileName(dir, 'h1', 'start');
   const first = loadBundle(src, file);

@@ -4,22 +4,14 @@
 // compiled through node:vm with cached data taken *after* a successful run, so it holds every
 // function that run compiled. One file per command (each compiles a different set).
 //
-// Trust: the files live in the directory compileCacheDir (src/host/compile-cache.ts) accepted —
+// Trust: the files live in the directory compileCacheDir (src/startup/compile-cache.ts) accepted —
 // root-owned all the way up — and are written as temp file + rename (0600). Their names carry
 // the build's content hash and the Node version, because V8 checks only the source length, flags
 // and its own version before using cached data. Never a reason to fail: any error means no cache.
-import {
-  closeSync,
-  constants,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Script } from 'node:vm';
+import { writeFileAtomic } from '../go/os.ts';
 
 /** Commands with a cache file of their own; anything else shares `other`. */
 const COMMANDS = new Set([
@@ -68,28 +60,7 @@ function readCache(file: string | undefined): Buffer | undefined {
   }
 }
 
-function writeAtomic(file: string, data: Uint8Array): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(
-    tmp,
-    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-    0o600,
-  );
-  try {
-    let off = 0;
-    while (off < data.length) off += writeSync(fd, data, off, data.length - off);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(tmp, file);
-  } catch (err) {
-    unlinkSync(tmp);
-    throw err;
-  }
-}
-
-/** Remove the cache files of other builds, Node versions and this slot's temp leftovers. */
+/** Remove the cache files of other builds and Node versions, and their temporary leftovers. */
 function removeStale(file: string): void {
   const slash = file.lastIndexOf('/');
   const dir = file.slice(0, slash);
@@ -99,7 +70,8 @@ function removeStale(file: string): void {
     .slice(0, 3)
     .join('-'); // bundle-<hash>-<node>
   for (const name of readdirSync(dir)) {
-    if (name.startsWith('bundle-') && !name.startsWith(`${prefix}-`)) unlinkSync(`${dir}/${name}`);
+    const base = name.startsWith('.') ? name.slice(1) : name; // writeFileAtomic's `.NAME.*.tmp`
+    if (base.startsWith('bundle-') && !base.startsWith(`${prefix}-`)) unlinkSync(`${dir}/${name}`);
   }
 }
 
@@ -132,7 +104,7 @@ export function loadBundle(file: string, cacheFile: string | undefined): LoadedB
     save: () => {
       if (cacheUsed || cacheFile === undefined) return;
       try {
-        writeAtomic(cacheFile, script.createCachedData());
+        writeFileAtomic(cacheFile, script.createCachedData());
         removeStale(cacheFile);
       } catch {
         // a cache that cannot be written is only a slower next run

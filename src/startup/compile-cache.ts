@@ -1,4 +1,4 @@
-// Where bpm keeps V8's code cache for its own bundle (src/host/code-cache.ts, docs/performance.md).
+// Where bpm keeps V8's code cache for its own bundle (src/startup/code-cache.ts, docs/performance.md).
 // A root process that loads code cached in a directory another user can write would run that
 // user's code as root, so the cache is used only when every directory on its real path is safe,
 // and it is never a reason to fail.
@@ -10,6 +10,7 @@
 // earlier pre-run), so commands that never run the pre-run (`--help`) create nothing.
 import { lstatSync, mkdirSync, realpathSync, type Stats } from 'node:fs';
 import type { RootPaths } from '../bosh/paths.ts';
+import { hasCode } from '../sys/errno.ts';
 
 const GROUP_OTHER_WRITE = 0o022;
 const STICKY = 0o1000;
@@ -47,7 +48,7 @@ export function compileCacheDir(root: RootPaths, uid: number): string | undefine
   try {
     mkdirSync(dir, 0o700);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
+    if (!hasCode(err, 'EEXIST')) return undefined;
   }
   try {
     return isSafeCacheDir(dir, uid) ? dir : undefined;

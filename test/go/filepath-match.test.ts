@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BadPatternError, hasMeta, match } from '../../src/host/glob-match.ts';
+import { BadPatternError, hasMeta, match } from '../../src/go/filepath-match.ts';
 
 // Cases from Go's path/filepath match_test.go (Unix).
 const cases: [pattern: string, name: string, matched: boolean | 'bad'][] = [

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encodeGoJsonIndented, goQuoteJson } from '../../src/oci/go-json.ts';
+import { encodeGoJsonIndented, goQuoteJson } from '../../src/go/json.ts';
 
 test('Go string escaping: HTML-safe, U+2028/2029, short escapes, other controls as \\u00XX', () => {
   assert.equal(goQuoteJson('a<b>&c'), '"a\\u003cb\\u003e\\u0026c"');
@@ -17,7 +17,7 @@ test('lone surrogates (invalid UTF-8 in Go) become \\ufffd', () => {
 });
 
 test('indented layout: tabs, colon-space, empty {} and [], trailing newline, bigints exact', () => {
-  const v = new Map<string, import('../../src/oci/go-json.ts').GoJsonValue>([
+  const v = new Map<string, import('../../src/go/json.ts').GoJsonValue>([
     ['a', 1],
     ['b', [true, false, null]],
     ['c', new Map()],

@@ -1,23 +1,10 @@
 // Go's path/filepath.Glob (used for unrestricted volumes, docs/behaviour/container.md §3.5): names in each
 // directory are read and sorted byte-wise, I/O errors are ignored, a pattern without
 // metacharacters yields itself only when lstat succeeds, and a malformed pattern is an error.
-// For mounts, expandVolumes then drops every match the job could redirect (src/host/job-writable.ts).
-import { lstatSync, readdirSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { joinPath } from '../bosh/clean.ts';
-import type { Volume } from '../config/types.ts';
-import { BadPatternError, hasMeta, matchBytes } from './glob-match.ts';
-import { type JobWriter, jobRedirect } from './job-writable.ts';
-
-/** lstat succeeds: the path exists, a dangling symlink included. */
-export function lexists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { readdirSync, statSync } from 'node:fs';
+import { BadPatternError, hasMeta, matchBytes } from './filepath-match.ts';
+import { lexists } from './os.ts';
+import { joinPath } from './path.ts';
 
 /** Matches of the single-element pattern `file` among the entries of `dir`, appended to `out`. */
 function globDir(dir: string, file: Uint8Array, out: string[]): void {
@@ -59,35 +46,4 @@ export function expandGlob(pattern: string): string[] {
   if (dir === pattern) throw new BadPatternError(); // prevents infinite recursion
   for (const d of expandGlob(dir)) globDir(d, fileBytes, out);
   return out;
-}
-
-/** A glob match left out because the job could redirect a mount of it, and why. */
-export interface DroppedMatch {
-  path: string;
-  reason: string;
-}
-
-/** Why the job could redirect a mount of the match `path`, or undefined when it cannot. */
-export function matchRedirect(path: string, writer: JobWriter): string | undefined {
-  return jobRedirect(resolve(path), writer);
-}
-
-/**
- * unsafe.unrestricted_volumes → SpecInput.unrestrictedVolumes: each match inherits its volume's
- * options; a match that is a symlink or is reached through something vcap can change is dropped.
- */
-export function expandVolumes(
-  volumes: readonly Volume[],
-  writer: JobWriter,
-): { volumes: Volume[]; dropped: DroppedMatch[] } {
-  const kept: Volume[] = [];
-  const dropped: DroppedMatch[] = [];
-  for (const v of volumes) {
-    for (const path of expandGlob(v.path)) {
-      const reason = matchRedirect(path, writer);
-      if (reason === undefined) kept.push({ ...v, path });
-      else dropped.push({ path, reason });
-    }
-  }
-  return { volumes: kept, dropped };
 }

@@ -3,7 +3,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } fro
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { RootPaths } from '../../src/bosh/paths.ts';
-import { compileCacheDir, isSafeCacheDir } from '../../src/host/compile-cache.ts';
+import { compileCacheDir, isSafeCacheDir } from '../../src/startup/compile-cache.ts';
 
 const isRoot = process.geteuid?.() === 0;
 const tmp = mkdtempSync('/tmp/bpm-cc-test-');
