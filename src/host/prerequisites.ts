@@ -146,7 +146,8 @@ async function create(input: PrerequisitesInput): Promise<Prerequisites> {
     await prepareDirectories(input, sources);
     stdout = openLogFile(input.paths.stdoutLog(input.proc), input.user);
     stderr = openLogFile(input.paths.stderrLog(input.proc), input.user);
-    const mountSources = stageSources(input.paths, input.proc, sources);
+    const shared = new Set(input.volumes.filter((v) => v.shared).map((v) => v.path));
+    const mountSources = stageSources(input.paths, input.proc, sources, shared);
     return { stdout, stderr, mountSources };
   } catch (err) {
     closeQuietly(stdout);

@@ -7,10 +7,10 @@
 //
 // Errors are the bare causes (`lstat <path>: no such file or directory`, `invalid argument`);
 // createPrerequisites wraps them as `failed to create system files: <cause>`.
-import { closeSync, lstatSync, realpathSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { joinPath } from '../go/path.ts';
-import { attachTree, cloneTree, closeQuietly, fdPath, isMountRootFd } from '../sys/at.ts';
+import { bindOntoItself, closeQuietly, fdPath, isMountRootFd } from '../sys/at.ts';
 import { goPathError } from '../sys/errno.ts';
 import { acquireLock } from '../sys/flock.ts';
 import { makeShared, unmount } from '../sys/mount.ts';
@@ -41,21 +41,6 @@ export function resolveExisting(path: string): string {
       }
     }
     throw goPathError('lstat', abs, err);
-  }
-}
-
-/**
- * Bind the directory `fd` onto itself (what `mount --bind path path` does, from the descriptor);
- * returns a descriptor of the new mount's root.
- */
-function bindOntoItself(fd: number, path: string): number {
-  const tree = cloneTree(fd, false, path);
-  try {
-    attachTree(tree, fd, path);
-    return tree;
-  } catch (err) {
-    closeSync(tree);
-    throw err;
   }
 }
 

@@ -3,8 +3,18 @@
 // symlink between bpm's checks and runc's mount would still win. Instead, each descriptor the
 // prerequisites opened is cloned with its submounts (open_tree, what runc's rbind would take) and
 // attached onto R/data/bpm/mounts/JOB/PROC/N_<path> (move_mount); config.json names that point as the
-// source. The container sees the same tree at the same destination with the same options; a shared
-// volume's clone joins its peer group, so propagation is unchanged.
+// source. The container sees the same tree at the same destination with the same options.
+//
+// Propagation (docs/security-notes/sec-fs.md, "Mount propagation"): a clone starts in its source's
+// peer group, and on a systemd host every mount is shared, so unless made private a staged tmp,
+// log or data dir would be a peer of the host's mount, and so would the container's mount of it:
+// what runc mounts below it in the container (a volume inside the data dir) would show up on the
+// host, and unmounting the staging point would take it out of the container again. So:
+// - PROC's staging dir is a private mount of its own: nothing attached there propagates anywhere;
+// - every clone except a shared volume's is made private (recursively) once attached; a shared
+//   volume's clone stays in the volume's peer group, so host mounts made later reach the container;
+// - a point is made private again just before it is unmounted, so unmounting a shared volume's
+//   clone cannot take what runc mounted below that volume out of the container.
 //
 // The points are needed only until runc has made the container's own mounts: start removes them
 // when `runc run --detach` returns, run when runc exits. A bpm killed in between leaves them; the
@@ -12,9 +22,18 @@
 import { closeSync, constants, fstatSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { JobPaths } from '../bosh/paths.ts';
-import { attachTree, cloneTree, closeQuietly, mkdirAt, openAt, openPathAt } from '../sys/at.ts';
+import {
+  attachTree,
+  bindOntoItself,
+  cloneTree,
+  closeQuietly,
+  fdPath,
+  mkdirAt,
+  openAt,
+  openPathAt,
+} from '../sys/at.ts';
 import { goPathError, hasCode } from '../sys/errno.ts';
-import { unmount } from '../sys/mount.ts';
+import { makePrivate, unmount } from '../sys/mount.ts';
 import { openBeneath } from './open-beneath.ts';
 
 /**
@@ -49,17 +68,41 @@ function pointName(n: number, root: string, path: string): string {
         .replace(/\uFFFD$/, '');
 }
 
+/** Open (creating it root 0700) PROC's staging dir and make it a private mount of its own. */
+function openStagingDir(paths: JobPaths, dir: string): number {
+  const below = openBeneath(paths.rootPaths.root, dir, { create: 0o700 });
+  try {
+    const top = bindOntoItself(below, dir);
+    try {
+      makePrivate(fdPath(top), false);
+      return top;
+    } catch (err) {
+      closeSync(top);
+      throw err;
+    }
+  } finally {
+    closeSync(below);
+  }
+}
+
 /**
  * Mount every source onto a fresh staging point of `proc`; returns host path → staging path. A
  * `null` source (a mount_only volume that does not exist) gets a point that is never created, so
- * runc fails on it as it would on the missing path, and no link planted later is followed.
+ * runc fails on it as it would on the missing path, and no link planted later is followed. The
+ * clones of the `shared` volumes keep their peer group; all others are made private.
  */
-export function stageSources(paths: JobPaths, proc: string, sources: SourceFds): Map<string, string> {
+export function stageSources(
+  paths: JobPaths,
+  proc: string,
+  sources: SourceFds,
+  shared: ReadonlySet<string> = new Set(),
+): Map<string, string> {
   clearStaging(paths, proc);
   const dir = paths.stagingDir(proc);
   const staged = new Map<string, string>();
-  const dirfd = openBeneath(paths.rootPaths.root, dir, { create: 0o700 });
+  let dirfd: number | undefined;
   try {
+    dirfd = openStagingDir(paths, dir);
     let n = 0;
     for (const [path, source] of sources) {
       const name = pointName(n++, paths.rootPaths.root, path);
@@ -71,27 +114,38 @@ export function stageSources(paths: JobPaths, proc: string, sources: SourceFds):
       try {
         tree = cloneTree(source, true, path);
         attachTree(tree, target, point);
+        if (!shared.has(path)) makePrivate(fdPath(tree), true);
       } finally {
         closeQuietly(tree);
         closeSync(target);
       }
     }
   } catch (err) {
-    closeSync(dirfd);
+    closeQuietly(dirfd);
+    dirfd = undefined;
     clearStaging(paths, proc);
     throw err;
+  } finally {
+    closeQuietly(dirfd);
   }
-  closeSync(dirfd);
   return staged;
 }
 
-/** Detach every mount on `point` (stacked ones too); true once nothing is mounted there. */
+/**
+ * Detach every mount on `point` (stacked ones too), each made private first so that its
+ * unmounting does not propagate to its former peers (a container's mount of a shared volume).
+ */
 function unmountAll(point: string): void {
   for (;;) {
     try {
-      unmount(point, MNT_DETACH | UMOUNT_NOFOLLOW);
+      makePrivate(point, true);
     } catch (err) {
       if (hasCode(err, 'EINVAL') || hasCode(err, 'ENOENT')) return; // not (or no longer) a mount
+      throw goPathError('mount', point, err);
+    }
+    try {
+      unmount(point, MNT_DETACH | UMOUNT_NOFOLLOW);
+    } catch (err) {
       throw goPathError('umount', point, err);
     }
   }
@@ -118,6 +172,7 @@ export function clearStaging(paths: JobPaths, proc: string): void {
       unlinkSync(point);
     }
   }
+  unmountAll(dir);
   rmdirSync(dir);
   try {
     rmdirSync(paths.stagingJobDir);

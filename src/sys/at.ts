@@ -70,6 +70,21 @@ export function attachTree(tree: number, target: number, shown: string): void {
     throw new SysError('move_mount', libc().errno(), shown);
 }
 
+/**
+ * Bind the directory `fd` onto itself (what `mount --bind path path` does, from the descriptor);
+ * returns a descriptor of the new mount's root.
+ */
+export function bindOntoItself(fd: number, shown: string): number {
+  const tree = cloneTree(fd, false, shown);
+  try {
+    attachTree(tree, fd, shown);
+    return tree;
+  } catch (err) {
+    closeSync(tree);
+    throw err;
+  }
+}
+
 /** `/proc/self/fd/N`: the object of a descriptor, for calls that only take a path (mount flags). */
 export function fdPath(fd: number): string {
   return `/proc/self/fd/${fd}`;

@@ -40,7 +40,15 @@ export function unmount(target: string, flags = 0): void {
  */
 export function privateMountNamespace(): void {
   if (libc().unshare(CLONE_NEWNS) !== 0) throw new SysError('unshare', libc().errno());
-  mount(null, '/', null, MS_REC | MS_PRIVATE, null);
+  makePrivate('/', true);
+}
+
+/**
+ * `mount --make-private path` (`--make-rprivate` with `recursive`): the mount leaves its peer group,
+ * so nothing mounted or unmounted at it or at its former peers propagates any more.
+ */
+export function makePrivate(path: string, recursive: boolean): void {
+  mount('none', path, null, MS_PRIVATE | (recursive ? MS_REC : 0), null);
 }
 
 /** `mount --make-shared path`. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import {
   closeSync,
   existsSync,
@@ -95,27 +96,73 @@ describe('staging points', { skip }, () => {
     assert.equal(readFileSync(join(`${vol}.moved`, 'marker'), 'utf8'), 'real', 'the volume is untouched');
   });
 
-  it('clears leftovers of a killed bpm first, and a staged shared volume joins its peer group', async () => {
+  it('clears leftovers of a killed bpm first; a staged shared volume joins its peer group, nothing else does', async () => {
     const shared = join(paths.root, 'data', 'shared');
-    mkdirSync(shared, { recursive: true });
+    // A directory on a shared mount, staged as an ordinary source (as every directory is on a
+    // systemd host, where all mounts are shared).
+    const plain = join(shared, 'plain');
+    mkdirSync(plain, { recursive: true });
     mkdirSync(paths.locksDir, { recursive: true });
     await makeVolumeShared(shared, paths.locksDir, paths.root);
     try {
       const leftover = sources([shared, true]);
-      stageSources(job, 'worker', leftover); // as a bpm killed before it cleared them leaves them
+      stageSources(job, 'worker', leftover, new Set([shared])); // as a bpm killed before it cleared them leaves them
       closeAll(leftover);
-      const fds = sources([shared, true]);
-      const staged = stageSources(job, 'worker', fds);
+      const fds = sources([shared, true], [plain, true]);
+      const staged = stageSources(job, 'worker', fds, new Set([shared]));
       closeAll(fds);
-      const point = `${job.stagingDir('worker')}/0_data_shared`;
+      const dir = job.stagingDir('worker');
+      const point = `${dir}/0_data_shared`;
       assert.equal(staged.get(shared), point);
       const at = (p: string) => mounts().filter((f) => f[4] === p);
       assert.equal(at(point).length, 1, 'the leftover point was cleared, not stacked on');
       const peerGroup = (f: string[] | undefined) =>
-        f?.slice(6, f.indexOf('-')).find((o) => o.startsWith('shared:'));
+        f?.slice(6, f.indexOf('-')).find((o) => /^(shared|master):/.test(o));
       assert.ok(peerGroup(at(shared)[0]) !== undefined);
       assert.equal(peerGroup(at(point)[0]), peerGroup(at(shared)[0]));
+      assert.equal(at(`${dir}/1_data_shared_plain`).length, 1);
+      assert.equal(peerGroup(at(`${dir}/1_data_shared_plain`)[0]), undefined, 'a plain source is private');
+      assert.equal(at(dir).length, 1, 'the staging dir is a mount of its own');
+      assert.equal(peerGroup(at(dir)[0]), undefined, 'the staging dir is private');
+      clearStaging(job, 'worker');
+      assert.equal(mounts().filter((f) => f[4]?.startsWith(dir)).length, 0);
+      assert.equal(existsSync(dir), false);
     } finally {
+      clearStaging(job, 'worker');
+      unmount(shared, MNT_DETACH);
+    }
+  });
+
+  it('unmounting a staged shared volume leaves what was mounted below its peers', async () => {
+    const shared = join(paths.root, 'data', 'shared2');
+    const peer = join(base, 'peer');
+    mkdirSync(join(shared, 'sub'), { recursive: true });
+    mkdirSync(peer);
+    mkdirSync(paths.locksDir, { recursive: true });
+    await makeVolumeShared(shared, paths.locksDir, paths.root);
+    const mounted: string[] = [];
+    try {
+      const fds = sources([shared, true]);
+      stageSources(job, 'worker', fds, new Set([shared]));
+      closeAll(fds);
+      // A peer of the volume (what a container's mount of it is), and a mount made below it there
+      // (what runc makes for a volume inside the shared one): it propagates to the staging point.
+      assert.equal(spawnSync('mount', ['--bind', shared, peer]).status, 0);
+      mounted.push(peer);
+      assert.equal(spawnSync('mount', ['-t', 'tmpfs', 'tmpfs', join(peer, 'sub')]).status, 0);
+      mounted.push(join(peer, 'sub'));
+      const point = `${job.stagingDir('worker')}/0_data_shared2`;
+      assert.ok(
+        mounts().some((f) => f[4] === `${point}/sub`),
+        'propagated to the staging point',
+      );
+      clearStaging(job, 'worker');
+      assert.ok(
+        mounts().some((f) => f[4] === join(peer, 'sub')),
+        'still mounted in the peer',
+      );
+    } finally {
+      for (const m of mounted.reverse()) spawnSync('umount', ['-l', m]);
       clearStaging(job, 'worker');
       unmount(shared, MNT_DETACH);
     }
