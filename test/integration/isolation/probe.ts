@@ -1,7 +1,9 @@
 // Shared by the isolation tests: run a one-shot shell probe as a job process under `bpm run` and
 // read back its `key=value` report lines.
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type BoshRoot, type BpmResult, HOST_RUNC } from '../../helpers/bosh-root.ts';
 
 export interface Probe {
@@ -108,4 +110,27 @@ process.exitCode = res.status ?? 128;
 `;
   writeFileSync(wrapper, body, { mode: 0o755 });
   chmodSync(wrapper, 0o755);
+}
+
+/**
+ * As the host does after a start: mount a small tmpfs on `DIR/sub` of each dir, holding a file
+ * `marker` ("host mount"). Each mount point is pushed onto `mounted` (give it to unmountLazily).
+ */
+export function mountMarkers(dirs: string[], mounted: string[]): void {
+  for (const d of dirs) {
+    const sub = join(d, 'sub');
+    assert.equal(
+      spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', sub]).status,
+      0,
+      `mount ${sub}`,
+    );
+    mounted.push(sub);
+    writeFileSync(join(sub, 'marker'), 'host mount\n');
+    chmodSync(join(sub, 'marker'), 0o644);
+  }
+}
+
+/** `umount -l` each of `points`, the last first. */
+export function unmountLazily(points: string[]): void {
+  for (const m of [...points].reverse()) spawnSync('umount', ['-l', m]);
 }

@@ -10,7 +10,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BoshRoot, eventually, scaledMs, skipReason } from '../../helpers/bosh-root.ts';
-import { addProbeJob } from './probe.ts';
+import { addProbeJob, mountMarkers, unmountLazily } from './probe.ts';
 
 const skip = skipReason();
 
@@ -83,20 +83,14 @@ describe('isolation: volumes on a shared host mount (as under systemd)', { skip 
 
     const tmpfs: string[] = [];
     try {
-      for (const d of [plain, shared]) {
-        const sub = join(d, 'sub');
-        assert.equal(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', sub]).status, 0);
-        tmpfs.push(sub);
-        writeFileSync(join(sub, 'marker'), 'host mount\n');
-        chmodSync(join(sub, 'marker'), 0o644);
-      }
+      mountMarkers([plain, shared], tmpfs);
       const log = (): string => r.readLog(job, `${job}.stdout.log`);
       assert.ok(await eventually(() => log().includes('plain_sub='), 20_000), log());
       assert.equal(log(), 'shared=host mount\nplain=plain\nplain_sub=missing\n');
       const stop = await r.bpm('stop', job);
       assert.equal(stop.code, 0, stop.stderr);
     } finally {
-      for (const m of tmpfs.reverse()) spawnSync('umount', ['-l', m]);
+      unmountLazily(tmpfs);
     }
     const left = [...mountTable('self').values()].filter(([, p]) =>
       p.startsWith(join(r.root, 'data', 'bpm')),

@@ -1,21 +1,11 @@
 // Disks and volumes inside real runc containers: ephemeral/persistent disks, additional volumes
 // (ro, writable, noexec, allow_executions, mount_only), unrestricted globs and shared volumes.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BoshRoot, eventually, skipReason } from '../../helpers/bosh-root.ts';
-import { addProbeJob, runProbe, vcapIds } from './probe.ts';
+import { addProbeJob, mountMarkers, runProbe, unmountLazily, vcapIds } from './probe.ts';
 
 const skip = skipReason();
 const HELLO = '#!/bin/sh\necho ran\n';
@@ -242,20 +232,14 @@ describe('isolation: disks and volumes', { skip }, () => {
     try {
       const start = await r.bpm('start', job);
       assert.equal(start.code, 0, start.stderr);
-      for (const d of [plain, shared]) {
-        const sub = join(d, 'sub');
-        assert.equal(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', sub]).status, 0);
-        tmpfs.push(sub);
-        writeFileSync(join(sub, 'marker'), 'host mount\n');
-        chmodSync(join(sub, 'marker'), 0o644);
-      }
+      mountMarkers([plain, shared], tmpfs);
       const log = (): string => r.readLog(job, `${job}.stdout.log`);
       assert.ok(await eventually(() => log().includes('plain='), 20_000), log());
       assert.equal(log(), 'shared=host mount\nplain=missing\n');
       const stop = await r.bpm('stop', job);
       assert.equal(stop.code, 0, stop.stderr);
     } finally {
-      for (const m of tmpfs.reverse()) spawnSync('umount', ['-l', m]);
+      unmountLazily(tmpfs);
     }
     assert.ok(!readFileSync('/proc/self/mountinfo', 'utf8').includes(`${plain}/sub `));
   });
