@@ -4,7 +4,7 @@ import { UsageError } from '../errors.ts';
 import { forwardSignals } from '../host/forward-signals.ts';
 import { runningInit } from '../lifecycle/running-init.ts';
 import { shellStatus } from '../text/exit-status.ts';
-import { realHost } from './lifecycle-ports.ts';
+import { commandOperation } from './lifecycle-ports.ts';
 import type { Command } from './types.ts';
 
 export const NO_COMMAND = 'must specify a command to run (bpm exec <job-name> -- <command> [<arg>...])';
@@ -12,7 +12,8 @@ export const NO_COMMAND = 'must specify a command to run (bpm exec <job-name> --
 const exec: Command = async (inv) => {
   const argv = inv.args.slice(1);
   if (argv.length === 0) throw new UsageError(NO_COMMAND);
-  const { cid, runc } = await runningInit(inv.root, inv.job, inv.process, realHost(inv.root));
+  const op = commandOperation(inv.root);
+  const { cid, runc } = await runningInit(inv.root, inv.job, inv.process, op);
   return shellStatus(await runc.execAttached(cid, argv, forwardSignals));
 };
 

@@ -8,9 +8,12 @@ import type { RootPaths } from '../bosh/paths.ts';
 import { lookupUser } from '../go/user.ts';
 import { writeBundle } from '../host/bundle.ts';
 import { probeFeatures } from '../host/features.ts';
+import { clearStaging } from '../host/staging.ts';
 import type { HostFeatures } from '../host-facts.ts';
 import type { Operation } from '../lifecycle/context.ts';
 import { watchEarlyExit } from '../lifecycle/early-exit.ts';
+import { containerUsage } from '../lifecycle/found-stopped.ts';
+import { readLastExit, recordLastExit } from '../lifecycle/last-exit.ts';
 import { type Clock, DEFAULT_STOP_TIMEOUTS, type HostPort, type InitHandle } from '../lifecycle/ports.ts';
 import { RuncClient } from '../runc/client.ts';
 import { readInitProcess } from '../runc/state-file.ts';
@@ -49,6 +52,8 @@ export function realHost(root: RootPaths): RealHost {
       return fd === undefined ? undefined : pidfdInit(fd);
     },
     processExited: (pid, abort) => waitForExit(pid, Number.POSITIVE_INFINITY, abort),
+    containerPids: async (ref, features) =>
+      (await import('../lifecycle/cgroup-procs.ts')).containerPids(ref, features),
     killContainerProcesses: async (ref, features) =>
       (await import('../lifecycle/cgroup-procs.ts')).killContainerProcesses(ref, features),
     lookupUser: (name) => lookupUser(name),
@@ -57,6 +62,10 @@ export function realHost(root: RootPaths): RealHost {
     writeBundle,
     runPreStartHook: async (...args) => (await import('../host/pre-start-hook.ts')).runPreStartHook(...args),
     becomeSubreaper,
+    clearStaging,
+    readLastExit,
+    recordLastExit,
+    containerUsage,
     watchEarlyExit,
   };
 }
@@ -67,7 +76,7 @@ const systemClock: Clock = {
 };
 
 /** The ports of a lifecycle command run by the CLI: one operation, never cancelled. */
-export function commandOperation(root: RootPaths): Operation {
+export function commandOperation(root: RootPaths): Operation<RealHost> {
   return {
     host: realHost(root),
     clock: systemClock,

@@ -4,11 +4,12 @@
 import { runningInit } from '../lifecycle/running-init.ts';
 import { renderPid } from '../presenters/pid.ts';
 import { writeStdout } from '../presenters/stdout.ts';
-import { realHost } from './lifecycle-ports.ts';
+import { commandOperation } from './lifecycle-ports.ts';
 import type { Command } from './types.ts';
 
 const pid: Command = async (inv) => {
-  const init = await runningInit(inv.root, inv.job, inv.process, realHost(inv.root));
+  const op = commandOperation(inv.root);
+  const init = await runningInit(inv.root, inv.job, inv.process, op);
   writeStdout(renderPid(init.pid));
   return 0;
 };

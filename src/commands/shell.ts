@@ -4,7 +4,7 @@ import { isatty } from 'node:tty';
 import { BpmError } from '../errors.ts';
 import { runningInit } from '../lifecycle/running-init.ts';
 import { exitText, succeeded } from '../text/exit-status.ts';
-import { realHost } from './lifecycle-ports.ts';
+import { commandOperation } from './lifecycle-ports.ts';
 import type { Command } from './types.ts';
 
 const NO_TTY = 'bpm shell needs a terminal (stdin is not a TTY)';
@@ -12,7 +12,8 @@ const NO_TTY = 'bpm shell needs a terminal (stdin is not a TTY)';
 const shell: Command = async (inv) => {
   // runc exec --tty would fail obscurely without a terminal: say so before touching runc.
   if (!isatty(0)) throw new BpmError(NO_TTY);
-  const { cid, runc } = await runningInit(inv.root, inv.job, inv.process, realHost(inv.root));
+  const op = commandOperation(inv.root);
+  const { cid, runc } = await runningInit(inv.root, inv.job, inv.process, op);
   const end = await runc.exec(cid, process.env['TERM'] ?? '');
   if (!succeeded(end)) throw new BpmError(exitText(end));
   return 0;

@@ -6,7 +6,7 @@ import { BpmError } from '../errors.ts';
 import { runForeground } from '../host/foreground-child.ts';
 import { containerProcesses, runningInit } from '../lifecycle/running-init.ts';
 import { exitText } from '../text/exit-status.ts';
-import { realHost } from './lifecycle-ports.ts';
+import { commandOperation } from './lifecycle-ports.ts';
 import type { Command } from './types.ts';
 
 /** strace's argv: upstream's options, then one `-p` per pid (strace -f follows each one's forks). */
@@ -15,8 +15,9 @@ export function straceArgs(pids: readonly number[]): string[] {
 }
 
 const trace: Command = async (inv) => {
-  const init = await runningInit(inv.root, inv.job, inv.process, realHost(inv.root));
-  const end = await runForeground('strace', straceArgs(containerProcesses(init)));
+  const op = commandOperation(inv.root);
+  const init = await runningInit(inv.root, inv.job, inv.process, op);
+  const end = await runForeground('strace', straceArgs(await containerProcesses(init, op.host)));
   // Killed by a signal (e.g. the forwarded Ctrl-C) or a clean exit: success.
   if (end.signal !== null || end.code === 0) return 0;
   throw new BpmError(exitText(end));

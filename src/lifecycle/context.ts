@@ -5,8 +5,12 @@ import type { HostFeatures } from '../host-facts.ts';
 import type { Logger } from '../log/logger.ts';
 import type { HostPort, LifecyclePorts, RuncPort } from './ports.ts';
 
-/** One lifecycle operation's ports and its cancellation. */
-export interface Operation extends LifecyclePorts {
+/**
+ * One lifecycle operation's ports and its cancellation. `H` is the host port's own type where a
+ * caller needs more of it than the lifecycle does (the CLI's `shell` and `exec` use its runc's `exec`).
+ */
+export interface Operation<H extends HostPort = HostPort> extends LifecyclePorts {
+  host: H;
   /** Aborting it cancels the operation at its next step or wait (a running runc is not killed). */
   signal: AbortSignal;
 }

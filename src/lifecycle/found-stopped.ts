@@ -11,7 +11,8 @@ import type { JobPaths } from '../bosh/paths.ts';
 import { type CgroupUsage, readCgroupUsage } from '../host/cgroup-usage.ts';
 import { kernelOomKills } from '../host/kernel-oom.ts';
 import { readCgroupPaths, readInitProcess } from '../runc/state-file.ts';
-import { type ExitWitness, type LastExit, readLastExit, recordLastExit } from './last-exit.ts';
+import type { ExitWitness, LastExit } from './last-exit.ts';
+import type { LastExitRecords } from './ports.ts';
 
 /** USER_HZ: /proc/PID/stat's start time (and runc's record of it) counts these per second. */
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -68,8 +69,12 @@ export interface FoundStopped {
  * (`code`/`signal` unknown). `save` gets the write of a new sighting; it runs it under the
  * process's lifecycle lock, or not at all (then the sighting is only returned).
  */
-export function lastExitOfStopped(found: FoundStopped, save: (write: () => void) => void): LastExit {
-  const known = readLastExit(found.paths, found.proc);
+export function lastExitOfStopped(
+  found: FoundStopped,
+  records: LastExitRecords,
+  save: (write: () => void) => void,
+): LastExit {
+  const known = records.readLastExit(found.paths, found.proc);
   if (describes(known, found.createdMs)) return known;
   const seen: LastExit = {
     at: new Date(found.now).toISOString(),
@@ -80,12 +85,12 @@ export function lastExitOfStopped(found: FoundStopped, save: (write: () => void)
   if (found.oomKills !== undefined) seen.oomKilled = found.oomKills > 0;
   let recorded = seen;
   save(() => {
-    const again = readLastExit(found.paths, found.proc);
+    const again = records.readLastExit(found.paths, found.proc);
     if (describes(again, found.createdMs)) {
       recorded = again;
       return;
     }
-    recordLastExit(found.paths, found.proc, seen);
+    records.recordLastExit(found.paths, found.proc, seen);
   });
   return recorded;
 }

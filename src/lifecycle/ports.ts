@@ -2,13 +2,16 @@
 // run, list and recovery ask of runc, of the host and of time. The lifecycle decides; these act.
 // The real ones are made once per command at the edge (commands/lifecycle-ports.ts); the unit
 // tests pass an in-memory runc, a fake host and a fake clock (test/lifecycle/fakes/).
+import type { JobPaths } from '../bosh/paths.ts';
 import type { writeBundle } from '../host/bundle.ts';
+import type { CgroupUsage } from '../host/cgroup-usage.ts';
 import type { runPreStartHook } from '../host/pre-start-hook.ts';
 import type { createPrerequisites } from '../host/prerequisites.ts';
 import type { HostFeatures, User } from '../host-facts.ts';
 import type { DetachedRun, ForegroundEnd, ForegroundRun, KillSignal } from '../runc/client.ts';
 import type { ContainerState, StateResult } from '../runc/state.ts';
 import type { ExitResult } from '../text/exit-status.ts';
+import type { LastExit } from './last-exit.ts';
 import type { ProcessRef } from './process-ref.ts';
 
 /** The runc operations the lifecycle uses; `runc/client.ts`'s RuncClient is the real one. */
@@ -43,6 +46,8 @@ export interface HostPort {
   openInit(stateFile: string): InitHandle | undefined;
   /** Resolves true once process `pid` exited, false when `abort` aborted first. */
   processExited(pid: number, abort: AbortSignal): Promise<boolean>;
+  /** The host pids in a container's cgroups right now, over every mounted hierarchy. */
+  containerPids(ref: ProcessRef, features: HostFeatures): Promise<number[]>;
   /** SIGKILL what is left in a container's cgroups, once its runc state is lost (policy fix 5). */
   killContainerProcesses(ref: ProcessRef, features: HostFeatures): Promise<void>;
   lookupUser(name: string): User;
@@ -51,6 +56,17 @@ export interface HostPort {
   runPreStartHook: typeof runPreStartHook;
   /** Make bpm the subreaper of what it starts (prctl), so it can read an init's early exit. */
   becomeSubreaper(): void;
+  /** Remove the staging points of a process's host mounts (host/staging.ts) once runc is done. */
+  clearStaging(paths: JobPaths, proc: string): void;
+  /** The record of how the process last ended (lifecycle/last-exit.ts), or undefined. */
+  readLastExit(paths: JobPaths, proc: string): LastExit | undefined;
+  /** Replace that record. */
+  recordLastExit(paths: JobPaths, proc: string, exit: LastExit): void;
+  /**
+   * A container's cgroup figures, from the cgroup directories in runc's state file (OOM kills
+   * from the kernel log once the cgroup is gone); undefined when the file names no cgroup.
+   */
+  containerUsage(stateFile: string): CgroupUsage | undefined;
   /** Watch a just-started container's init for an exit within the window. */
   watchEarlyExit(
     ref: ProcessRef,
@@ -58,6 +74,9 @@ export interface HostPort {
     windowMs: number,
   ): Promise<EarlyExit | undefined>;
 }
+
+/** Reading and writing the last-exit records. */
+export type LastExitRecords = Pick<HostPort, 'readLastExit' | 'recordLastExit'>;
 
 /** A container init that ended right after its start. */
 export interface EarlyExit {

@@ -8,7 +8,6 @@ import { ConfigError } from '../errors.ts';
 import { prepareContainerCgroup } from '../host/cgroup-delegation.ts';
 import { jobWriter } from '../host/job-writable.ts';
 import type { Prerequisites, ProcessLogs } from '../host/prerequisites.ts';
-import { clearStaging } from '../host/staging.ts';
 import { expandVolumes } from '../host/unrestricted-volumes.ts';
 import type { User } from '../host-facts.ts';
 import type { Logger } from '../log/logger.ts';
@@ -39,9 +38,9 @@ function expandUnrestricted(proc: ProcessConfig, user: User, session: Logger): V
 }
 
 /** The container has its own mounts by now (or none): a failure here is logged, not fatal. */
-function clearStagingQuietly(ref: ProcessRef, session: Logger): void {
+function clearStagingQuietly(ref: ProcessRef, op: Operation, session: Logger): void {
   try {
-    clearStaging(ref.paths, ref.proc);
+    op.host.clearStaging(ref.paths, ref.proc);
   } catch (err) {
     session.error('failed-to-remove-staging-mounts', err);
   }
@@ -118,7 +117,7 @@ export async function withProcessSession<T>(
         closeSync(logs.stdout);
         closeSync(logs.stderr);
       }
-      clearStagingQuietly(ref, session);
+      clearStagingQuietly(ref, op, session);
     }
   });
 }

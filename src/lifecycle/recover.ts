@@ -8,7 +8,7 @@ import type { Logger } from '../log/logger.ts';
 import { readCreated } from '../runc/state-file.ts';
 import { hasCode } from '../sys/errno.ts';
 import { checkpoint, type Host, type Operation, stepFailed } from './context.ts';
-import { containerUsage, lastExitOfStopped } from './found-stopped.ts';
+import { lastExitOfStopped } from './found-stopped.ts';
 import { assertOwnContainer } from './ownership.ts';
 import type { ProcessRef } from './process-ref.ts';
 import { removeProcess } from './remove.ts';
@@ -47,7 +47,7 @@ async function recover(ref: ProcessRef, host: Host, op: Operation, log: Logger):
   }
   checkpoint(op.signal);
   try {
-    await removeProcess(ref, host.runc, log);
+    await removeProcess(ref, host.runc, op.host, log);
   } catch (err) {
     throw stepFailed(
       log,
@@ -71,12 +71,12 @@ function noteFoundStopped(
     paths: ref.paths,
     proc: ref.proc,
     createdMs: readCreated(stateFile),
-    oomKills: containerUsage(stateFile)?.oomKills,
+    oomKills: op.host.containerUsage(stateFile)?.oomKills,
     witness,
     now: op.clock.now(),
   };
   // The caller holds the process's lifecycle lock.
-  lastExitOfStopped(found, (write) => {
+  lastExitOfStopped(found, op.host, (write) => {
     try {
       write();
     } catch (err) {
@@ -127,7 +127,7 @@ export async function runningOrCleared(
   noteFoundStopped(ref, host, op, log, witness);
   log.info('removing-stopped-process');
   try {
-    await removeProcess(ref, host.runc, log);
+    await removeProcess(ref, host.runc, op.host, log);
   } catch (err) {
     throw stepFailed(log, 'failed-to-cleanup', 'failed to clean up stale job-process', err);
   }

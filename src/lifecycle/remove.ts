@@ -3,17 +3,21 @@
 import { remove } from '../go/os.ts';
 import { removeBundle } from '../host/bundle.ts';
 import { assertInsideRoot } from '../host/inside-root.ts';
-import { clearStaging } from '../host/staging.ts';
 import type { Logger } from '../log/logger.ts';
-import type { RuncPort } from './ports.ts';
+import type { HostPort, RuncPort } from './ports.ts';
 import type { ProcessRef } from './process-ref.ts';
 
-export async function removeProcess(ref: ProcessRef, runc: RuncPort, log: Logger): Promise<void> {
+export async function removeProcess(
+  ref: ProcessRef,
+  runc: RuncPort,
+  host: Pick<HostPort, 'clearStaging'>,
+  log: Logger,
+): Promise<void> {
   log.info('forcefully-deleting-container');
   await runc.delete(ref.cid);
   log.info('destroying-bundle');
   removeBundle(ref.paths, ref.proc);
-  clearStaging(ref.paths, ref.proc);
+  host.clearStaging(ref.paths, ref.proc);
   log.info('deleting-pidfile');
   removePidFile(ref);
 }

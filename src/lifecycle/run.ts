@@ -10,7 +10,6 @@ import { type ForegroundEnd, failureText } from '../runc/client.ts';
 import { exitCode, succeeded } from '../text/exit-status.ts';
 import { checkpoint, type Operation, probeHost } from './context.ts';
 import { loadConfig, processLocator, selectProcess } from './job-config.ts';
-import { recordLastExit } from './last-exit.ts';
 import type { ProcessRef } from './process-ref.ts';
 import { withProcessSession } from './process-session.ts';
 import { runningOrCleared } from './recover.ts';
@@ -109,7 +108,7 @@ export function runProcess(
 /** The errand's end as its last exit; a failure to record it is logged, never fatal. */
 function keepLastExit(ref: ProcessRef, exit: ForegroundEnd, op: Operation, log: Logger): void {
   try {
-    recordLastExit(ref.paths, ref.proc, {
+    op.host.recordLastExit(ref.paths, ref.proc, {
       at: new Date(op.clock.now()).toISOString(),
       code: exit.code,
       signal: exit.signal,

@@ -9,7 +9,6 @@ import { exitText } from '../text/exit-status.ts';
 import { checkpoint, type Operation, probeHost, stepFailed } from './context.ts';
 import { type EarlyExit, earlyExitWindow } from './early-exit.ts';
 import { loadConfig, processLocator, selectProcess } from './job-config.ts';
-import { recordLastExit } from './last-exit.ts';
 import type { ProcessRef } from './process-ref.ts';
 import { withProcessSession } from './process-session.ts';
 import { runningOrCleared } from './recover.ts';
@@ -65,7 +64,7 @@ export function startProcess(ref: ProcessRef, log: Logger, op: Operation): Promi
     }
     const early = await op.host.watchEarlyExit(ref, host, earlyExitWindow(runcMs));
     if (early === undefined) return {};
-    noteEarlyExit(ref, early, log);
+    noteEarlyExit(ref, early, op, log);
     return { exitedAtOnce: early };
   });
 }
@@ -76,10 +75,10 @@ export function earlyExitText(early: EarlyExit): string {
 }
 
 /** Log the early exit and keep it as the process's last exit; neither may fail the start. */
-function noteEarlyExit(ref: ProcessRef, early: EarlyExit, log: Logger): void {
+function noteEarlyExit(ref: ProcessRef, early: EarlyExit, op: Operation, log: Logger): void {
   log.error('exited-right-after-start', new Error(earlyExitText(early)));
   try {
-    recordLastExit(ref.paths, ref.proc, {
+    op.host.recordLastExit(ref.paths, ref.proc, {
       at: early.at.toISOString(),
       code: early.end?.code ?? null,
       signal: early.end?.signal ?? null,

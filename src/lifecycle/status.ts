@@ -19,8 +19,8 @@ import { lifecycleLockName } from '../ids/container-id.ts';
 import { stateFilePath } from '../runc/state-file.ts';
 import { tryLock } from '../sys/flock.ts';
 import type { Operation } from './context.ts';
-import { containerUsage, lastExitOfStopped } from './found-stopped.ts';
-import { type LastExit, readLastExit } from './last-exit.ts';
+import { lastExitOfStopped } from './found-stopped.ts';
+import type { LastExit } from './last-exit.ts';
 import { type ListedProcess, type ListHooks, type ListScope, listProcesses } from './list.ts';
 
 export interface ProcessView extends ListedProcess {
@@ -72,11 +72,11 @@ export async function processViews(
   return rows.map((row) => {
     const view: ProcessView = { ...row };
     if (row.status === 'stopped') {
-      const exit = readLastExit(root.job(row.job), row.process);
+      const exit = op.host.readLastExit(root.job(row.job), row.process);
       if (exit !== undefined) view.lastExit = exit;
       return view;
     }
-    const usage = containerUsage(stateFilePath(root.runcRoot, row.cid));
+    const usage = op.host.containerUsage(stateFilePath(root.runcRoot, row.cid));
     if (usage !== undefined) view.cgroup = usage;
     const created = createdMs(row);
     if (row.status === 'running' && created !== undefined) {
@@ -93,9 +93,10 @@ export async function processViews(
               witness: viewer,
               now,
             },
+            op.host,
             underFreeLock(root, row),
           )
-        : readLastExit(root.job(row.job), row.process);
+        : op.host.readLastExit(root.job(row.job), row.process);
     if (exit !== undefined) view.lastExit = exit;
     return view;
   });

@@ -74,9 +74,9 @@ async function gracefulStop(
   }
 }
 
-async function removeContainer(ref: ProcessRef, host: Host, log: Logger): Promise<void> {
+async function removeContainer(ref: ProcessRef, host: Host, op: Operation, log: Logger): Promise<void> {
   try {
-    await removeProcess(ref, host.runc, log);
+    await removeProcess(ref, host.runc, op.host, log);
   } catch (err) {
     throw stepFailed(log, 'failed-to-cleanup', 'failed to cleanup job-process', err);
   }
@@ -143,7 +143,7 @@ export function stopProcess(ref: ProcessRef, log: Logger, op: Operation): Promis
     } finally {
       live?.close();
     }
-    await removeContainer(ref, host, log);
+    await removeContainer(ref, host, op, log);
   });
 }
 

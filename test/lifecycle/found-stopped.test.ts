@@ -26,10 +26,12 @@ function found(over: Partial<FoundStopped> = {}): FoundStopped {
   };
 }
 const run = (write: () => void) => write();
+/** The real records: files under the temporary root. */
+const RECORDS = { readLastExit, recordLastExit };
 
 test('no record: a sighting with unknown status is recorded and returned', () => {
   const f = found({ oomKills: 2 });
-  const seen = lastExitOfStopped(f, run);
+  const seen = lastExitOfStopped(f, RECORDS, run);
   assert.deepEqual(seen, {
     at: '2026-12-01T20:05:00.000Z',
     code: null,
@@ -39,27 +41,27 @@ test('no record: a sighting with unknown status is recorded and returned', () =>
   });
   assert.deepEqual(readLastExit(f.paths, f.proc), seen);
   // A later look keeps the first sighting.
-  assert.deepEqual(lastExitOfStopped({ ...f, now: f.now + 60_000, witness: 'start' }, run), seen);
+  assert.deepEqual(lastExitOfStopped({ ...f, now: f.now + 60_000, witness: 'start' }, RECORDS, run), seen);
 });
 
 test('a record made after the container was created describes it and is kept', () => {
   const f = found();
   const exact = { at: '2026-12-01T20:01:00.000Z', code: 3, signal: null, seenBy: 'start' as const };
   recordLastExit(f.paths, f.proc, exact);
-  assert.deepEqual(lastExitOfStopped(f, run), exact);
+  assert.deepEqual(lastExitOfStopped(f, RECORDS, run), exact);
 });
 
 test('a record older than the container is a previous end: a new sighting replaces it', () => {
   const f = found({ oomKills: undefined, witness: 'start' });
   recordLastExit(f.paths, f.proc, { at: '2026-12-01T19:00:00.000Z', code: 1, signal: null, seenBy: 'run' });
-  const seen = lastExitOfStopped(f, run);
+  const seen = lastExitOfStopped(f, RECORDS, run);
   assert.deepEqual(seen, { at: '2026-12-01T20:05:00.000Z', code: null, signal: null, seenBy: 'start' });
   assert.deepEqual(readLastExit(f.paths, f.proc), seen);
 });
 
 test('a caller that may not write (lock busy) gets the sighting, nothing is recorded', () => {
   const f = found();
-  const seen = lastExitOfStopped(f, () => {});
+  const seen = lastExitOfStopped(f, RECORDS, () => {});
   assert.equal(seen.seenBy, 'status');
   assert.equal(readLastExit(f.paths, f.proc), undefined);
 });

@@ -92,6 +92,80 @@ describe('startProcess', () => {
     });
   });
 
+  test('stopped with OOM kills in its cgroup: the sighting records oomKilled before the removal', async () => {
+    mkdirSync(bundle(), { recursive: true });
+    w.runc.add('bpm-web', bundle(), 'stopped');
+    w.host.usage.set('bpm-web', { version: 1, oomKills: 2 });
+    await start();
+    assert.deepEqual(readLastExit(ref().paths, 'web'), {
+      at: new Date(EPOCH_MS).toISOString(),
+      code: null,
+      signal: null,
+      seenBy: 'start',
+      oomKilled: true,
+    });
+  });
+
+  test('the staging points are cleared once the container runs, and by the removal of a stopped one', async () => {
+    await start();
+    assert.deepEqual(w.host.stagingClears, ['web/web']);
+    w.runc.containers.get('bpm-web')!.status = 'stopped';
+    await start();
+    assert.deepEqual(w.host.stagingClears, ['web/web', 'web/web', 'web/web']);
+  });
+
+  test('an init that dies at once: exit 0 as upstream, exited-right-after-start, its end recorded', async () => {
+    const at = new Date(EPOCH_MS + 120);
+    w.host.earlyExit = { at, end: { code: 3, signal: null } };
+    const outcome = await start();
+    assert.deepEqual(outcome, { exitedAtOnce: { at, end: { code: 3, signal: null } } });
+    assert.deepEqual(w.events(), [
+      'bpm.start.starting',
+      ...SESSION,
+      'bpm.start.exited-right-after-start!',
+      'bpm.start.complete',
+    ]);
+    assert.equal(w.errorOf('bpm.start.exited-right-after-start'), 'exit status 3');
+    assert.deepEqual(readLastExit(ref().paths, 'web'), {
+      at: at.toISOString(),
+      code: 3,
+      signal: null,
+      seenBy: 'start',
+    });
+  });
+
+  test('an init that dies at once, killed or of unknown status: the text says which', async () => {
+    w.host.earlyExit = { at: new Date(EPOCH_MS), end: { code: null, signal: 'SIGKILL' } };
+    await start();
+    assert.equal(w.errorOf('bpm.start.exited-right-after-start'), 'signal: killed');
+    assert.equal(readLastExit(ref().paths, 'web')?.signal, 'SIGKILL');
+    w.lines.length = 0;
+    w.runc.containers.get('bpm-web')!.status = 'stopped';
+    w.host.earlyExit = { at: new Date(EPOCH_MS + 1), end: undefined };
+    await start();
+    assert.equal(w.errorOf('bpm.start.exited-right-after-start'), 'exit status unknown');
+    assert.deepEqual(readLastExit(ref().paths, 'web'), {
+      at: new Date(EPOCH_MS + 1).toISOString(),
+      code: null,
+      signal: null,
+      seenBy: 'start',
+    });
+  });
+
+  test('an early exit that cannot be recorded is logged (failed-to-record-exit); the start still succeeds', async () => {
+    w.host.earlyExit = { at: new Date(EPOCH_MS), end: { code: 1, signal: null } };
+    w.host.recordLastExit = () => {
+      throw new Error('rename x: no space left on device');
+    };
+    assert.ok((await start()).exitedAtOnce);
+    assert.deepEqual(w.events().slice(-3), [
+      'bpm.start.exited-right-after-start!',
+      'bpm.start.failed-to-record-exit!',
+      'bpm.start.complete',
+    ]);
+    assert.equal(w.errorOf('bpm.start.failed-to-record-exit'), 'rename x: no space left on device');
+  });
+
   test('stopped, and its removal failing: failed-to-cleanup, `failed to clean up stale job-process: …`', async () => {
     w.runc.add('bpm-web', bundle(), 'stopped');
     w.runc.failures.delete = new RuncError('exit status 1');

@@ -47,6 +47,7 @@ describe('stopProcess', () => {
     assert.equal(w.clock.pending(), 0, 'no timer outlives the stop');
     assert.equal(w.host.openHandles, 0, 'the init handle is closed');
     assertRemoved();
+    assert.deepEqual(w.host.stagingClears, ['web/web'], 'the removal clears the staging points');
   });
 
   test('shutdown_signal: INT sends SIGINT first', async () => {

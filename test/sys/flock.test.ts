@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { acquireLock, tryLock } from '../../src/sys/flock.ts';
+import { acquireLock, LockWaitAborted, tryLock } from '../../src/sys/flock.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bpm-flock-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -95,6 +95,63 @@ describe('flock locks', () => {
     } finally {
       child.kill('SIGKILL');
     }
+  });
+
+  it('with an AbortSignal: waits without blocking the event loop; the lock it gets is ours alone', async () => {
+    const file = join(dir, 'd.lock');
+    const child = await holder(file);
+    try {
+      const pending = acquireLock(file, new AbortController().signal);
+      const state = settled(pending);
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 10);
+      await sleep(300);
+      clearInterval(timer);
+      assert.equal(state.done, false, 'lock must not be granted while the other process holds it');
+      assert.ok(ticks >= 10, `event loop kept running (${ticks} ticks)`);
+      child.stdin?.write('release\n');
+      const lock = await pending;
+      assert.equal(tryLock(file), undefined, 'held through our descriptor once flock(1) exited');
+      lock.release();
+      const again = tryLock(file);
+      assert.ok(again, 'released by release()');
+      again.release();
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('with an AbortSignal: aborting ends the wait at once, and nothing is held afterwards', async () => {
+    const file = join(dir, 'e.lock');
+    const child = await holder(file);
+    try {
+      const abort = new AbortController();
+      const pending = acquireLock(file, abort.signal);
+      await sleep(100);
+      const abortedAt = performance.now();
+      abort.abort(new Error('shutting down'));
+      await assert.rejects(pending, (err: unknown) => {
+        assert.ok(err instanceof LockWaitAborted);
+        assert.equal((err.cause as Error).message, 'shutting down');
+        return true;
+      });
+      assert.ok(performance.now() - abortedAt < 2000);
+      child.stdin?.write('release\n');
+      await new Promise((resolve) => child.stdout?.once('data', resolve));
+      const free = tryLock(file);
+      assert.ok(free, 'the aborted wait left no lock behind');
+      free.release();
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('with an AbortSignal already aborted: rejects before opening anything', async () => {
+    const abort = new AbortController();
+    abort.abort();
+    const file = join(dir, 'never.lock');
+    await assert.rejects(acquireLock(file, abort.signal), LockWaitAborted);
+    assert.equal(existsSync(file), false);
   });
 
   it('reports an unopenable lock file Go-style', async () => {

@@ -1,11 +1,15 @@
 // A fake HostPort (src/lifecycle/ports.ts): no root, no cgroups, no pidfds, no hook processes.
-// The bundle is the real one (plain files under the temporary BOSH root); prerequisites only
-// open the two process logs.
+// The bundle and the last-exit records are the real ones (plain files under the temporary BOSH
+// root); prerequisites only open the two process logs; staging clears are only counted.
 import { mkdirSync, openSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import type { JobPaths } from '../../../src/bosh/paths.ts';
 import { BpmError } from '../../../src/errors.ts';
 import { writeBundle } from '../../../src/host/bundle.ts';
+import type { CgroupUsage } from '../../../src/host/cgroup-usage.ts';
 import type { Prerequisites, PrerequisitesInput } from '../../../src/host/prerequisites.ts';
 import type { HostFeatures, User } from '../../../src/host-facts.ts';
+import { readLastExit, recordLastExit } from '../../../src/lifecycle/last-exit.ts';
 import type { HostPort, InitHandle } from '../../../src/lifecycle/ports.ts';
 import type { ProcessRef } from '../../../src/lifecycle/process-ref.ts';
 import { readInitProcess } from '../../../src/runc/state-file.ts';
@@ -66,6 +70,13 @@ export class FakeHost implements HostPort {
     return this.procs.pidExited(pid, abort);
   }
 
+  /** Pids in each container's cgroups besides its init, by container id. */
+  readonly cgroupPids = new Map<string, number[]>();
+
+  async containerPids(ref: ProcessRef): Promise<number[]> {
+    return this.cgroupPids.get(ref.cid) ?? [];
+  }
+
   async killContainerProcesses(ref: ProcessRef): Promise<void> {
     this.cgroupKills.push(ref.cid);
     this.procs.killContainer(ref.cid);
@@ -90,6 +101,22 @@ export class FakeHost implements HostPort {
   }
 
   writeBundle = writeBundle;
+  readLastExit = readLastExit;
+  recordLastExit = recordLastExit;
+
+  /** The processes whose staging points were cleared, as `JOB/PROC`, in order. */
+  readonly stagingClears: string[] = [];
+
+  clearStaging(paths: JobPaths, proc: string): void {
+    this.stagingClears.push(`${paths.job}/${proc}`);
+  }
+
+  /** What each container's cgroup tells, by container id (none: the state file names no cgroup). */
+  readonly usage = new Map<string, CgroupUsage>();
+
+  containerUsage(stateFile: string): CgroupUsage | undefined {
+    return this.usage.get(basename(dirname(stateFile)));
+  }
 
   becomeSubreaper(): void {}
 
