@@ -196,3 +196,28 @@ export async function settle(r: BoshRoot, timeoutMs = 10_000): Promise<void> {
     await new Promise((res) => setTimeout(res, 25));
   }
 }
+
+/** How many lines of R/sys/log/bpm/supervisor.log carry `message` (e.g. `bpm.supervise.supervising`). */
+export function supervisorLogCount(r: BoshRoot, message: string, job?: string): number {
+  const text = readOr(join(r.root, 'sys', 'log', 'bpm', 'supervisor.log'), '');
+  let n = 0;
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const l = JSON.parse(line) as { message: string; data: Record<string, string> };
+    if (l.message === message && (job === undefined || l.data['job'] === job)) n++;
+  }
+  return n;
+}
+
+/**
+ * Container processes of JOB that escaped its container: every live process whose command line
+ * names the job's in-container directory (tini and the job's own commands) must be in the cgroup
+ * of the job's container.
+ */
+export function escapedProcesses(job: string, proc = job): number[] {
+  const needle = `/var/vcap/jobs/${job}/`;
+  const inside = new Set(processesInCgroupOf(containerId(job, proc)));
+  return pids().filter(
+    (pid) => !isZombie(pid) && readOr(`/proc/${pid}/cmdline`, '').includes(needle) && !inside.has(pid),
+  );
+}

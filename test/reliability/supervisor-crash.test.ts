@@ -1,0 +1,113 @@
+// SIGKILL of `bpm supervise` at a random point of its start-up, of a stop, a start or a restart it
+// carries out for a control request, of its shutdown, or of a restart after a crash. The next
+// `bpm supervise` must converge: every process running (the new supervisor wants them all up),
+// one container each and no other, pid files naming the live inits, no process outside its
+// container, nothing leaked once it is stopped with SIGTERM.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { containerId } from '../../src/ids/container-id.ts';
+import { BoshRoot, type BpmResult, eventually, scaledMs, skipReason } from '../helpers/bosh-root.ts';
+import {
+  addSleeperJob,
+  escapedProcesses,
+  inspectJob,
+  inspectRoot,
+  Random,
+  scaled,
+  seed,
+  settle,
+  supervisorLogCount,
+} from './support.ts';
+
+const skip = skipReason();
+const SCENARIOS = ['start-up', 'stop', 'start', 'restart', 'shutdown', 'crash'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+const SUPERVISING = 'bpm.supervise.supervising';
+
+describe('SIGKILL of bpm supervise', { skip }, () => {
+  let r: BoshRoot;
+  before(() => {
+    r = BoshRoot.create();
+  });
+  after(() => r.cleanup());
+
+  /** Start a supervisor of `jobs` and wait until it says every process is up. */
+  async function supervisor(jobs: readonly string[]) {
+    const before = supervisorLogCount(r, SUPERVISING);
+    const sup = r.spawnBpm(['supervise', ...jobs.flatMap((j) => ['--job', j])], { timeoutMs: 300_000 });
+    const up = () => supervisorLogCount(r, SUPERVISING) > before;
+    return { ...sup, up, converged: () => eventually(up, 60_000) };
+  }
+
+  /** Everything wrong once a supervisor of `jobs` has converged. */
+  function problemsWhenUp(jobs: readonly string[]): string[] {
+    const problems = jobs.flatMap((job) => inspectJob(r, job, 'running'));
+    const expected = jobs.map((j) => containerId(j, j)).sort();
+    const found = r.containerIds();
+    if (found.join(' ') !== expected.join(' '))
+      problems.push(`containers: expected ${expected.join(' ')}, found ${found.join(' ')}`);
+    for (const job of jobs) {
+      const escaped = escapedProcesses(job);
+      if (escaped.length > 0) problems.push(`${job}: processes outside its container: ${escaped.join(' ')}`);
+    }
+    return problems;
+  }
+
+  test('the next supervisor converges: every process running once, pid files right, no orphan', async (t) => {
+    const s = seed();
+    t.diagnostic(`seed ${s}`);
+    const rnd = new Random(s);
+    const trials = scaled(6, 60);
+    const jobs = Array.from({ length: 3 }, () => addSleeperJob(r, 'supkill'));
+    const failures: string[] = [];
+    for (let i = 0; i < trials && failures.length < 5; i++) {
+      const scenario: Scenario = SCENARIOS[i % SCENARIOS.length]!;
+      const job = rnd.pick(jobs);
+      // Some processes already run (started by bpm start under monit), the others do not.
+      for (const j of jobs) if (rnd.next() < 0.5) assert.equal((await r.bpm('start', j)).code, 0);
+      const first = await supervisor(jobs);
+      // start-up: killed while adopting and starting; the others: once it is up, during an action.
+      let request: Promise<BpmResult> | undefined;
+      if (scenario !== 'start-up') {
+        assert.ok(await first.converged(), `trial ${i}: the first supervisor came up`);
+        if (scenario === 'start') assert.equal((await r.bpm('stop', job)).code, 0);
+        if (scenario === 'stop' || scenario === 'start' || scenario === 'restart')
+          request = r.bpmWith({ timeoutMs: 120_000 }, scenario, job);
+        else if (scenario === 'shutdown') first.child.kill('SIGTERM');
+        else {
+          // crash: the job's init dies behind the supervisor's back; it restarts it at once.
+          const pid = r.containerState(job)?.pid ?? 0;
+          if (pid > 0) process.kill(pid, 'SIGKILL');
+        }
+      }
+      // Supervisor start-up for 3 jobs takes ~0.3-1 s here, one action ~0.1-0.4 s.
+      const delay = scaledMs(rnd.int(0, scenario === 'start-up' ? 1000 : 500));
+      await new Promise((res) => setTimeout(res, delay));
+      first.child.kill('SIGKILL');
+      const killed = await first.done;
+      await request; // its connection ends with the supervisor: an error, or done just before
+      const racing = rnd.next() < 0.5;
+      const label = `trial ${i}: ${scenario} of ${job}, supervisor killed after ${delay} ms (${killed.signal ?? `exit ${killed.code}`}${racing ? ', racing its runc' : ''})`;
+      // Half the time the next supervisor comes at once and races runc calls the dead one left.
+      if (!racing) await settle(r, 5000);
+
+      const second = await supervisor(jobs);
+      if (!(await second.converged())) failures.push(`${label}: the next supervisor did not converge`);
+      else {
+        const problems = problemsWhenUp(jobs);
+        if (problems.length > 0) failures.push(`${label}: ${problems.join('; ')}`);
+      }
+      second.child.kill('SIGTERM');
+      const stopped = await second.done;
+      if (stopped.code !== 0) failures.push(`${label}: its SIGTERM exit ${stopped.code}: ${stopped.stderr}`);
+      await settle(r, 5000);
+      const left = [...jobs.flatMap((j) => inspectJob(r, j, 'stopped')), ...inspectRoot(r)];
+      if (left.length > 0) {
+        failures.push(`${label}: after the next supervisor's SIGTERM: ${left.join('; ')}`);
+        for (const j of jobs) await r.bpm('stop', j); // do not let one failure cascade
+      }
+    }
+    t.diagnostic(`${trials} trials`);
+    assert.deepEqual(failures, []);
+  });
+});
