@@ -1,8 +1,10 @@
 // The CLI's side of the control socket: ask the running supervisor, or learn that none runs
 // (no socket, or a dead supervisor's socket nobody listens on) so the command acts itself.
+import { lstatSync } from 'node:fs';
 import { connect } from 'node:net';
 import type { RootPaths } from '../bosh/paths.ts';
 import { BpmError } from '../errors.ts';
+import { traceTiming } from '../log/trace-timing.ts';
 import { hasCode } from '../sys/errno.ts';
 import {
   type ControlReply,
@@ -11,10 +13,21 @@ import {
   MAX_MESSAGE_BYTES,
 } from './control-protocol.ts';
 
-/** The supervisor's reply; undefined when no supervisor is running. */
+/**
+ * The supervisor's reply; undefined when no supervisor is running. Without a socket file there is
+ * none: one lstat(2) says so at once, where a connect(2) would fail only a loop turn later (the
+ * common case under monit; docs/performance.md, "The supervisor"). Any other answer, a socket left
+ * by a killed supervisor included, goes to connect(2), which tells them apart.
+ */
 export function askSupervisor(root: RootPaths, request: ControlRequest): Promise<ControlReply | undefined> {
+  const path = controlSocketPath(root);
+  try {
+    if (lstatSync(path, { throwIfNoEntry: false }) === undefined) return Promise.resolve(undefined);
+  } catch {
+    // ENOTDIR, EACCES, …: let connect(2) report it as before
+  }
   return new Promise((resolve, reject) => {
-    const socket = connect(controlSocketPath(root));
+    const socket = connect(path);
     let answer = '';
     let connected = false;
     socket.setEncoding('utf8');
@@ -51,6 +64,7 @@ export async function forwardToSupervisor(
   process: string,
 ): Promise<boolean> {
   const reply = await askSupervisor(root, { op, job, process });
+  traceTiming('supervisor-asked');
   if (reply === undefined) return false;
   if (reply.ok) return true;
   if (reply.unsupervised === true) return false;
