@@ -1,5 +1,7 @@
 // `bpm supervise [--job JOB]...` (docs/supervisor.md): glue between the CLI and src/supervisor.
+import type { RootPaths } from '../bosh/paths.ts';
 import { BpmError, messageOf } from '../errors.ts';
+import type { Operation } from '../lifecycle/context.ts';
 import { jobsWithConfig } from '../supervisor/jobs.ts';
 import { supervise } from '../supervisor/supervise.ts';
 import { openSupervisorLog } from '../supervisor/supervisor-log.ts';
@@ -21,17 +23,32 @@ const superviseCommand: Command = async (inv) => {
     process.once('SIGINT', () => resolve('SIGINT'));
   });
   try {
-    return await supervise({ root: inv.root, jobs, log, shutdown, op: commandOperation(inv.root) });
+    return await supervise({ root: inv.root, jobs, log, shutdown, op: supervisorOperation(inv.root) });
   } finally {
     log.close();
   }
 };
 
 /**
- * Every start's early-exit watch and every stop's exit wait blocks one libuv worker in poll(2)
+ * The command's ports, except that a start does not wait out its early-exit window (50–250 ms,
+ * src/lifecycle/early-exit.ts): the supervisor watches each init's pidfd for as long as it runs,
+ * so a death right after the start is seen when it happens, as a crash, and restarted by the
+ * policy. The check stays with a zero window: an init already gone when `runc run` returns is
+ * still reaped and recorded by the start, as before (docs/performance.md, "The supervisor").
+ */
+function supervisorOperation(root: RootPaths): Operation {
+  const op = commandOperation(root);
+  return {
+    ...op,
+    host: { ...op.host, watchEarlyExit: (ref, host) => op.host.watchEarlyExit(ref, host, 0) },
+  };
+}
+
+/**
+ * Each stop's exit wait (and a start's early-exit check) holds one libuv worker in poll(2)
  * (src/sys/wait-exit.ts), and libuv has 4 workers by default, one of them held by the ExitWatcher:
- * 30 parallel starts queued their 50–250 ms watches three at a time (docs/performance.md, "The
- * supervisor"). Give it a worker per job for the two waits a job can have at once. libuv reads the
+ * with 50–250 ms early-exit windows, 30 parallel starts waited three at a time (docs/performance.md,
+ * "The supervisor"). Give it a worker per job for the two waits a job can have at once. libuv reads the
  * variable when the pool first starts, which is after this point (nothing before used it); an
  * operator's own UV_THREADPOOL_SIZE wins.
  */
