@@ -1,7 +1,7 @@
 // The supervisor's figures (issue #15), side by side with the CLI and the runc floor in one run.
 // Run as root after `npm run build`:
 //   npm run bench:supervisor [-- --runs 5] [--only thirty|crash]
-//   BPM_BENCH_RESTARTS=1000  restarts in the crash-loop figure (default 200)
+//   BPM_BENCH_RESTARTS=N     restarts in the crash-loop figure (default 1000, ~10-15 min here)
 //   BPM_BENCH_IDLE_S=60      seconds of the idle-CPU sample (default 60)
 // Figures (docs/performance.md, "The supervisor"):
 //   thirty  30 jobs started then stopped: runc floor, 30 ∥ bpm start + 30 ∥ bpm stop, `bpm supervise`
@@ -40,7 +40,7 @@ const arg = (name: string): string | undefined => {
 const RUNS = Number(arg('--runs') ?? 5);
 const ONLY = arg('--only');
 const JOBS = 30;
-const RESTARTS = Number(process.env['BPM_BENCH_RESTARTS'] ?? 200);
+const RESTARTS = Number(process.env['BPM_BENCH_RESTARTS'] ?? 1000);
 const IDLE_S = Number(process.env['BPM_BENCH_IDLE_S'] ?? 60);
 const CLK_TCK = 100;
 
@@ -89,15 +89,15 @@ function ask(b: BenchRoot, request: object): Promise<void> {
   });
 }
 
-/** utime + stime in ms, and VmRSS / VmHWM in MiB, of a live process. */
-function usage(pid: number): { cpuMs: number; rssMiB: number; hwmMiB: number } {
+/** utime + stime in ms, and VmRSS / VmHWM / RssAnon (heap, stacks: not shared code pages) in MiB. */
+function usage(pid: number): { cpuMs: number; rssMiB: number; hwmMiB: number; anonMiB: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const cpuMs = ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = (key: string) =>
     Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-  return { cpuMs, rssMiB: kib('VmRSS') / 1024, hwmMiB: kib('VmHWM') / 1024 };
+  return { cpuMs, rssMiB: kib('VmRSS') / 1024, hwmMiB: kib('VmHWM') / 1024, anonMiB: kib('RssAnon') / 1024 };
 }
 
 /** Zombie children of `pid`: exited processes it never reaped. */
@@ -157,6 +157,7 @@ async function thirty(b: BenchRoot): Promise<void> {
   try {
     const ups: number[] = [];
     const downs: number[] = [];
+    const freshRss: number[] = [];
     let runs = 0;
     const life = await measure(`supervise: exec until ${JOBS} run, then SIGTERM until exit`, RUNS, () =>
       timed(async () => {
@@ -165,6 +166,7 @@ async function thirty(b: BenchRoot): Promise<void> {
         runs++;
         await tail.until(() => tail.count('bpm.supervise.supervising') >= runs, 60_000, 'supervising');
         const t1 = performance.now();
+        freshRss.push(usage(s.child.pid!).rssMiB);
         await stopSupervisor(s);
         ups.push(t1 - t0);
         downs.push(performance.now() - t1);
@@ -198,19 +200,31 @@ async function thirty(b: BenchRoot): Promise<void> {
       `  socket: ${JOBS} ∥ start + ${JOBS} ∥ stop requests         ${ms(sock)}  ${ratio(sock, floor)}  ${ratio(sock, cli)} of cli (supervisor CPU ${ms(cpuPerCycle)} per cycle)`,
     );
 
+    say(
+      `supervisor just up with ${JOBS} running: VmRSS ${median(freshRss).toFixed(1)} MiB (median)   target <= 80 MiB`,
+    );
     // Idle: 30 running, nothing happening.
     const idle0 = usage(pid);
-    await new Promise((r) => setTimeout(r, IDLE_S * 1000));
+    const slices: number[] = [];
+    for (let left = IDLE_S, last = idle0.cpuMs; left > 0; left -= 10) {
+      await new Promise((r) => setTimeout(r, Math.min(10, left) * 1000));
+      const now = usage(pid).cpuMs;
+      slices.push(now - last);
+      last = now;
+    }
     const idle1 = usage(pid);
     say(
-      `supervisor with ${JOBS} running: VmRSS ${idle1.rssMiB.toFixed(1)} MiB (peak VmHWM ${idle1.hwmMiB.toFixed(1)} MiB)   target <= 80 MiB`,
+      `after ${RUNS + 1} socket cycles, ${JOBS} running: VmRSS ${idle1.rssMiB.toFixed(1)} MiB (RssAnon ${idle1.anonMiB.toFixed(1)}, peak VmHWM ${idle1.hwmMiB.toFixed(1)} MiB)   target <= 80 MiB`,
     );
     say(
-      `  idle CPU over ${IDLE_S} s: ${(idle1.cpuMs - idle0.cpuMs).toFixed(0)} ms (utime + stime delta)   target ~0`,
+      `  idle CPU over ${IDLE_S} s: ${(idle1.cpuMs - idle0.cpuMs).toFixed(0)} ms (utime + stime delta; per 10 s: ${slices.map((x) => x.toFixed(0)).join(' ')})   target ~0`,
     );
-    const strace = await straceSummary(pid, 10);
-    say('  strace -c -f -p SUPERVISOR for 10 idle seconds:');
-    for (const line of strace.split('\n')) say(`    ${line}`);
+    const strace = (await straceSummary(pid, 10)).split('\n');
+    const threads = /attached with (\d+) threads/.exec(strace[0] ?? '')?.[1] ?? '1';
+    const table = strace.filter((l) => !l.startsWith('strace: '));
+    say(`  strace -c -f -p SUPERVISOR (${threads} threads) for the next 10 s:`);
+    if (table.length === 0) say('    no system call at all');
+    for (const line of table) say(`    ${line}`);
     await stopSupervisor(s);
   } finally {
     tail.close();
@@ -232,7 +246,7 @@ async function crash(b: BenchRoot): Promise<void> {
     const s = startSupervisor(b, [job]);
     const pid = s.child.pid!;
     const every = Math.max(1, Math.floor(RESTARTS / 20));
-    const series: Array<{ restarts: number; cpuMs: number; rssMiB: number }> = [];
+    const series: Array<{ restarts: number; cpuMs: number; rssMiB: number; anonMiB: number }> = [];
     for (let k = every; k <= RESTARTS; k += every) {
       await tail.until(() => tail.count(planned) >= k, 120_000, `${k} restarts`);
       series.push({ restarts: k, ...usage(pid) });
@@ -268,6 +282,7 @@ async function crash(b: BenchRoot): Promise<void> {
     );
     say(`  zombie children of the supervisor at the end: ${zombies}`);
     say(`  RSS series (MiB): ${series.map((x) => x.rssMiB.toFixed(1)).join(' ')}`);
+    say(`  RssAnon series (MiB): ${series.map((x) => x.anonMiB.toFixed(1)).join(' ')}`);
     say(
       `  CPU per interval (ms / ${every} restarts): ${series
         .slice(1)
