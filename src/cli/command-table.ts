@@ -187,7 +187,15 @@ export const COMMANDS: readonly CommandSpec[] = [
       '  of the jobs named with --job, restarts them by their restart policy, and stops them all\n' +
       '  on SIGTERM. See docs/supervisor.md.\n',
     use: 'supervise',
-    flags: [{ name: 'job', kind: 'stringArray', usage: 'supervise only this job (repeatable)' }],
+    flags: [
+      { name: 'job', kind: 'stringArray', usage: 'supervise only this job (repeatable)' },
+      {
+        name: 'monit-compat',
+        kind: 'bool',
+        usage: "take monit's place: run R/monit/job/*.monitrc and serve the BOSH agent's monit API",
+      },
+      { name: 'monit-port', kind: 'int', usage: 'the monit API port on 127.0.0.1 (default 2822)' },
+    ],
     needsJob: false,
     hidden: true,
   },

@@ -1,7 +1,8 @@
 // `bpm supervise [--job JOB]...` (docs/supervisor.md): glue between the CLI and src/supervisor.
 import type { RootPaths } from '../bosh/paths.ts';
-import { BpmError, messageOf } from '../errors.ts';
+import { BpmError, messageOf, UsageError } from '../errors.ts';
 import type { Operation } from '../lifecycle/context.ts';
+import { DEFAULT_MONIT_PORT, superviseMonitCompat } from '../monit/monit-compat.ts';
 import { jobsWithConfig } from '../supervisor/jobs.ts';
 import { supervise } from '../supervisor/supervise.ts';
 import { openSupervisorLog } from '../supervisor/supervisor-log.ts';
@@ -23,7 +24,22 @@ const superviseCommand: Command = async (inv) => {
     process.once('SIGINT', () => resolve('SIGINT'));
   });
   try {
-    return await supervise({ root: inv.root, jobs, log, shutdown, op: supervisorOperation(inv.root) });
+    const op = supervisorOperation(inv.root);
+    if (inv.flags['monit-compat'] === true) {
+      if (Array.isArray(named) && named.length > 0)
+        throw new UsageError('--job and --monit-compat exclude each other');
+      const port = inv.flags['monit-port'];
+      return await superviseMonitCompat({
+        root: inv.root,
+        log,
+        op,
+        address: '127.0.0.1',
+        port: typeof port === 'number' && port > 0 ? port : DEFAULT_MONIT_PORT,
+        shutdown,
+        onReload: (listener) => process.on('SIGHUP', listener),
+      });
+    }
+    return await supervise({ root: inv.root, jobs, log, shutdown, op });
   } finally {
     log.close();
   }

@@ -1,0 +1,54 @@
+// The job monit files the BOSH agent writes, R/monit/job/NNNN_JOB.monitrc, read in name order (the
+// agent's index prefix keeps the manifest's order), parsed, every problem logged.
+import { readdirSync, readFileSync } from 'node:fs';
+import type { RootPaths } from '../bosh/paths.ts';
+import { messageOf } from '../errors.ts';
+import type { Logger } from '../log/logger.ts';
+import { formatProblem, type MonitService, parseMonitrc } from './monitrc.ts';
+
+export function monitDir(root: RootPaths): string {
+  return root.external('monit');
+}
+
+export function jobMonitDir(root: RootPaths): string {
+  return root.external('monit', 'job');
+}
+
+/** Every service of R/monit/job/*.monitrc; a name declared twice keeps its first declaration. */
+export function readJobServices(root: RootPaths, log: Logger): MonitService[] {
+  const dir = jobMonitDir(root);
+  let names: string[];
+  try {
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.monitrc'))
+      .sort();
+  } catch {
+    return [];
+  }
+  const seen = new Set<string>();
+  const out: MonitService[] = [];
+  for (const name of names) {
+    const file = `${dir}/${name}`;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      log.error('monitrc-unreadable', new Error(messageOf(err)), { file });
+      continue;
+    }
+    const rc = parseMonitrc(file, text);
+    for (const w of rc.warnings) log.info('monitrc-ignored', { problem: formatProblem(w) });
+    for (const e of rc.errors) log.error('monitrc-invalid', new Error(formatProblem(e)), { file });
+    for (const s of rc.services) {
+      if (seen.has(s.name)) {
+        log.error('monitrc-invalid', new Error(`${file}:${s.line}: service ${s.name} declared twice`), {
+          file,
+        });
+        continue;
+      }
+      seen.add(s.name);
+      out.push(s);
+    }
+  }
+  return out;
+}

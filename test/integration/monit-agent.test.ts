@@ -1,0 +1,181 @@
+// The BOSH agent's deploy cycle, driven by the test agent (test/monit/agent/, written from the
+// agent's public monit client and job supervisor) against `bpm supervise --monit-compat` and
+// against the real monit (Debian's) on the same job monit files: start, poll until running, the
+// vitals, a crash (a bpm job's container init and a plain ctl-script job's process), StopAndWait,
+// reload (a restart, then a new incarnation), start again, unmonitor. What the agent can tell of
+// each daemon is recorded at every step and must be the same for both.
+import assert from 'node:assert/strict';
+import { closeSync, existsSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { readLivePid } from '../../src/monit/pid-file-watch.ts';
+import { BoshRoot, isAlive, scaledMs, skipReason, sleep } from '../helpers/bosh-root.ts';
+import { AgentJobSupervisor } from '../monit/agent/job-supervisor.ts';
+import { MonitClient } from '../monit/agent/monit-client.ts';
+import {
+  addBpmJob,
+  addScriptJob,
+  freePort,
+  MONIT,
+  type MonitDaemon,
+  prepareVm,
+  RealMonitDaemon,
+  SupervisorDaemon,
+  type Vm,
+} from '../monit/agent/vm.ts';
+
+const skip = skipReason() ?? (existsSync(MONIT) ? undefined : `needs monit at ${MONIT} (scripts/setup.sh)`);
+
+interface World {
+  vm: Vm;
+  daemon: MonitDaemon;
+  client: MonitClient;
+  agent: AgentJobSupervisor;
+  bpmJobs: string[];
+  script: { job: string; pidfile: string };
+}
+
+/** What the agent sees, per service, without pids or times: the thing both daemons must agree on. */
+async function seen(w: World): Promise<string> {
+  const services = await w.agent.processes();
+  return services
+    .map((s) => `${s.name.replace(/-[0-9a-f]+$/, '')}:${s.status}${s.pending ? '+pending' : ''}`)
+    .join(' ');
+}
+
+async function until(
+  what: string,
+  w: World,
+  check: () => Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = performance.now() + scaledMs(timeoutMs);
+  while (performance.now() < deadline) {
+    if (await check()) return;
+    await sleep(w.agent.pollMs);
+  }
+  assert.fail(
+    `${w.daemon.kind}: timed out waiting for ${what}; agent sees ${await seen(w)}\n${w.daemon.log().slice(-3000)}`,
+  );
+}
+
+function livePid(pidfile: string): number {
+  const live = readLivePid(pidfile);
+  if (live === undefined) return 0;
+  closeSync(live.fd);
+  return live.pid;
+}
+
+async function deployCycle(kind: 'bpm' | 'monit', t: { diagnostic(m: string): void }): Promise<string[]> {
+  const r = BoshRoot.create();
+  const vm = prepareVm(r);
+  const bpmJobs = [addBpmJob(vm, 'agent-a'), addBpmJob(vm, 'agent-b')];
+  const script = addScriptJob(vm, 'agent-ctl');
+  const port = await freePort();
+  const daemon = kind === 'bpm' ? new SupervisorDaemon(vm, port) : new RealMonitDaemon(vm, port);
+  const client = new MonitClient({ port, user: vm.user, password: vm.password, retryDelayMs: 250 });
+  const agent = new AgentJobSupervisor(client, 100);
+  const w: World = { vm, daemon, client, agent, bpmJobs, script };
+  const log: string[] = [];
+  const note = async (step: string): Promise<void> => {
+    log.push(`${step}: ${await seen(w)}`);
+  };
+  try {
+    daemon.start();
+    // Monit monitors (and so starts) every service when it starts; the agent then starts them too.
+    await agent.start();
+    await until('running', w, async () => (await agent.status()) === 'running');
+    await note('started');
+    const vitals = await agent.processes();
+    for (const s of vitals) assert.ok(s.memoryKilobytesTotal > 0, `${kind}: ${s.name} has memory`);
+
+    // A crash of each kind of service: the agent sees it running again, with a new process.
+    const init = r.containerState(bpmJobs[0]!)?.pid ?? 0;
+    const scriptPid = livePid(script.pidfile);
+    assert.ok(init > 0 && scriptPid > 0, `${kind}: both processes run`);
+    const crashed = performance.now();
+    process.kill(init, 'SIGKILL');
+    process.kill(scriptPid, 'SIGKILL');
+    await until('restarted after the crash', w, async () => {
+      const again = r.containerState(bpmJobs[0]!);
+      const pid = livePid(script.pidfile);
+      return (
+        again?.status === 'running' &&
+        again.pid !== init &&
+        pid > 0 &&
+        pid !== scriptPid &&
+        (await agent.status()) === 'running'
+      );
+    });
+    t.diagnostic(
+      `${kind}: both crashed processes running again after ${Math.round(performance.now() - crashed)} ms`,
+    );
+    await note('recovered');
+
+    await agent.stopAndWait(scaledMs(120_000));
+    for (const job of bpmJobs)
+      assert.equal(r.containerState(job), undefined, `${kind}: ${job} has no container`);
+    assert.equal(livePid(script.pidfile), 0, `${kind}: the ctl job's process is gone`);
+    await note('stopped');
+
+    // Reload: the agent restarts monit and waits for a new incarnation; stopped services stay so.
+    // Real monit writes its state file at the end of a cycle: restarted within the cycle of the
+    // stop it forgets the stop and starts everything again (the supervisor saves it at once). So
+    // let two of its 1 s cycles pass first.
+    await sleep(scaledMs(2500));
+    await agent.reload(
+      async () => {
+        await daemon.kill();
+        daemon.start();
+      },
+      { maxTries: 3, maxCheckTries: 12, delayMs: 500 },
+    );
+    await sleep(scaledMs(1500)); // a monit cycle: nothing must start by itself
+    await note('reloaded');
+    for (const job of bpmJobs)
+      assert.equal(
+        r.containerState(job),
+        undefined,
+        `${kind}: ${job} stays stopped\n${daemon.log().slice(-4000)}`,
+      );
+
+    await agent.start();
+    await until('running again', w, async () => (await agent.status()) === 'running');
+    await note('restarted');
+
+    // Unmonitor leaves every process running.
+    const pids = bpmJobs.map((j) => r.containerState(j)?.pid ?? 0);
+    await agent.unmonitor();
+    await until('unmonitored', w, async () =>
+      (await agent.processes()).every((s) => !s.monitored && !s.pending),
+    );
+    await note('unmonitored');
+    for (const p of pids) assert.ok(isAlive(p), `${kind}: unmonitor left ${p} running`);
+    assert.ok(livePid(script.pidfile) > 0, `${kind}: unmonitor left the ctl job running`);
+    return log;
+  } finally {
+    await daemon.dispose();
+    for (const job of bpmJobs) await r.bpm('stop', job);
+    const left = livePid(script.pidfile);
+    if (left > 0) process.kill(left, 'SIGKILL');
+    await r.cleanup();
+  }
+}
+
+describe('the BOSH agent against the monit face', { skip }, () => {
+  const logs = new Map<string, string[]>();
+  before(() => {});
+  after(() => {});
+
+  test('deploy cycle against bpm supervise --monit-compat', async (t) => {
+    logs.set('bpm', await deployCycle('bpm', t));
+  });
+
+  test('deploy cycle against the real monit', async (t) => {
+    logs.set('monit', await deployCycle('monit', t));
+  });
+
+  test('the agent sees the same from both', (t) => {
+    if (!logs.has('bpm') || !logs.has('monit')) return t.skip('a deploy cycle above failed');
+    assert.deepEqual(logs.get('bpm'), logs.get('monit'));
+  });
+});
