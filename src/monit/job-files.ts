@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { RootPaths } from '../bosh/paths.ts';
 import { messageOf } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';
+import type { MailTarget } from './alert-mail.ts';
 import { formatProblem, type MonitService, parseMonitrc } from './monitrc.ts';
 
 export function monitDir(root: RootPaths): string {
@@ -51,4 +52,36 @@ export function readJobServices(root: RootPaths, log: Logger): MonitService[] {
     }
   }
   return out;
+}
+
+/**
+ * Where alerts go: the `set mailserver` and `set alert` of R/monit/*.monitrc (the agent's
+ * alerts.monitrc: 127.0.0.1 port 2825, agent@local). Undefined when no file names a mail server.
+ */
+export function readAlertTarget(root: RootPaths, log: Logger): MailTarget | undefined {
+  const dir = monitDir(root);
+  let names: string[];
+  try {
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.monitrc'))
+      .sort();
+  } catch {
+    return undefined;
+  }
+  let server: { host: string; port: number } | undefined;
+  let to: string | undefined;
+  for (const name of names) {
+    const file = `${dir}/${name}`;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    const { settings, errors } = parseMonitrc(file, text);
+    for (const e of errors) log.error('monitrc-invalid', new Error(formatProblem(e)), { file });
+    server = settings.mailserver ?? server;
+    to = settings.alertTo ?? to;
+  }
+  return server === undefined ? undefined : { ...server, to: to ?? 'root@localhost' };
 }

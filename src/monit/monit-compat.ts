@@ -16,16 +16,24 @@ import { SupervisedProcess } from '../supervisor/supervised-process.ts';
 import type { SupervisorLog } from '../supervisor/supervisor-log.ts';
 import { ExitWatcher } from '../sys/exit-watcher.ts';
 import { tryLock } from '../sys/flock.ts';
+import { AlertSender } from './alert-mail.ts';
 import { bpmTarget } from './bpm-program.ts';
 import { readUsers } from './credentials.ts';
 import { type ActionOutcome, listenMonitApi } from './http-api.ts';
-import { monitDir, readJobServices } from './job-files.ts';
+import { monitDir, readAlertTarget, readJobServices } from './job-files.ts';
 import { readUnmonitored, writeUnmonitored } from './monit-state.ts';
 import type { MonitService } from './monitrc.ts';
 import { NativeService } from './native-service.ts';
+import { ObservedExitWatcher } from './observed-exit-watcher.ts';
 import { VitalsReader } from './process-vitals.ts';
 import { ScriptService } from './script-service.ts';
-import { type Action, type EventSink, type MonitRuntimeService, PENDING } from './service.ts';
+import {
+  type Action,
+  type EventSink,
+  type MonitRuntimeService,
+  PENDING,
+  type ServiceEvent,
+} from './service.ts';
 import { statusXml } from './status-xml.ts';
 
 export const DEFAULT_MONIT_PORT = 2822;
@@ -41,8 +49,6 @@ export interface MonitCompatOptions {
   shutdown: Promise<string>;
   /** Subscribe to reload requests (the command wires SIGHUP). */
   onReload(listener: () => void): void;
-  /** Where monit events go (the alert sender); none by default. */
-  events?: EventSink;
 }
 
 class MonitCompat {
@@ -56,10 +62,34 @@ class MonitCompat {
   private readonly log: Logger;
   private readonly opts: MonitCompatOptions;
 
+  private alerts: AlertSender | undefined;
+  /** Every service's events go to the alert sender, when the agent's files name a mail server. */
+  private readonly emit: EventSink = (e) => {
+    this.log.info('monit-event', {
+      service: e.service,
+      event: e.event,
+      action: e.action,
+      description: e.description,
+    });
+    this.alerts?.send(e);
+  };
+
   constructor(opts: MonitCompatOptions) {
     this.opts = opts;
     this.log = opts.log.log;
     this.unmonitored = readUnmonitored(opts.root);
+  }
+
+  /** The alert target of R/monit/*.monitrc (the agent's alerts.monitrc), read at each (re)load. */
+  private loadAlerts(): void {
+    const target = readAlertTarget(this.opts.root, this.log);
+    const dropped = (err: Error, e: ServiceEvent): void =>
+      this.log.error('monit-alert-not-sent', err, { service: e.service, event: e.event });
+    this.alerts = target === undefined ? undefined : new AlertSender(target, dropped);
+  }
+
+  flushAlerts(): Promise<void> {
+    return this.alerts?.flush() ?? Promise.resolve();
   }
 
   private build(spec: MonitService): MonitRuntimeService {
@@ -70,22 +100,17 @@ class MonitCompat {
       );
       if (found !== undefined) {
         const clock = { now: () => Date.now() };
-        const proc = new SupervisedProcess(
-          this.opts.root,
-          found.job,
-          found.config,
-          this.watcher,
-          this.log,
-          clock,
-          this.opts.op,
-        );
+        const service = new NativeService(spec.name, spec.groups, spec.dependsOn, this.emit);
+        const watcher = new ObservedExitWatcher(this.watcher, service);
+        const { root, op } = this.opts;
+        service.attach(new SupervisedProcess(root, found.job, found.config, watcher, this.log, clock, op));
         this.log.info('monit-service', {
           service: spec.name,
           kind: 'bpm',
           job: target.job,
           process: target.process,
         });
-        return new NativeService(spec.name, spec.groups, spec.dependsOn, proc);
+        return service;
       }
       this.log.info('monit-service-not-in-bpm-yml', {
         service: spec.name,
@@ -94,11 +119,12 @@ class MonitCompat {
       });
     }
     this.log.info('monit-service', { service: spec.name, kind: 'program' });
-    return new ScriptService(spec, this.watcher, this.opts.events ?? (() => {}));
+    return new ScriptService(spec, this.watcher, this.emit);
   }
 
   /** (Re)read the job files and bring every monitored service up; earlier services are released. */
   load(): void {
+    this.loadAlerts();
     for (const s of this.services.values()) s.release();
     this.services = new Map(
       readJobServices(this.opts.root, this.log).map((spec) => [spec.name, this.build(spec)]),
@@ -141,6 +167,7 @@ class MonitCompat {
     } finally {
       this.pending.delete(s.name);
     }
+    this.emit({ service: s.name, event: 'Action done', action, description: `${action} action done` });
     const was = this.unmonitored.has(s.name);
     if (action === 'stop' || action === 'unmonitor') this.unmonitored.add(s.name);
     else this.unmonitored.delete(s.name);
@@ -212,6 +239,7 @@ export async function superviseMonitCompat(opts: MonitCompatOptions): Promise<nu
     const signal = await opts.shutdown;
     log.info('shutting-down', { signal, leaving: 'processes running' });
     await new Promise<void>((resolve) => server!.close(() => resolve()));
+    await compat.flushAlerts();
     log.info('complete');
     return 0;
   } finally {

@@ -49,6 +49,8 @@ export interface MonitrcSettings {
   daemonSeconds?: number;
   httpd?: { port?: number; address?: string; allow: string[] };
   mailserver?: { host: string; port: number };
+  /** The first address of `set alert`. */
+  alertTo?: string;
   includes: string[];
 }
 
@@ -172,9 +174,11 @@ class Parser {
       const host = args[0]?.text;
       const port = Number(after('port')?.text ?? 25);
       if (host !== undefined && Number.isInteger(port)) s.mailserver = { host, port };
+    } else if (what === 'alert') {
+      if (args[0] !== undefined) s.alertTo = args[0].text;
     } else if (
       what === undefined ||
-      !['alert', 'mail-format', 'eventqueue', 'logfile', 'pidfile', 'statefile', 'idfile'].includes(what)
+      !['mail-format', 'eventqueue', 'logfile', 'pidfile', 'statefile', 'idfile'].includes(what)
     ) {
       this.warn(line, `set ${what ?? '?'}: not understood by bpm; ignored`);
     }

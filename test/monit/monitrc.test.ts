@@ -168,6 +168,7 @@ set mail-format {
     assert.equal(rc.settings.daemonSeconds, 10);
     assert.deepEqual(rc.settings.httpd, { port: 2822, address: '127.0.0.1', allow: ['cleartext'] });
     assert.deepEqual(rc.settings.mailserver, { host: '127.0.0.1', port: 2825 });
+    assert.equal(rc.settings.alertTo, 'agent@local');
     assert.deepEqual(rc.settings.includes, ['/var/vcap/monit/*.monitrc', '/var/vcap/monit/job/*.monitrc']);
   });
 });

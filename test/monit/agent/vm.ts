@@ -12,10 +12,12 @@ import {
   openSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type BoshRoot, BPM } from '../../helpers/bosh-root.ts';
 import { SLEEPER } from '../../reliability/support.ts';
 
@@ -27,6 +29,26 @@ export interface Vm {
   password: string;
   /** Next NNNN index for a job monit file. */
   index: number;
+}
+
+/** The agent's R/monit/alerts.monitrc (as the stemcell ships it), alerts to `port`. */
+export function writeAlertsMonitrc(vm: Vm, port: number): void {
+  const text = [
+    'set alert agent@local',
+    `set mailserver 127.0.0.1 port ${port}`,
+    `set eventqueue basedir ${join(vm.r.root, 'monit', 'events')} slots 5000`,
+    'set mail-format {',
+    '  from: monit@localhost',
+    '  subject: Monit Alert',
+    '  message: Service: $SERVICE',
+    '  Event: $EVENT',
+    '  Action: $ACTION',
+    '  Date: $DATE',
+    '  Description: $DESCRIPTION',
+    '}',
+    '',
+  ].join('\n');
+  writeFileSync(join(vm.r.root, 'monit', 'alerts.monitrc'), text, { mode: 0o600 });
 }
 
 export function prepareVm(r: BoshRoot): Vm {
@@ -99,6 +121,8 @@ export interface MonitDaemon {
   start(): void;
   /** Signal it (SIGTERM: `systemctl restart monit`'s stop) and wait for the exit. */
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Until what it was told is on disk (monit: its state file, written at the end of a cycle). */
+  settle(): Promise<void>;
   /** Kill it for good and remove its files. */
   dispose(): Promise<void>;
   log(): string;
@@ -130,6 +154,10 @@ abstract class Daemon implements MonitDaemon {
     const exited = new Promise((resolve) => c.once('exit', resolve));
     c.kill(signal);
     await exited;
+  }
+
+  settle(): Promise<void> {
+    return Promise.resolve();
   }
 
   async dispose(): Promise<void> {
@@ -187,6 +215,7 @@ export class RealMonitDaemon extends Daemon {
         `set logfile ${this.dir}/daemon.out`,
         `set httpd port ${port} and use address 127.0.0.1`,
         `  allow cleartext ${join(vm.r.root, 'monit', 'monit.user')}`,
+        `include ${join(vm.r.root, 'monit')}/*.monitrc`,
         `include ${join(vm.r.root, 'monit', 'job')}/*.monitrc`,
         '',
       ].join('\n'),
@@ -197,6 +226,19 @@ export class RealMonitDaemon extends Daemon {
     // -I: in the foreground, so the test owns the daemon's pid; an empty environment, as on a VM.
     return { file: MONIT, args: ['-c', this.rc, '-I'], env: {} };
   }
+  override async settle(): Promise<void> {
+    const since = Date.now();
+    const deadline = performance.now() + 30_000;
+    while (performance.now() < deadline) {
+      try {
+        if (statSync(join(this.dir, 'monit.state')).mtimeMs > since) return;
+      } catch {
+        // not written yet
+      }
+      await sleep(100);
+    }
+  }
+
   cli(...args: string[]): string {
     const r = spawnSync(MONIT, ['-c', this.rc, ...args], { encoding: 'utf8' });
     return `${r.stdout}${r.stderr}`;
