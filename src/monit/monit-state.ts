@@ -3,7 +3,7 @@
 // R/data/bpm/monit-compat.state, root's, written whole and renamed into place.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { RootPaths } from '../bosh/paths.ts';
-import { mkdirAll } from '../host/mkdir-all.ts';
+import { mkdirAll } from '../go/os.ts';
 
 export function monitStateFile(root: RootPaths): string {
   return root.external('data', 'bpm', 'monit-compat.state');
