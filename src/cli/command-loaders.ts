@@ -11,6 +11,7 @@ export const COMMAND_LOADERS: Readonly<Record<CommandName, () => Promise<{ defau
   help: () => import('./help-command.ts'),
   list: () => import('../commands/list.ts'),
   logs: () => import('../commands/logs.ts'),
+  monit: () => import('../commands/monit.ts'),
   pid: () => import('../commands/pid.ts'),
   restart: () => import('../commands/restart.ts'),
   run: () => import('../commands/run.ts'),

@@ -11,6 +11,7 @@ export type CommandName =
   | 'help'
   | 'list'
   | 'logs'
+  | 'monit'
   | 'pid'
   | 'restart'
   | 'run'
@@ -175,6 +176,23 @@ export const COMMANDS: readonly CommandSpec[] = [
     use: 'restart <job-name>',
     flags: [processFlag],
     needsJob: true,
+    hidden: true,
+  },
+  // Beyond upstream: hidden (docs/supervisor.md#replacing-monit).
+  {
+    name: 'monit',
+    short: 'the monit command line, against bpm supervise --monit-compat',
+    long:
+      'the monit command line, against bpm supervise --monit-compat\n\n' +
+      '  summary | status [NAME] | start|stop|restart|unmonitor NAME|all | -g GROUP ACTION |\n' +
+      '  reload | quit | validate. See docs/supervisor.md#replacing-monit.\n',
+    use: 'monit <action> [<service> | all]',
+    flags: [
+      { name: 'group', short: 'g', kind: 'string', usage: 'act on the services of this group' },
+      { name: 'control', short: 'c', kind: 'string', usage: "monit's control file (ignored)", hidden: true },
+      { name: 'batch', short: 'B', kind: 'bool', usage: 'batch mode (the only mode)', hidden: true },
+    ],
+    needsJob: false,
     hidden: true,
   },
   // Beyond upstream: hidden like validate (docs/supervisor.md).

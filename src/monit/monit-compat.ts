@@ -26,6 +26,7 @@ import type { MonitService } from './monitrc.ts';
 import { NativeService } from './native-service.ts';
 import { ObservedExitWatcher } from './observed-exit-watcher.ts';
 import { VitalsReader } from './process-vitals.ts';
+import { removeRunInfo, writeRunInfo } from './run-file.ts';
 import { ScriptService } from './script-service.ts';
 import {
   type Action,
@@ -234,6 +235,7 @@ export async function superviseMonitCompat(opts: MonitCompatOptions): Promise<nu
     } catch (err) {
       throw new BpmError(`cannot listen on ${opts.address}:${opts.port}: ${messageOf(err)}`, { cause: err });
     }
+    writeRunInfo(opts.root, { pid: process.pid, port: opts.port });
     compat.load();
     opts.onReload(() => compat.reload());
     const signal = await opts.shutdown;
@@ -243,6 +245,7 @@ export async function superviseMonitCompat(opts: MonitCompatOptions): Promise<nu
     log.info('complete');
     return 0;
   } finally {
+    removeRunInfo(opts.root);
     compat.close();
     server?.closeAllConnections();
     lock.release();

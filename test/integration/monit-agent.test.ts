@@ -145,15 +145,21 @@ async function deployCycle(kind: 'bpm' | 'monit', t: { diagnostic(m: string): vo
     const crashes = heard.filter((h) => h.endsWith(':Does not exist'));
     log.push(`alerts: ${[...new Set(crashes)].sort().join(' ')}`);
 
-    await agent.stopAndWait(scaledMs(120_000));
+    // The agent stops the group with the command line: `monit stop -g vcap`.
+    await agent.stopAndWait(scaledMs(120_000), async () => {
+      const stop = daemon.cli('stop', '-g', 'vcap');
+      assert.equal(stop.code, 0, `${kind}: monit stop -g vcap: ${stop.out}`);
+    });
     for (const job of bpmJobs)
       assert.equal(r.containerState(job), undefined, `${kind}: ${job} has no container`);
     assert.equal(livePid(script.pidfile), 0, `${kind}: the ctl job's process is gone`);
     await note('stopped');
 
-    // Reload: the agent restarts monit and waits for a new incarnation; stopped services stay so.
-    // Real monit writes its state file at the end of a cycle: restarted before that it forgets the
-    // stop and starts everything again (the supervisor saves it before answering). So wait for it.
+    // Reload: the agent restarts monit and waits for a new incarnation. The supervisor keeps the
+    // stopped services stopped (their unmonitored state is on disk before the stop is answered).
+    // Debian's monit 5.33 does only sometimes: even with its state file written after the stops,
+    // a restart may start them all again. So that step is not compared, only the supervisor held
+    // to it; the agent starts everything right after its reload anyway.
     await daemon.settle();
     await agent.reload(
       async () => {
@@ -162,13 +168,12 @@ async function deployCycle(kind: 'bpm' | 'monit', t: { diagnostic(m: string): vo
       },
       { maxTries: 3, maxCheckTries: 12, delayMs: 500 },
     );
-    await sleep(scaledMs(1500)); // a monit cycle: nothing must start by itself
-    await note('reloaded');
-    for (const job of bpmJobs)
-      assert.equal(
-        r.containerState(job),
-        undefined,
-        `${kind}: ${job} stays stopped\n${daemon.log().slice(-4000)}`,
+    await sleep(scaledMs(1500)); // a monit cycle: nothing may start by itself
+    const started = bpmJobs.filter((job) => r.containerState(job) !== undefined);
+    if (kind === 'bpm') assert.deepEqual(started, [], `${kind}: stopped jobs stay stopped over a reload`);
+    else
+      t.diagnostic(
+        `${kind}: after the reload monit started ${started.length} of ${bpmJobs.length} stopped bpm jobs`,
       );
 
     await agent.start();
@@ -182,6 +187,10 @@ async function deployCycle(kind: 'bpm' | 'monit', t: { diagnostic(m: string): vo
       (await agent.processes()).every((s) => !s.monitored && !s.pending),
     );
     await note('unmonitored');
+    const summary = daemon.cli('summary');
+    assert.equal(summary.code, 0, summary.out);
+    for (const s of [...bpmJobs, script.job])
+      assert.match(summary.out, new RegExp(`${s}'?\\s+(Not monitored|not monitored)`));
     for (const p of pids) assert.ok(isAlive(p), `${kind}: unmonitor left ${p} running`);
     assert.ok(livePid(script.pidfile) > 0, `${kind}: unmonitor left the ctl job running`);
     return log;

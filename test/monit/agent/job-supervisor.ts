@@ -55,7 +55,8 @@ export class AgentJobSupervisor {
     this.stopped = false;
   }
 
-  async stopAndWait(timeoutMs = 5 * 60_000): Promise<void> {
+  /** `stopGroup` is the agent's `monit stop -g vcap` (by default: one HTTP stop per service). */
+  async stopAndWait(timeoutMs = 5 * 60_000, stopGroup?: () => Promise<void>): Promise<void> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       const pending = (await this.services()).filter((s) => s.pending).map((s) => s.name);
@@ -64,8 +65,8 @@ export class AgentJobSupervisor {
         throw new Error(`timed out waiting for ${pending.join(', ')} to no longer be pending`);
       await sleep(this.pollMs);
     }
-    // `monit stop -g vcap`: the group's services, one stop each.
-    for (const name of await this.names()) await this.client.stopService(name);
+    if (stopGroup !== undefined) await stopGroup();
+    else for (const name of await this.names()) await this.client.stopService(name);
     this.stopped = true;
     for (;;) {
       const services = await this.services();

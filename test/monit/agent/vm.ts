@@ -121,6 +121,8 @@ export interface MonitDaemon {
   start(): void;
   /** Signal it (SIGTERM: `systemctl restart monit`'s stop) and wait for the exit. */
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Its command line (`monit ARGS`, or `bpm monit ARGS`): the exit status and the output. */
+  cli(...args: string[]): { code: number | null; out: string };
   /** Until what it was told is on disk (monit: its state file, written at the end of a cycle). */
   settle(): Promise<void>;
   /** Kill it for good and remove its files. */
@@ -140,6 +142,7 @@ abstract class Daemon implements MonitDaemon {
   }
 
   protected abstract command(): { file: string; args: string[]; env: NodeJS.ProcessEnv };
+  abstract cli(...args: string[]): { code: number | null; out: string };
 
   start(): void {
     const { file, args, env } = this.command();
@@ -187,6 +190,13 @@ export class SupervisorDaemon extends Daemon {
       args: ['supervise', '--monit-compat', '--monit-port', String(this.port)],
       env: { ...process.env, BPM_BOSH_ROOT: this.root },
     };
+  }
+  cli(...args: string[]): { code: number | null; out: string } {
+    const r = spawnSync(BPM, ['monit', ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, BPM_BOSH_ROOT: this.root },
+    });
+    return { code: r.status, out: `${r.stdout}${r.stderr}` };
   }
   override log(): string {
     let own = '';
@@ -239,8 +249,8 @@ export class RealMonitDaemon extends Daemon {
     }
   }
 
-  cli(...args: string[]): string {
+  cli(...args: string[]): { code: number | null; out: string } {
     const r = spawnSync(MONIT, ['-c', this.rc, ...args], { encoding: 'utf8' });
-    return `${r.stdout}${r.stderr}`;
+    return { code: r.status, out: `${r.stdout}${r.stderr}` };
   }
 }
