@@ -140,7 +140,7 @@ class MonitCompat {
         return [startOf(dep, new Set([...path, d]))];
       });
       const p = Promise.all(deps).then(() => {
-        if (!this.unmonitored.has(s.name)) return this.run(s, 'start');
+        if (!this.unmonitored.has(s.name)) return this.run(s, 'start', false);
       });
       started.set(s.name, p);
       return p;
@@ -159,7 +159,8 @@ class MonitCompat {
   }
 
   /** An action to its end, marked pending meanwhile; the monitored state is kept for restarts. */
-  private async run(s: MonitRuntimeService, action: Action): Promise<void> {
+  /** `requested`: asked for through the API (monit reports those as "Action done"), not its own start. */
+  private async run(s: MonitRuntimeService, action: Action, requested = true): Promise<void> {
     this.pending.set(s.name, action);
     try {
       await s.act(action);
@@ -168,7 +169,7 @@ class MonitCompat {
     } finally {
       this.pending.delete(s.name);
     }
-    this.emit({ service: s.name, event: 'Action done', action, description: `${action} action done` });
+    if (requested) this.emit({ service: s.name, event: 'Action done', action, description: `${action} action done` });
     const was = this.unmonitored.has(s.name);
     if (action === 'stop' || action === 'unmonitor') this.unmonitored.add(s.name);
     else this.unmonitored.delete(s.name);
