@@ -158,18 +158,13 @@ class MonitCompat {
     this.load();
   }
 
-  /** An action to its end, marked pending meanwhile; the monitored state is kept for restarts. */
-  /** `requested`: asked for through the API (monit reports those as "Action done"), not its own start. */
+  /**
+   * An action to its end, marked pending meanwhile. Whether the service stays monitored is saved
+   * first, so a supervisor killed in the middle of a stop does not bring the service back.
+   * `requested`: asked for through the API (monit reports those as "Action done"), not its own start.
+   */
   private async run(s: MonitRuntimeService, action: Action, requested = true): Promise<void> {
     this.pending.set(s.name, action);
-    try {
-      await s.act(action);
-    } catch (err) {
-      this.log.error('monit-action-failed', new Error(messageOf(err)), { service: s.name, action });
-    } finally {
-      this.pending.delete(s.name);
-    }
-    if (requested) this.emit({ service: s.name, event: 'Action done', action, description: `${action} action done` });
     const was = this.unmonitored.has(s.name);
     if (action === 'stop' || action === 'unmonitor') this.unmonitored.add(s.name);
     else this.unmonitored.delete(s.name);
@@ -180,6 +175,15 @@ class MonitCompat {
         this.log.error('monit-state-not-saved', new Error(messageOf(err)));
       }
     }
+    try {
+      await s.act(action);
+    } catch (err) {
+      this.log.error('monit-action-failed', new Error(messageOf(err)), { service: s.name, action });
+    } finally {
+      this.pending.delete(s.name);
+    }
+    if (requested)
+      this.emit({ service: s.name, event: 'Action done', action, description: `${action} action done` });
   }
 
   action(name: string, action: Action): ActionOutcome {
