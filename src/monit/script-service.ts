@@ -43,6 +43,8 @@ export class ScriptService implements MonitRuntimeService {
   private exitedAt: Promise<void> | undefined;
   private startedAt: number | undefined;
   private stopping = false;
+  /** The process died and has not run since: its return is an "Exists" event. */
+  private down = false;
   private timer: NodeJS.Timeout | undefined;
   private busy: Promise<void> = Promise.resolve();
 
@@ -131,15 +133,16 @@ export class ScriptService implements MonitRuntimeService {
       );
       return;
     }
-    const wasDown = this.status === STATUS_NONEXIST;
     this.watchLive(live);
-    if (wasDown)
+    if (this.down) {
+      this.down = false;
       this.emit({
         service: this.name,
         event: 'Exists',
         action: 'alert',
         description: `process is running with pid ${live.pid}`,
       });
+    }
   }
 
   private watchLive(live: LivePid): void {
@@ -165,6 +168,7 @@ export class ScriptService implements MonitRuntimeService {
 
   private exited(): void {
     if (this.stopping || !this.monitored) return;
+    this.down = true;
     this.setStatus(STATUS_NONEXIST, 'process is not running');
     this.emit({
       service: this.name,
