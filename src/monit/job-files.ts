@@ -15,21 +15,23 @@ export function jobMonitDir(root: RootPaths): string {
   return root.external('monit', 'job');
 }
 
-/** Every service of R/monit/job/*.monitrc; a name declared twice keeps its first declaration. */
-export function readJobServices(root: RootPaths, log: Logger): MonitService[] {
-  const dir = jobMonitDir(root);
-  let names: string[];
+/** The `*.monitrc` files of `dir`, full paths in name order; none when it cannot be read. */
+export function monitrcFiles(dir: string): string[] {
   try {
-    names = readdirSync(dir)
+    return readdirSync(dir)
       .filter((n) => n.endsWith('.monitrc'))
-      .sort();
+      .sort()
+      .map((n) => `${dir}/${n}`);
   } catch {
     return [];
   }
+}
+
+/** Every service of R/monit/job/*.monitrc; a name declared twice keeps its first declaration. */
+export function readJobServices(root: RootPaths, log: Logger): MonitService[] {
   const seen = new Set<string>();
   const out: MonitService[] = [];
-  for (const name of names) {
-    const file = `${dir}/${name}`;
+  for (const file of monitrcFiles(jobMonitDir(root))) {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
@@ -59,19 +61,9 @@ export function readJobServices(root: RootPaths, log: Logger): MonitService[] {
  * alerts.monitrc: 127.0.0.1 port 2825, agent@local). Undefined when no file names a mail server.
  */
 export function readAlertTarget(root: RootPaths, log: Logger): MailTarget | undefined {
-  const dir = monitDir(root);
-  let names: string[];
-  try {
-    names = readdirSync(dir)
-      .filter((n) => n.endsWith('.monitrc'))
-      .sort();
-  } catch {
-    return undefined;
-  }
   let server: { host: string; port: number } | undefined;
   let to: string | undefined;
-  for (const name of names) {
-    const file = `${dir}/${name}`;
+  for (const file of monitrcFiles(monitDir(root))) {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');

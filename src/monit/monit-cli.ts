@@ -4,12 +4,12 @@
 // restart, unmonitor (and monitor, a start) send one `_doaction` and return, as monit's do (the
 // actions run in the supervisor); reload is SIGHUP and quit SIGTERM to the supervisor; validate
 // parses the job monit files and reports their problems. Returns data; the command prints it.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { RootPaths } from '../bosh/paths.ts';
 import { BpmError } from '../errors.ts';
 import { MonitApiClient } from './api-client.ts';
 import { readUsers } from './credentials.ts';
-import { jobMonitDir, monitDir } from './job-files.ts';
+import { jobMonitDir, monitDir, monitrcFiles } from './job-files.ts';
 import { formatProblem, parseMonitrc } from './monitrc.ts';
 import { readRunInfo } from './run-file.ts';
 import { readServiceRows, type ServiceRow } from './status-read.ts';
@@ -43,19 +43,10 @@ function signalSupervisor(root: RootPaths, signal: NodeJS.Signals): void {
 }
 
 function validate(root: RootPaths): MonitCliResult {
-  const dir = jobMonitDir(root);
   const lines: string[] = [];
   let errors = 0;
-  let names: string[] = [];
-  try {
-    names = readdirSync(dir)
-      .filter((n) => n.endsWith('.monitrc'))
-      .sort();
-  } catch {
-    names = [];
-  }
-  for (const name of names) {
-    const rc = parseMonitrc(`${dir}/${name}`, readFileSync(`${dir}/${name}`, 'utf8'));
+  for (const file of monitrcFiles(jobMonitDir(root))) {
+    const rc = parseMonitrc(file, readFileSync(file, 'utf8'));
     for (const e of rc.errors) lines.push(`error: ${formatProblem(e)}`);
     for (const w of rc.warnings) lines.push(`warning: ${formatProblem(w)}`);
     errors += rc.errors.length;
