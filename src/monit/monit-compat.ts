@@ -38,7 +38,7 @@ import {
 import { statusXml } from './status-xml.ts';
 
 export const DEFAULT_MONIT_PORT = 2822;
-/** The `version` attribute: the monit whose API this follows (stemcells ship it for the agent). */
+/** The `version` attribute: the monit the agent's client was first written against (the agent does not read it). */
 const MONIT_API_VERSION = '5.2.5';
 
 export interface MonitCompatOptions {
