@@ -80,7 +80,7 @@ async function deployCycle(kind: 'bpm' | 'monit', t: { diagnostic(m: string): vo
   writeAlertsMonitrc(vm, await alerts.listen());
   const port = await freePort();
   const daemon = kind === 'bpm' ? new SupervisorDaemon(vm, port) : new RealMonitDaemon(vm, port);
-  const client = new MonitClient({ port, user: vm.user, password: vm.password, retryDelayMs: 250 });
+  const client = new MonitClient({ port, user: vm.user, password: vm.password, retryDelayMs: scaledMs(250) });
   const agent = new AgentJobSupervisor(client, 100);
   const w: World = { vm, daemon, client, agent, bpmJobs, script };
   const log: string[] = [];
