@@ -181,6 +181,23 @@ async function deployCycle(kind: 'bpm' | 'monit', t: { diagnostic(m: string): vo
     await until('running again', w, async () => (await agent.status()) === 'running');
     await note('restarted');
 
+    // The older agent's reload: `monit reload` (SIGHUP), then a new incarnation; nothing restarts.
+    const running = bpmJobs.map((j) => r.containerState(j)?.pid ?? 0);
+    await agent.reload(
+      async () => {
+        const c = daemon.cli('reload');
+        assert.equal(c.code, 0, `${kind}: monit reload: ${c.out}`);
+      },
+      { maxTries: 3, maxCheckTries: 12, delayMs: scaledMs(500) },
+    );
+    await until('running after monit reload', w, async () => (await agent.status()) === 'running');
+    assert.deepEqual(
+      bpmJobs.map((j) => r.containerState(j)?.pid ?? 0),
+      running,
+      `${kind}: reload restarted nothing`,
+    );
+    await note('reloaded in place');
+
     // Unmonitor leaves every process running.
     const pids = bpmJobs.map((j) => r.containerState(j)?.pid ?? 0);
     await agent.unmonitor();
