@@ -7,6 +7,7 @@ import { closeSync } from 'node:fs';
 import { DEFAULT_RESTART } from '../config/supervision.ts';
 import { BackoffSchedule } from '../supervisor/backoff.ts';
 import type { ExitWatcher } from '../sys/exit-watcher.ts';
+import { reapExited } from '../sys/reaper.ts';
 import type { MonitService, Program } from './monitrc.ts';
 import { type LivePid, readLivePid, waitForLivePid } from './pid-file-watch.ts';
 import { programFailure, runProgram } from './program-runner.ts';
@@ -152,6 +153,9 @@ export class ScriptService implements MonitRuntimeService {
     this.setStatus(STATUS_OK);
     this.exitedAt = new Promise((resolve) => {
       this.watcher.watch(live.fd, () => {
+        // A daemon its start program left behind is reparented to the supervisor (a subreaper
+        // once it started a bpm process): reap it, so no zombie stays. Someone else's: a no-op.
+        reapExited(live.pid);
         this.release();
         resolve();
         this.exited();

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { closeSync, existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { readLivePid } from '../../src/monit/pid-file-watch.ts';
-import { BoshRoot, isAlive, scaledMs, skipReason, sleep } from '../helpers/bosh-root.ts';
+import { BoshRoot, eventually, isAlive, scaledMs, skipReason, sleep } from '../helpers/bosh-root.ts';
 import { AlertReceiver } from '../monit/agent/alerts.ts';
 import { AgentJobSupervisor } from '../monit/agent/job-supervisor.ts';
 import { MonitClient } from '../monit/agent/monit-client.ts';
@@ -62,6 +62,11 @@ async function until(
   assert.fail(
     `${w.daemon.kind}: timed out waiting for ${what}; agent sees ${await seen(w)}\n${w.daemon.log().slice(-3000)}`,
   );
+}
+
+/** Whether `pid` is gone altogether (reaped), not a zombie. */
+async function eventuallyGone(pid: number): Promise<boolean> {
+  return eventually(() => !existsSync(`/proc/${pid}`), 5000);
 }
 
 function livePid(pidfile: string): number {
@@ -118,6 +123,8 @@ async function deployCycle(kind: 'bpm' | 'monit', t: { diagnostic(m: string): vo
       `${kind}: both crashed processes running again after ${Math.round(performance.now() - crashed)} ms`,
     );
     await note('recovered');
+    // The crashed daemon was reparented to the supervisor (a subreaper): it reaped it.
+    if (kind === 'bpm') assert.ok(await eventuallyGone(scriptPid), `${kind}: ${scriptPid} left a zombie`);
     // The agent hears of each crash by mail, with the event its severity table ranks "alert".
     for (const service of [bpmJobs[0]!, script.job]) {
       const a = await alerts.waitFor(
