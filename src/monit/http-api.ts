@@ -38,8 +38,10 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY) {
+        // Answered 413 at once; the rest is read and dropped (the connection then closes).
+        req.removeAllListeners('data');
+        req.resume();
         resolve(undefined);
-        req.destroy();
       } else chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
@@ -67,7 +69,12 @@ async function handle(
   const form = new URLSearchParams(body);
   const action = form.get('action') ?? '';
   if (!ACTIONS.has(action)) return reply(res, 400, page('400 Bad Request', 'Invalid action.'));
-  const name = decodeURIComponent(url.pathname.slice(1));
+  let name: string;
+  try {
+    name = decodeURIComponent(url.pathname.slice(1));
+  } catch {
+    return reply(res, 400, page('400 Bad Request', 'Bad service name.'));
+  }
   const targets = name === '_doaction' ? form.getAll('service') : [name];
   const outcomes = targets.map((t) => [t, handler.action(t, action as Action)] as const);
   const missing = outcomes.find(([, o]) => o === 'not-found');

@@ -54,6 +54,8 @@ describe('the monit HTTP API', () => {
     assert.equal((await client.raw('POST', '/web', 'action=explode')).code, 400);
     assert.equal((await client.raw('POST', '/busy', 'action=stop')).code, 503);
     assert.equal((await client.raw('PUT', '/web', 'action=stop')).code, 405);
+    assert.equal((await client.raw('POST', '/%E0%A4%A', 'action=stop')).code, 400);
+    assert.equal((await client.raw('POST', '/web', 'x'.repeat(70 * 1024))).code, 413);
     assert.deepEqual(actions, []);
   });
 
