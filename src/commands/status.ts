@@ -8,7 +8,7 @@ import type { ListScope } from '../lifecycle/list.ts';
 import { type ProcessView, processViews, type Viewer } from '../lifecycle/status.ts';
 import { extraProcessNotice, invalidConfigNotice } from '../presenters/list-notices.ts';
 import { renderStatusJson } from '../presenters/status-json.ts';
-import type { StatusRow, SupervisorView } from '../presenters/status-model.ts';
+import type { ProbeResultView, StatusRow, SupervisorView } from '../presenters/status-model.ts';
 import { renderStatusTable } from '../presenters/status-table.ts';
 import { writeStdout } from '../presenters/stdout.ts';
 import { RuncError } from '../runc/errors.ts';
@@ -75,6 +75,13 @@ async function supervisorViews(inv: Parameters<Command>[0]): Promise<Map<string,
 function supervisorView(p: ProcessSnapshot): SupervisorView {
   const v: SupervisorView = { desired: p.desired, state: p.actual, restarts: p.restarts };
   if (p.nextRestartAt !== undefined) v.nextRestartAt = new Date(p.nextRestartAt).toISOString();
+  for (const kind of ['readiness', 'liveness'] as const) {
+    const probe = p.probes?.[kind];
+    if (probe === undefined) continue;
+    const view: ProbeResultView = { status: probe.status, consecutiveFailures: probe.consecutiveFailures };
+    if (probe.last !== undefined) view.last = { ...probe.last, at: new Date(probe.last.at).toISOString() };
+    v[kind] = view;
+  }
   return v;
 }
 

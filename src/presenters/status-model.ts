@@ -35,9 +35,20 @@ export interface StatusRow {
 
 export interface SupervisorView {
   desired: 'running' | 'stopped';
-  /** `starting`, `running`, `backoff`, `failed`, `stopping`, `stopped`. */
+  /** `starting`, `running`, `ready`, `backoff`, `failed`, `stopping`, `stopped`. */
   state: string;
   restarts: number;
   /** When the planned restart is due (ISO 8601), in `backoff` only. */
   nextRestartAt?: string;
+  /** The configured probes (absent: none of that kind). */
+  readiness?: ProbeResultView;
+  liveness?: ProbeResultView;
+}
+
+export interface ProbeResultView {
+  /** `unknown`, `passing`, `failing`. */
+  status: string;
+  consecutiveFailures: number;
+  /** The last attempt (ISO 8601 time), absent before the first. */
+  last?: { ok: boolean; detail: string; at: string };
 }

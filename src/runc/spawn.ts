@@ -57,6 +57,25 @@ export function withStdio(binary: string, args: string[], stdio: StdioOptions): 
 }
 
 /**
+ * Run with no stdio until runc exits; once `abort` aborts (also when it already has), `onAbort` is
+ * called with the child to end it. Resolves with runc's end either way.
+ */
+export function cancellable(
+  binary: string,
+  args: string[],
+  abort: AbortSignal,
+  onAbort: (child: ChildProcess) => void,
+): Promise<ExitResult> {
+  let off = (): void => {};
+  return settle(binary, args, 'ignore', (child) => {
+    const end = (): void => onAbort(child);
+    if (abort.aborted) return end();
+    abort.addEventListener('abort', end, { once: true });
+    off = () => abort.removeEventListener('abort', end);
+  }).finally(() => off());
+}
+
+/**
  * Run with bpm's own stdio until runc exits. `whileRunning` is called with the child once it is
  * spawned (e.g. to forward signals to it) and returns what undoes that, called when runc is done.
  */

@@ -66,7 +66,7 @@ async function handle(
   if (request.op !== 'start') await target.down();
   if (request.op !== 'stop') await target.up();
   const snapshot = target.snapshot();
-  if (request.op !== 'stop' && snapshot.actual !== 'running') {
+  if (request.op !== 'stop' && snapshot.actual !== 'running' && snapshot.actual !== 'ready') {
     return {
       ok: false,
       error: `failed to start job-process: it is ${snapshot.actual} (see the supervisor log)`,

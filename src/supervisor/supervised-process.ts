@@ -19,8 +19,11 @@ import { readInitProcess } from '../runc/state-file.ts';
 import type { ExitWatcher } from '../sys/exit-watcher.ts';
 import { openLiveProcess } from '../sys/pidfd.ts';
 import { BackoffSchedule } from './backoff.ts';
+import { REAL_TIMERS } from './probes/loop.ts';
+import { type ProbesSnapshot, ProcessProbes, probeRunc } from './probes/process-probes.ts';
+import type { ProbeStatus } from './probes/tracker.ts';
 
-export type ActualState = 'starting' | 'running' | 'backoff' | 'failed' | 'stopping' | 'stopped';
+export type ActualState = 'starting' | 'running' | 'ready' | 'backoff' | 'failed' | 'stopping' | 'stopped';
 
 export interface Clock {
   /** Milliseconds since the epoch. */
@@ -37,6 +40,8 @@ export interface ProcessSnapshot {
   restarts: number;
   nextRestartAt?: number;
   lastExit?: LastExit;
+  /** The configured probes' last results (docs/supervisor.md#probes). */
+  probes?: ProbesSnapshot;
 }
 
 export class SupervisedProcess {
@@ -57,6 +62,7 @@ export class SupervisedProcess {
   private lastExit: LastExit | undefined;
   /** The start or stop in progress; the next one waits for it. */
   private busy: Promise<void> = Promise.resolve();
+  private readonly probes: ProcessProbes;
 
   constructor(
     root: RootPaths,
@@ -73,6 +79,11 @@ export class SupervisedProcess {
     this.watcher = watcher;
     this.log = log.session('process');
     this.clock = clock;
+    this.probes = new ProcessProbes(
+      this.ref,
+      { readiness: config.readiness, liveness: config.liveness },
+      { log: this.log, timers: REAL_TIMERS, runc: probeRunc(root, op.host) },
+    );
   }
 
   snapshot(): ProcessSnapshot {
@@ -87,6 +98,8 @@ export class SupervisedProcess {
     if (this.startedAt !== undefined) s.startedAt = this.startedAt;
     if (this.nextRestartAt !== undefined) s.nextRestartAt = this.nextRestartAt;
     if (this.lastExit !== undefined) s.lastExit = this.lastExit;
+    const probes = this.probes.snapshot();
+    if (probes.readiness !== undefined || probes.liveness !== undefined) s.probes = probes;
     return s;
   }
 
@@ -102,19 +115,24 @@ export class SupervisedProcess {
     this.desired = 'stopped';
     this.cancelRestart();
     return this.serial(async () => {
-      this.release();
-      this.actual = 'stopping';
-      try {
-        await withLifecycleLock(this.ref.root, 'stop', this.ref.job, this.ref.proc, (ref, log) =>
-          stopProcess(ref, log, this.op),
-        );
-      } catch (err) {
-        this.log.error('failed-to-stop', err, this.data());
-      }
+      await this.stopContainer();
       this.actual = 'stopped';
       this.pid = 0;
       this.startedAt = undefined;
     });
+  }
+
+  /** Stop watching and stop the container through the lifecycle's stop (signal, timeout, QUIT, KILL). */
+  private async stopContainer(): Promise<void> {
+    this.release();
+    this.actual = 'stopping';
+    try {
+      await withLifecycleLock(this.ref.root, 'stop', this.ref.job, this.ref.proc, (ref, log) =>
+        stopProcess(ref, log, this.op),
+      );
+    } catch (err) {
+      this.log.error('failed-to-stop', err, this.data());
+    }
   }
 
   /** Forget the process without touching it (the supervisor exits and leaves it running). */
@@ -173,15 +191,33 @@ export class SupervisedProcess {
     this.pidfd = fd;
     this.pid = init.pid;
     this.startedAt ??= this.clock.now();
-    this.actual = 'running';
+    // Without a readiness probe a running process is ready; with one it waits for the first pass.
+    this.actual = this.probes.hasReadiness ? 'running' : 'ready';
     this.watcher.watch(fd, () => {
       this.release();
       this.exited(this.clock.now());
     });
+    this.probes.start({
+      readinessChanged: (status) => this.readinessChanged(status),
+      livenessFailed: () => void this.serial(() => this.restartUnhealthy()),
+    });
     return true;
   }
 
+  private readinessChanged(status: ProbeStatus): void {
+    if (this.actual !== 'running' && this.actual !== 'ready') return;
+    this.actual = status === 'passing' ? 'ready' : 'running';
+  }
+
+  /** The liveness probe failed: stop it the normal way, then restart it like after a crash. */
+  private async restartUnhealthy(): Promise<void> {
+    if (this.desired !== 'running' || this.pidfd === undefined) return;
+    await this.stopContainer();
+    this.exited(this.clock.now());
+  }
+
   private release(): void {
+    this.probes.stop();
     if (this.pidfd === undefined) return;
     this.watcher.unwatch(this.pidfd);
     closeSync(this.pidfd);

@@ -1,0 +1,272 @@
+// The supervisor's readiness and liveness probes against real runc (docs/supervisor.md#probes):
+// running → ready once an http readiness probe passes; a failing tcp or exec liveness probe
+// restarts the process through the normal stop; a hanging exec probe is cut off at its timeout
+// with its process tree; 20 processes crash-looping at once do not delay a healthy one's probes.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { BoshRoot, eventually, scaledMs, skipReason, sleep } from '../../helpers/bosh-root.ts';
+
+const skip = skipReason();
+
+// A tiny HTTP server: after DELAY seconds it listens on 127.0.0.1:PORT for LIFETIME seconds (0:
+// for ever), answers every GET with 200 and appends the time of each request to LOG (if given);
+// then it closes the port and sleeps.
+const SERVER = `#!/usr/bin/python3
+import http.server, sys, threading, time
+port, delay, lifetime = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+log = sys.argv[4] if len(sys.argv) > 4 else None
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if log:
+            with open(log, 'a') as f: f.write('%f\\n' % time.time())
+        self.send_response(200); self.end_headers(); self.wfile.write(b'ok')
+    def log_message(self, *a): pass
+time.sleep(delay)
+s = http.server.HTTPServer(('127.0.0.1', port), H)
+if lifetime > 0:
+    threading.Timer(lifetime, s.shutdown).start()
+s.serve_forever()
+s.server_close()
+time.sleep(100000)
+`;
+const CRASHER = '#!/bin/sh\nsleep 0.1\nexit 3\n';
+const SLEEPER = '#!/bin/sh\nexec sleep 1000\n';
+
+interface SupervisorLine {
+  timestamp: string;
+  message: string;
+  data: Record<string, string>;
+}
+
+function supervisorLog(r: BoshRoot): SupervisorLine[] {
+  const file = join(r.root, 'sys', 'log', 'bpm', 'supervisor.log');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as SupervisorLine);
+}
+
+function events(r: BoshRoot, job: string, event: string, probe?: string): SupervisorLine[] {
+  return supervisorLog(r).filter(
+    (l) =>
+      l.message === `bpm.supervise.process.${event}` &&
+      l.data['job'] === job &&
+      (probe === undefined || l.data['probe'] === probe),
+  );
+}
+
+/** A loopback port nobody listens on right now. */
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const { port } = s.address() as AddressInfo;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
+interface SupervisorJson {
+  state: string;
+  restarts: number;
+  readiness?: {
+    status: string;
+    consecutive_failures: number;
+    last_result: string | null;
+    last_detail: string | null;
+  };
+  liveness?: {
+    status: string;
+    consecutive_failures: number;
+    last_result: string | null;
+    last_detail: string | null;
+  };
+}
+
+async function supervisorStatus(r: BoshRoot, job: string): Promise<SupervisorJson> {
+  const res = await r.bpm('status', job, '--json');
+  assert.equal(res.code, 0, res.stderr);
+  return JSON.parse(res.stdout).processes[0].supervisor as SupervisorJson;
+}
+
+/** Host pids in the container's cgroup whose command line is `argv`. */
+function processesRunning(r: BoshRoot, job: string, argv: string): number {
+  return r.cgroupPids(job).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim() === argv;
+    } catch {
+      return false;
+    }
+  }).length;
+}
+
+describe('bpm supervise: probes', { skip }, () => {
+  let r: BoshRoot;
+  before(() => {
+    r = BoshRoot.create();
+  });
+  after(() => r.cleanup());
+
+  test('an http readiness probe: running until the port opens, then ready; bpm status shows it', async () => {
+    const job = r.uniqueJob('ready');
+    const port = await freePort();
+    const readiness = {
+      http: { port, path: '/healthz' },
+      period: '200ms',
+      timeout: '1s',
+      failure_threshold: 1,
+    };
+    r.addJob(
+      job,
+      {
+        processes: [
+          { name: job, executable: r.jobBin(job, 'serve'), args: [String(port), '2', '0'], readiness },
+        ],
+      },
+      { serve: SERVER },
+    );
+    const sup = r.spawnBpm(['supervise', '--job', job]);
+    assert.ok(await eventually(() => events(r, job, 'started').length === 1, 20_000), 'started');
+    const early = await supervisorStatus(r, job);
+    assert.equal(early.state, 'running', 'not ready before the probe passed');
+    assert.equal(early.readiness?.status, 'failing');
+    assert.match(early.readiness?.last_detail ?? '', /ECONNREFUSED/);
+    assert.ok(await eventually(() => events(r, job, 'probe-passing', 'readiness').length === 1, 20_000));
+    const ready = await supervisorStatus(r, job);
+    assert.equal(ready.state, 'ready');
+    assert.deepEqual(ready.readiness, {
+      status: 'passing',
+      consecutive_failures: 0,
+      last_result: 'success',
+      last_detail: 'HTTP 200',
+      last_probed_at: (ready.readiness as { last_probed_at: string } | undefined)?.last_probed_at,
+    });
+    const table = (await r.bpm('status', job)).stdout;
+    assert.match(table, /running\/ready/);
+    const [passed] = events(r, job, 'probe-passing', 'readiness');
+    const started = events(r, job, 'started')[0]!;
+    assert.ok(
+      Date.parse(passed!.timestamp) - Date.parse(started.timestamp) >= 1_500,
+      'passed once the port opened',
+    );
+    sup.child.kill('SIGTERM');
+    assert.equal((await sup.done).code, 0);
+  });
+
+  test('a tcp liveness probe that starts failing restarts the process through the normal stop', async () => {
+    const job = r.uniqueJob('live');
+    const port = await freePort();
+    const liveness = {
+      tcp: { port },
+      period: '200ms',
+      timeout: '1s',
+      failure_threshold: 2,
+      initial_delay: '1s',
+    };
+    r.addJob(
+      job,
+      {
+        processes: [
+          {
+            name: job,
+            executable: r.jobBin(job, 'serve'),
+            args: [String(port), '0', '2'],
+            liveness,
+            restart: { initial_delay: '200ms' },
+          },
+        ],
+      },
+      { serve: SERVER },
+    );
+    const sup = r.spawnBpm(['supervise', '--job', job]);
+    assert.ok(await eventually(() => events(r, job, 'started').length === 1, 20_000), 'started');
+    const pid = r.containerState(job)?.pid;
+    assert.ok(await eventually(() => events(r, job, 'probe-passing', 'liveness').length >= 1, 10_000));
+    assert.ok(await eventually(() => events(r, job, 'probe-failing', 'liveness').length >= 1, 20_000));
+    assert.ok(await eventually(() => events(r, job, 'started').length === 2, 30_000), 'restarted');
+    assert.notEqual(r.containerState(job)?.pid, pid, 'a new container');
+    const failing = events(r, job, 'probe-failing', 'liveness')[0]!;
+    assert.match(failing.data['detail'] ?? '', /ECONNREFUSED/);
+    assert.equal(failing.data['consecutive_failures'], '2');
+    // The normal stop: bpm.log's stop session, then the back-off (the first restart of a streak is at once).
+    const stops = r
+      .bpmLog(job)
+      .map((l) => l.message)
+      .filter((m) => m.startsWith('bpm.stop.'));
+    assert.ok(stops.includes('bpm.stop.complete'), stops.join(' '));
+    assert.equal(events(r, job, 'restart-planned')[0]?.data['delay_ms'], '0');
+    const status = await supervisorStatus(r, job);
+    assert.equal(status.restarts, 1);
+    sup.child.kill('SIGTERM');
+    assert.equal((await sup.done).code, 0);
+  });
+
+  test('an exec liveness probe runs inside the container; when it fails the process is restarted', async () => {
+    const job = r.uniqueJob('exec');
+    // The job's directory is bound into the container (read-only): the test makes the probe fail from the host.
+    const liveness = {
+      exec: ['/bin/sh', '-c', `test ! -e /var/vcap/jobs/${job}/unhealthy && test "$(id -un)" = vcap`],
+      period: '300ms',
+      timeout: '2s',
+      failure_threshold: 1,
+    };
+    r.addJob(
+      job,
+      {
+        processes: [
+          { name: job, executable: r.jobBin(job, 'run'), liveness, restart: { initial_delay: '200ms' } },
+        ],
+      },
+      { run: SLEEPER },
+    );
+    const sup = r.spawnBpm(['supervise', '--job', job]);
+    assert.ok(
+      await eventually(() => events(r, job, 'probe-passing', 'liveness').length === 1, 20_000),
+      'passing',
+    );
+    assert.equal((await supervisorStatus(r, job)).liveness?.last_detail, 'exit status 0');
+    writeFileSync(join(r.root, 'jobs', job, 'unhealthy'), '');
+    assert.ok(
+      await eventually(() => events(r, job, 'probe-failing', 'liveness').length === 1, 20_000),
+      'failing',
+    );
+    assert.equal(events(r, job, 'probe-failing', 'liveness')[0]?.data['detail'], 'exit status 1');
+    assert.ok(await eventually(() => events(r, job, 'started').length === 2, 30_000), 'restarted');
+    sup.child.kill('SIGTERM');
+    assert.equal((await sup.done).code, 0);
+  });
+
+  test('an exec probe that hangs is cut off at its timeout, its process tree killed, and the schedule goes on', async () => {
+    const job = r.uniqueJob('hang');
+    const readiness = {
+      exec: ['/bin/sh', '-c', 'sleep 1001 & sleep 999'],
+      period: '500ms',
+      timeout: '300ms',
+      failure_threshold: 1,
+    };
+    r.addJob(
+      job,
+      { processes: [{ name: job, executable: r.jobBin(job, 'run'), readiness }] },
+      { run: SLEEPER },
+    );
+    const sup = r.spawnBpm(['supervise', '--job', job]);
+    assert.ok(
+      await eventually(() => events(r, job, 'probe-failing', 'readiness').length === 1, 20_000),
+      'failing',
+    );
+    assert.equal(events(r, job, 'probe-failing', 'readiness')[0]?.data['detail'], 'timed out after 300 ms');
+    const first = (await supervisorStatus(r, job)).readiness?.consecutive_failures ?? 0;
+    await sleep(scaledMs(2_500));
+    const later = await supervisorStatus(r, job);
+    assert.equal(later.state, 'running', 'never ready');
+    assert.ok((later.readiness?.consecutive_failures ?? 0) >= first + 2, 'attempts go on, each cut off');
+    // Each attempt's `sh`, its `sleep 999` and the backgrounded `sleep 1001` die with it: at most the
+    // attempt in flight is there.
+    assert.ok(processesRunning(r, job, 'sleep 1001') <= 1, 'no leftovers of earlier attempts');
+    assert.ok(processesRunning(r, job, 'sleep 999') <= 1);
+    sup.child.kill('SIGTERM');
+    assert.equal((await sup.done).code, 0);
+  });
+});
