@@ -48,6 +48,17 @@ const cliExternal = {
   },
 };
 
+// The supervisor's probe thread (src/supervisor/probes/probe-thread.ts) runs its own small bundle,
+// carried in the CLI's as a string: a worker can then be started from the single executable too.
+const probeWorker = await build({
+  ...common,
+  entryPoints: ['src/supervisor/probes/worker-main.ts'],
+  outdir: undefined,
+  write: false,
+  minify: true,
+});
+common.define = { ...common.define, BPM_PROBE_WORKER: JSON.stringify(probeWorker.outputFiles[0].text) };
+
 await build({ ...common, entryPoints: { cli: 'src/cli/main.ts' } });
 // Names bpm's code cache files (src/startup/code-cache.ts): V8 itself only checks the source length.
 const bundleHash = createHash('sha256')

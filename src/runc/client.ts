@@ -1,12 +1,13 @@
 // The only place bpm spawns runc (docs/behaviour/container.md §6):
 //   R/packages/bpm/bin/runc --root R/sys/run/bpm-runc [--systemd-cgroup] <operation>
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { RootPaths } from '../bosh/paths.ts';
 import { hasCode } from '../sys/errno.ts';
 import { type ExitResult, exitText, succeeded } from '../text/exit-status.ts';
 import { clearRuncLog, runcErrorFromLog } from './error-log.ts';
 import { RuncError } from './errors.ts';
+import { killExecTree } from './exec-tree.ts';
 import { attached, cancellable, capture, type TeeTargets, teed, withStdio } from './spawn.ts';
 import { type ContainerState, interpretList, interpretState, type StateResult } from './state.ts';
 import { stateFilePath } from './state-file.ts';
@@ -54,26 +55,6 @@ export function failureText(exit: ExitResult, runcError: string | undefined): st
 
 function isMissing(err: unknown): boolean {
   return hasCode(err, 'ENOENT') || hasCode(err, 'ENOTDIR');
-}
-
-function readPidFile(file: string): number | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const pid = Number(text.trim());
-  return Number.isSafeInteger(pid) && pid > 1 ? pid : undefined;
-}
-
-/** SIGKILL process group `pgid`; gone already is fine. */
-function killGroup(pgid: number): void {
-  try {
-    process.kill(-pgid, 'SIGKILL');
-  } catch {
-    // ESRCH: the group ended on its own
-  }
 }
 
 export class RuncClient {
@@ -206,23 +187,16 @@ export class RuncClient {
   }
 
   /**
-   * `runc exec --pid-file F CID <argv…>` for a supervisor's probe: no stdio (the command's output is
-   * discarded), the container process's user, environment and restrictions; resolves with the
-   * command's end. `pidFile` must be in a root-only directory. When `abort` aborts, the command's
-   * process group is killed — runc makes the command a session and group leader, so that is the
-   * command and whatever it started that stayed in its group — and runc itself once it has not
-   * exited a second later (or at once, while it has not yet written the pid file).
+   * `runc exec CID <argv…>` for a supervisor's probe: no stdio (the command's output is discarded),
+   * the container process's user, environment and restrictions; resolves with the command's end.
+   * When `abort` aborts, the command is killed with its process group (exec-tree.ts), and runc
+   * itself at once when it has no child yet, else if it has not exited a second later.
    */
-  execProbe(cid: string, argv: readonly string[], pidFile: string, abort: AbortSignal): Promise<ExitResult> {
-    rmSync(pidFile, { force: true });
-    const args = this.args('exec', '--pid-file', pidFile, cid, ...argv);
-    return cancellable(this.options.binary, args, abort, (child) => {
-      const leader = readPidFile(pidFile);
-      if (leader === undefined) child.kill('SIGKILL');
-      else {
-        killGroup(leader);
-        setTimeout(() => child.kill('SIGKILL'), 1_000).unref();
-      }
-    }).finally(() => rmSync(pidFile, { force: true }));
+  execProbe(cid: string, argv: readonly string[], abort: AbortSignal): Promise<ExitResult> {
+    return cancellable(this.options.binary, this.args('exec', cid, ...argv), abort, (child) => {
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+      if (killExecTree(child.pid) === 0) child.kill('SIGKILL');
+      else setTimeout(() => child.kill('SIGKILL'), 1_000).unref();
+    });
   }
 }

@@ -19,7 +19,7 @@ import { readInitProcess } from '../runc/state-file.ts';
 import type { ExitWatcher } from '../sys/exit-watcher.ts';
 import { openLiveProcess } from '../sys/pidfd.ts';
 import { BackoffSchedule } from './backoff.ts';
-import { REAL_TIMERS } from './probes/loop.ts';
+import { probeThread } from './probes/probe-thread.ts';
 import { type ProbesSnapshot, ProcessProbes, probeRunc } from './probes/process-probes.ts';
 import type { ProbeStatus } from './probes/tracker.ts';
 
@@ -82,7 +82,7 @@ export class SupervisedProcess {
     this.probes = new ProcessProbes(
       this.ref,
       { readiness: config.readiness, liveness: config.liveness },
-      { log: this.log, timers: REAL_TIMERS, runc: probeRunc(root, op.host) },
+      { log: this.log, thread: probeThread(), runc: probeRunc(root, op.host) },
     );
   }
 

@@ -6,6 +6,7 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -33,6 +34,7 @@ case "$FAKE_MODE" in
   tee) echo out; echo err >&2; exit 6 ;;
   fds) echo to-stdout-log; echo to-stderr-log >&2 ;;
   fail) exit 3 ;;
+  hang) setsid /bin/sh -c 'sleep 1001.${process.pid} & sleep 999' & wait ;;
   runcfail)
     while [ "$1" != --log ]; do shift; done
     echo '{"level":"warning","msg":"a warning","time":"t"}' >> "$2"
@@ -210,3 +212,38 @@ test('a failed run carries the reason runc logged, from this run only', async ()
   );
   assert.equal(failureText({ code: 1, signal: null }, undefined), 'exit status 1');
 });
+
+test("execProbe: runc exec CID ARGV with no stdio; resolves with the command's status", async () => {
+  mode('fail');
+  const end = await client().execProbe('bpm-web', ['/bin/check', '-q'], new AbortController().signal);
+  assert.deepEqual(argv(), ['--root', root, 'exec', 'bpm-web', '/bin/check', '-q']);
+  assert.deepEqual(end, { code: 3, signal: null });
+});
+
+test("execProbe: an abort kills the command's process tree; runc then ends", async () => {
+  mode('hang');
+  const abort = new AbortController();
+  const pending = client().execProbe('bpm-web', ['sleep'], abort.signal);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const t0 = performance.now();
+  abort.abort();
+  const end = await pending;
+  assert.ok(performance.now() - t0 < 2_000, 'ended soon after the abort');
+  assert.equal(end.signal, null, 'runc ended by itself once its child was gone');
+  const left = processesNamed(`sleep 1001.${process.pid}`);
+  assert.deepEqual(left, [], 'the command and what it started are gone');
+});
+
+/** Live processes whose command line is `cmdline`. */
+function processesNamed(cmdline: string): number[] {
+  return readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .filter((n) => {
+      try {
+        return readFileSync(`/proc/${n}/cmdline`, 'utf8').split('\0').join(' ').trim() === cmdline;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}

@@ -6,17 +6,16 @@ import type { ProbeOutcome } from './tracker.ts';
 
 /** What the exec probe needs of runc (runc/client.ts's RuncClient). */
 export interface ProbeExec {
-  execProbe(cid: string, argv: readonly string[], pidFile: string, abort: AbortSignal): Promise<ExitResult>;
+  execProbe(cid: string, argv: readonly string[], abort: AbortSignal): Promise<ExitResult>;
 }
 
 export function execProbe(
   runc: () => ProbeExec,
   cid: string,
   argv: readonly string[],
-  pidFile: string,
 ): (abort: AbortSignal) => Promise<ProbeOutcome> {
   return async (abort) => {
-    const end = await runc().execProbe(cid, argv, pidFile, abort);
+    const end = await runc().execProbe(cid, argv, abort);
     return { ok: end.code === 0, detail: exitText(end) };
   };
 }

@@ -269,4 +269,92 @@ describe('bpm supervise: probes', { skip }, () => {
     sup.child.kill('SIGTERM');
     assert.equal((await sup.done).code, 0);
   });
+
+  test("20 processes crash-looping at once do not starve a healthy process's probes", async () => {
+    const healthy = r.uniqueJob('healthy');
+    const port = await freePort();
+    const period = 500;
+    r.addJob(
+      healthy,
+      {
+        processes: [
+          {
+            name: healthy,
+            executable: r.jobBin(healthy, 'serve'),
+            args: [String(port), '0', '0', `/var/vcap/sys/log/${healthy}/requests.log`],
+            readiness: {
+              http: { port, path: '/ready' },
+              period: `${period}ms`,
+              timeout: '2s',
+              failure_threshold: 1,
+            },
+            liveness: {
+              tcp: { port },
+              period: `${period}ms`,
+              timeout: '2s',
+              failure_threshold: 1,
+              initial_delay: '1s',
+            },
+          },
+        ],
+      },
+      { serve: SERVER },
+    );
+    const crashers = Array.from({ length: 20 }, () => r.uniqueJob('loop'));
+    for (const job of crashers) {
+      r.addJob(
+        job,
+        {
+          processes: [
+            {
+              name: job,
+              executable: r.jobBin(job, 'run'),
+              restart: { initial_delay: '100ms', max_delay: '200ms' },
+            },
+          ],
+        },
+        { run: CRASHER },
+      );
+    }
+    const sup = r.spawnBpm(['supervise', '--job', healthy, ...crashers.flatMap((j) => ['--job', j])], {
+      timeoutMs: 180_000,
+    });
+    assert.ok(
+      await eventually(() => events(r, healthy, 'probe-passing', 'readiness').length >= 1, 60_000),
+      'ready',
+    );
+    // Every crasher has crashed and been restarted at least once: the loop is on.
+    assert.ok(
+      await eventually(() => crashers.every((j) => events(r, j, 'starting').length >= 2), 60_000),
+      'all 20 crash-looping',
+    );
+    const from = Date.now();
+    await sleep(scaledMs(8_000));
+    const until = Date.now();
+    const restartsDuring = crashers
+      .map((j) => events(r, j, 'starting').filter((l) => Date.parse(l.timestamp) >= from).length)
+      .reduce((a, b) => a + b, 0);
+    const log = join(r.root, 'sys', 'log', healthy, 'requests.log');
+    const times = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => Number(l) * 1000)
+      .filter((t) => t >= from && t <= until);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    const status = await supervisorStatus(r, healthy);
+    sup.child.kill('SIGTERM');
+    assert.equal((await sup.done).code, 0);
+    const max = Math.max(...gaps);
+    const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+    const figures = `${restartsDuring} crash restarts in ${until - from} ms; ${times.length} readiness probes, gap mean ${Math.round(mean)} ms, max ${Math.round(max)} ms`;
+    console.log(`# probes under load: ${figures}`);
+    assert.ok(restartsDuring >= 20, `the others crash-looped meanwhile: ${figures}`);
+    assert.equal(events(r, healthy, 'probe-failing').length, 0, 'no probe of the healthy process failed');
+    assert.equal(status.state, 'ready');
+    assert.equal(status.restarts, 0);
+    // On time: an attempt every period (the probes run on their own thread, so the main thread's
+    // busy starts and stops do not delay them), none late by as much as a period.
+    assert.ok(times.length >= Math.floor(((until - from) / period) * 0.8), figures);
+    assert.ok(max < period + scaledMs(500), figures);
+  });
 });

@@ -148,7 +148,8 @@ describe('bpm supervise', { skip }, () => {
     assert.notEqual(r.containerState(job)?.pid, pid, 'restart made a new container');
     const table = (await r.bpm('status', job)).stdout;
     assert.match(table, /Supervisor\s+Restarts\s+Next restart/);
-    assert.match(table, /running\/running\s+0\s+-/);
+    // Without a readiness probe a running process is ready.
+    assert.match(table, /running\/ready\s+0\s+-/);
     assert.equal(events(r, job, 'started').length, 3);
 
     sup.child.kill('SIGTERM');

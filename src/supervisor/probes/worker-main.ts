@@ -1,0 +1,43 @@
+// The probe thread's entry (probe-thread.ts starts it): every probe loop of the supervisor runs
+// here, on its own event loop, so their timers, cut-offs and sockets are on time however busy the
+// main thread is with starts and stops (whose runc spawns and file work are synchronous there).
+import { parentPort } from 'node:worker_threads';
+import { RuncClient } from '../../runc/client.ts';
+import { execProbe } from './exec.ts';
+import { httpProbe } from './http.ts';
+import { ProbeLoop, type ProbeRunner, REAL_TIMERS } from './loop.ts';
+import { tcpProbe } from './tcp.ts';
+import type { FromProbeThread, ToProbeThread } from './thread-protocol.ts';
+
+const port = parentPort;
+if (port === null) throw new Error('the probe thread runs as a worker');
+const loops = new Map<number, ProbeLoop>();
+
+function runner(message: Extract<ToProbeThread, { op: 'start' }>): ProbeRunner {
+  const { check } = message.config;
+  switch (check.kind) {
+    case 'http':
+      return httpProbe(check.port, check.path);
+    case 'tcp':
+      return tcpProbe(check.port);
+    case 'exec': {
+      const target = message.exec;
+      if (target === undefined)
+        return () => Promise.resolve({ ok: false, detail: 'no container to exec in' });
+      const runc = new RuncClient(target.runc);
+      return execProbe(() => runc, target.cid, check.argv);
+    }
+  }
+}
+
+port.on('message', (message: ToProbeThread) => {
+  loops.get(message.id)?.stop();
+  loops.delete(message.id);
+  if (message.op !== 'start') return;
+  const loop = new ProbeLoop(message.config, runner(message), REAL_TIMERS, (outcome, changed, view) => {
+    const reply: FromProbeThread = { id: message.id, outcome, changed, view };
+    port.postMessage(reply);
+  });
+  loops.set(message.id, loop);
+  loop.start();
+});
