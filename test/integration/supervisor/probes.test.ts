@@ -3,11 +3,12 @@
 // restarts the process through the normal stop; a hanging exec probe is cut off at its timeout
 // with its process tree; 20 processes crash-looping at once do not delay a healthy one's probes.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BoshRoot, eventually, scaledMs, skipReason, sleep } from '../../helpers/bosh-root.ts';
+import { processEvents as events } from '../../helpers/supervisor-log.ts';
 
 const skip = skipReason();
 
@@ -34,30 +35,6 @@ time.sleep(100000)
 `;
 const CRASHER = '#!/bin/sh\nsleep 0.1\nexit 3\n';
 const SLEEPER = '#!/bin/sh\nexec sleep 1000\n';
-
-interface SupervisorLine {
-  timestamp: string;
-  message: string;
-  data: Record<string, string>;
-}
-
-function supervisorLog(r: BoshRoot): SupervisorLine[] {
-  const file = join(r.root, 'sys', 'log', 'bpm', 'supervisor.log');
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as SupervisorLine);
-}
-
-function events(r: BoshRoot, job: string, event: string, probe?: string): SupervisorLine[] {
-  return supervisorLog(r).filter(
-    (l) =>
-      l.message === `bpm.supervise.process.${event}` &&
-      l.data['job'] === job &&
-      (probe === undefined || l.data['probe'] === probe),
-  );
-}
 
 /** A loopback port nobody listens on right now. */
 async function freePort(): Promise<number> {

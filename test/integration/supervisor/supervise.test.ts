@@ -6,31 +6,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BoshRoot, eventually, isAlive, skipReason, sleep } from '../../helpers/bosh-root.ts';
+import { processEvents as events } from '../../helpers/supervisor-log.ts';
 
 const skip = skipReason();
 const SLEEPER = '#!/bin/sh\nexec sleep 1000\n';
 const CRASHER = '#!/bin/sh\nsleep 0.1\nexit 3\n';
-
-interface SupervisorLine {
-  timestamp: string;
-  message: string;
-  data: Record<string, string>;
-}
-
-function supervisorLog(r: BoshRoot): SupervisorLine[] {
-  const file = join(r.root, 'sys', 'log', 'bpm', 'supervisor.log');
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as SupervisorLine);
-}
-
-function events(r: BoshRoot, job: string, event: string): SupervisorLine[] {
-  return supervisorLog(r).filter(
-    (l) => l.message === `bpm.supervise.process.${event}` && l.data['job'] === job,
-  );
-}
 
 describe('bpm supervise', { skip }, () => {
   let r: BoshRoot;
