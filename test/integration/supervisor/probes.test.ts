@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, type TestContext, test } from 'node:test';
 import { BoshRoot, eventually, scaledMs, skipReason, sleep } from '../../helpers/bosh-root.ts';
 import { processEvents as events } from '../../helpers/supervisor-log.ts';
 
@@ -79,6 +79,19 @@ function processesRunning(r: BoshRoot, job: string, argv: string): number {
   }).length;
 }
 
+/** `bpm supervise --job …` for one test; SIGTERMed after it, also when it failed (so the next test can start one). */
+function supervise(t: TestContext, r: BoshRoot, jobs: string[], timeoutMs?: number) {
+  const sup = r.spawnBpm(
+    ['supervise', ...jobs.flatMap((j) => ['--job', j])],
+    timeoutMs === undefined ? {} : { timeoutMs },
+  );
+  t.after(async () => {
+    sup.child.kill('SIGTERM');
+    await sup.done;
+  });
+  return sup;
+}
+
 describe('bpm supervise: probes', { skip }, () => {
   let r: BoshRoot;
   before(() => {
@@ -86,7 +99,7 @@ describe('bpm supervise: probes', { skip }, () => {
   });
   after(() => r.cleanup());
 
-  test('an http readiness probe: running until the port opens, then ready; bpm status shows it', async () => {
+  test('an http readiness probe: running until the port opens, then ready, running again when it fails (no restart)', async (t) => {
     const job = r.uniqueJob('ready');
     const port = await freePort();
     const readiness = {
@@ -99,17 +112,18 @@ describe('bpm supervise: probes', { skip }, () => {
       job,
       {
         processes: [
-          { name: job, executable: r.jobBin(job, 'serve'), args: [String(port), '2', '0'], readiness },
+          { name: job, executable: r.jobBin(job, 'serve'), args: [String(port), '2', '4'], readiness },
         ],
       },
       { serve: SERVER },
     );
-    const sup = r.spawnBpm(['supervise', '--job', job]);
+    const sup = supervise(t, r, [job]);
     assert.ok(await eventually(() => events(r, job, 'started').length === 1, 20_000), 'started');
+    // Refused until the port opens 2 s into the run (failure_threshold 1: failing at once).
+    assert.ok(await eventually(() => events(r, job, 'probe-failing', 'readiness').length === 1, 20_000));
+    assert.match(events(r, job, 'probe-failing', 'readiness')[0]?.data['detail'] ?? '', /ECONNREFUSED/);
     const early = await supervisorStatus(r, job);
     assert.equal(early.state, 'running', 'not ready before the probe passed');
-    assert.equal(early.readiness?.status, 'failing');
-    assert.match(early.readiness?.last_detail ?? '', /ECONNREFUSED/);
     assert.ok(await eventually(() => events(r, job, 'probe-passing', 'readiness').length === 1, 20_000));
     const ready = await supervisorStatus(r, job);
     assert.equal(ready.state, 'ready');
@@ -128,11 +142,18 @@ describe('bpm supervise: probes', { skip }, () => {
       Date.parse(passed!.timestamp) - Date.parse(started.timestamp) >= 1_500,
       'passed once the port opened',
     );
+    // The server closes its port 4 s after opening it: readiness fails, the process is running again.
+    assert.ok(await eventually(() => events(r, job, 'probe-failing', 'readiness').length === 2, 20_000));
+    const unready = await supervisorStatus(r, job);
+    assert.equal(unready.state, 'running');
+    assert.equal(unready.readiness?.status, 'failing');
+    assert.equal(unready.restarts, 0, 'readiness never restarts');
+    assert.equal(events(r, job, 'started').length, 1);
     sup.child.kill('SIGTERM');
     assert.equal((await sup.done).code, 0);
   });
 
-  test('a tcp liveness probe that starts failing restarts the process through the normal stop', async () => {
+  test('a tcp liveness probe that starts failing restarts the process through the normal stop', async (t) => {
     const job = r.uniqueJob('live');
     const port = await freePort();
     const liveness = {
@@ -157,7 +178,7 @@ describe('bpm supervise: probes', { skip }, () => {
       },
       { serve: SERVER },
     );
-    const sup = r.spawnBpm(['supervise', '--job', job]);
+    const sup = supervise(t, r, [job]);
     assert.ok(await eventually(() => events(r, job, 'started').length === 1, 20_000), 'started');
     const pid = r.containerState(job)?.pid;
     assert.ok(await eventually(() => events(r, job, 'probe-passing', 'liveness').length >= 1, 10_000));
@@ -174,13 +195,15 @@ describe('bpm supervise: probes', { skip }, () => {
       .filter((m) => m.startsWith('bpm.stop.'));
     assert.ok(stops.includes('bpm.stop.complete'), stops.join(' '));
     assert.equal(events(r, job, 'restart-planned')[0]?.data['delay_ms'], '0');
-    const status = await supervisorStatus(r, job);
-    assert.equal(status.restarts, 1);
+    // It fails again 2 s into each run: the second restart of the streak waits initial_delay.
+    assert.ok(await eventually(() => events(r, job, 'restart-planned').length >= 2, 30_000), 'failed again');
+    assert.equal(events(r, job, 'restart-planned')[1]?.data['delay_ms'], '200', 'it counts for the back-off');
+    assert.ok((await supervisorStatus(r, job)).restarts >= 1);
     sup.child.kill('SIGTERM');
     assert.equal((await sup.done).code, 0);
   });
 
-  test('an exec liveness probe runs inside the container; when it fails the process is restarted', async () => {
+  test('an exec liveness probe runs inside the container; when it fails the process is restarted', async (t) => {
     const job = r.uniqueJob('exec');
     // The job's directory is bound into the container (read-only): the test makes the probe fail from the host.
     const liveness = {
@@ -198,7 +221,7 @@ describe('bpm supervise: probes', { skip }, () => {
       },
       { run: SLEEPER },
     );
-    const sup = r.spawnBpm(['supervise', '--job', job]);
+    const sup = supervise(t, r, [job]);
     assert.ok(
       await eventually(() => events(r, job, 'probe-passing', 'liveness').length === 1, 20_000),
       'passing',
@@ -215,7 +238,7 @@ describe('bpm supervise: probes', { skip }, () => {
     assert.equal((await sup.done).code, 0);
   });
 
-  test('an exec probe that hangs is cut off at its timeout, its process tree killed, and the schedule goes on', async () => {
+  test('an exec probe that hangs is cut off at its timeout, its process tree killed, and the schedule goes on', async (t) => {
     const job = r.uniqueJob('hang');
     const readiness = {
       exec: ['/bin/sh', '-c', 'sleep 1001 & sleep 999'],
@@ -228,7 +251,7 @@ describe('bpm supervise: probes', { skip }, () => {
       { processes: [{ name: job, executable: r.jobBin(job, 'run'), readiness }] },
       { run: SLEEPER },
     );
-    const sup = r.spawnBpm(['supervise', '--job', job]);
+    const sup = supervise(t, r, [job]);
     assert.ok(
       await eventually(() => events(r, job, 'probe-failing', 'readiness').length === 1, 20_000),
       'failing',
@@ -247,7 +270,7 @@ describe('bpm supervise: probes', { skip }, () => {
     assert.equal((await sup.done).code, 0);
   });
 
-  test("20 processes crash-looping at once do not starve a healthy process's probes", async () => {
+  test("20 processes crash-looping at once do not starve a healthy process's probes", async (t) => {
     const healthy = r.uniqueJob('healthy');
     const port = await freePort();
     const period = 500;
@@ -293,9 +316,7 @@ describe('bpm supervise: probes', { skip }, () => {
         { run: CRASHER },
       );
     }
-    const sup = r.spawnBpm(['supervise', '--job', healthy, ...crashers.flatMap((j) => ['--job', j])], {
-      timeoutMs: 180_000,
-    });
+    const sup = supervise(t, r, [healthy, ...crashers], 180_000);
     assert.ok(
       await eventually(() => events(r, healthy, 'probe-passing', 'readiness').length >= 1, 60_000),
       'ready',
