@@ -75,7 +75,8 @@ export class NativeService implements MonitRuntimeService, ExitObserver {
     const s = this.process.snapshot();
     const base = { name: this.name, groups: this.groups, pending: PENDING.none };
     if (!this.monitored) return { ...base, monitor: MONITOR_NOT, status: STATUS_OK, pid: 0 };
-    if (s.actual === 'running') {
+    // `ready` is running with its readiness probe passed (or none); monit knows no readiness.
+    if (s.actual === 'running' || s.actual === 'ready') {
       this.ran = true;
       const v: ServiceView = { ...base, monitor: MONITOR_YES, status: STATUS_OK, pid: s.pid };
       if (s.startedAt !== undefined) v.startedAt = s.startedAt;
