@@ -157,10 +157,13 @@ describe('start and stop', { skip }, () => {
       { run: script },
     );
     assert.equal((await r.bpm('start', job)).code, 0);
-    await new Promise((res) => setTimeout(res, 200));
+    await sleep(scaledMs(200)); // time for the script to set its traps, as in the test below
     const stopped = await r.bpm('stop', job);
     assert.equal(stopped.code, 0, stopped.stderr);
-    assert.ok(stopped.ms >= 3_000 && stopped.ms < 6_000, `stop took ${Math.round(stopped.ms)} ms`);
+    assert.ok(
+      stopped.ms >= 3_000 && stopped.ms < 3_000 + scaledMs(3000),
+      `stop took ${Math.round(stopped.ms)} ms`,
+    );
     assert.equal(r.readLog(job, 'signal'), 'QUIT\n');
   });
 
