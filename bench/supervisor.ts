@@ -3,6 +3,7 @@
 //   npm run bench:supervisor [-- --runs 5] [--only thirty|crash]
 //   BPM_BENCH_RESTARTS=N     restarts in the crash-loop figure (default 1000, ~10-15 min here)
 //   BPM_BENCH_IDLE_S=60      seconds of the idle-CPU sample (default 60)
+//   BPM_BENCH_TRACE_GC=1     crash loop: run the supervisor under node --trace-gc, print the heap after full GCs
 // Figures (docs/performance.md, "The supervisor"):
 //   thirty  30 jobs started then stopped: runc floor, 30 ∥ bpm start + 30 ∥ bpm stop, `bpm supervise`
 //           from exec until all run plus SIGTERM until it exits, and 30 ∥ start + 30 ∥ stop requests
@@ -28,6 +29,7 @@ import {
   median,
   percentile,
   removeRoot,
+  repo,
   sleeperYml,
   timed,
   writeJob,
@@ -56,12 +58,39 @@ interface Supervisor {
 }
 
 function startSupervisor(b: BenchRoot, jobs: readonly string[]): Supervisor {
-  const child = spawn(bpmBin, ['supervise', ...jobs.flatMap((j) => ['--job', j])], {
-    env: b.env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const args = ['supervise', ...jobs.flatMap((j) => ['--job', j])];
+  const child = spawn(bpmBin, args, { env: b.env, stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, exited };
+}
+
+/**
+ * The same supervisor run by Node directly with --trace-gc (BPM_BENCH_TRACE_GC=1): the heap in use
+ * after each full (mark-compact) collection, which grows only if something is kept.
+ */
+function startTracedSupervisor(b: BenchRoot, jobs: readonly string[]): Supervisor & { heapMiB: number[] } {
+  const args = [
+    '--trace-gc',
+    join(repo, 'dist', 'main.js'),
+    'supervise',
+    ...jobs.flatMap((j) => ['--job', j]),
+  ];
+  const child = spawn(join(repo, 'node_modules', 'node', 'bin', 'node'), args, {
+    env: b.env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const heapMiB: number[] = [];
+  let partial = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    const lines = (partial + d.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const l of lines) {
+      const m = /Mark-Compact[^\d]*[\d.]+ \([\d.]+\) -> ([\d.]+) \(/.exec(l);
+      if (m) heapMiB.push(Number(m[1]));
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, heapMiB };
 }
 
 async function stopSupervisor(s: Supervisor): Promise<void> {
@@ -243,7 +272,8 @@ async function crash(b: BenchRoot): Promise<void> {
   const planned = 'bpm.supervise.process.restart-planned';
   try {
     const t0 = performance.now();
-    const s = startSupervisor(b, [job]);
+    const traced = process.env['BPM_BENCH_TRACE_GC'] === '1' ? startTracedSupervisor(b, [job]) : undefined;
+    const s = traced ?? startSupervisor(b, [job]);
     const pid = s.child.pid!;
     const every = Math.max(1, Math.floor(RESTARTS / 20));
     const series: Array<{ restarts: number; cpuMs: number; rssMiB: number; anonMiB: number }> = [];
@@ -283,6 +313,10 @@ async function crash(b: BenchRoot): Promise<void> {
     say(`  zombie children of the supervisor at the end: ${zombies}`);
     say(`  RSS series (MiB): ${series.map((x) => x.rssMiB.toFixed(1)).join(' ')}`);
     say(`  RssAnon series (MiB): ${series.map((x) => x.anonMiB.toFixed(1)).join(' ')}`);
+    if (traced !== undefined)
+      say(
+        `  V8 heap after each mark-compact (MB, --trace-gc, ${traced.heapMiB.length}): ${traced.heapMiB.map((x) => x.toFixed(1)).join(' ')}`,
+      );
     say(
       `  CPU per interval (ms / ${every} restarts): ${series
         .slice(1)
