@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RootPaths } from '../bosh/paths.ts';
 import { lookupUser } from '../go/user.ts';
 import { writeBundle } from '../host/bundle.ts';
+import { containerRunning } from '../host/container-running.ts';
 import { probeFeatures } from '../host/features.ts';
 import { clearStaging } from '../host/staging.ts';
 import type { HostFeatures } from '../host-facts.ts';
@@ -17,7 +18,7 @@ import { readLastExit, recordLastExit } from '../lifecycle/last-exit.ts';
 import { type Clock, DEFAULT_STOP_TIMEOUTS, type HostPort, type InitHandle } from '../lifecycle/ports.ts';
 import { RuncClient } from '../runc/client.ts';
 import { readInitProcess } from '../runc/state-file.ts';
-import { openLiveProcess, signalPidfd } from '../sys/pidfd.ts';
+import { openLiveProcess, readProcStat, signalPidfd } from '../sys/pidfd.ts';
 import { becomeSubreaper } from '../sys/reaper.ts';
 import { waitForExit, waitForPidfd } from '../sys/wait-exit.ts';
 
@@ -54,6 +55,12 @@ export function realHost(root: RootPaths): RealHost {
     processExited: (pid, abort) => waitForExit(pid, Number.POSITIVE_INFINITY, abort),
     containerPids: async (ref, features) =>
       (await import('../lifecycle/cgroup-procs.ts')).containerPids(ref, features),
+    containerRunning,
+    self: () => ({ pid: process.pid, startTime: readProcStat(process.pid)?.startTime ?? 0 }),
+    openProcess: ({ pid, startTime }) => {
+      const fd = openLiveProcess(pid, startTime);
+      return fd === undefined ? undefined : pidfdInit(fd);
+    },
     killContainerProcesses: async (ref, features) =>
       (await import('../lifecycle/cgroup-procs.ts')).killContainerProcesses(ref, features),
     lookupUser: (name) => lookupUser(name),
@@ -75,12 +82,13 @@ const systemClock: Clock = {
   sleep: (ms, abort) => sleep(ms, undefined, { signal: abort }).catch(() => {}),
 };
 
-/** The ports of a lifecycle command run by the CLI: one operation, never cancelled. */
-export function commandOperation(root: RootPaths): Operation<RealHost> {
-  return {
-    host: realHost(root),
-    clock: systemClock,
-    stopTimeouts: DEFAULT_STOP_TIMEOUTS,
-    signal: new AbortController().signal,
-  };
+/**
+ * The ports of a lifecycle command run by the CLI: one operation, never cancelled unless the
+ * command passes its own `signal` (`bpm run` aborts it on SIGTERM/SIGINT to stop its process).
+ */
+export function commandOperation(
+  root: RootPaths,
+  signal = new AbortController().signal,
+): Operation<RealHost> {
+  return { host: realHost(root), clock: systemClock, stopTimeouts: DEFAULT_STOP_TIMEOUTS, signal };
 }

@@ -2,6 +2,7 @@
 
 import { withLifecycleLock } from '../lifecycle/lock.ts';
 import { processRef } from '../lifecycle/process-ref.ts';
+import { askRunOwnerToStop } from '../lifecycle/run-owner.ts';
 import { isUnknownJob, stopProcess } from '../lifecycle/stop.ts';
 import { printNothingToStop } from '../presenters/lifecycle-notices.ts';
 import { forwardToSupervisor } from '../supervisor/control-client.ts';
@@ -18,7 +19,12 @@ const stop: Command = async (inv) => {
   // While `bpm supervise` runs, it owns the desired state (docs/supervisor.md).
   if (await forwardToSupervisor(inv.root, 'stop', inv.job, inv.process)) return 0;
   const op = commandOperation(inv.root);
-  await withLifecycleLock(inv.root, 'stop', inv.job, inv.process, (ref, log) => stopProcess(ref, log, op));
+  // A `bpm run` of it holds the lock until its process ends: ask it to stop that process first.
+  const runner = await askRunOwnerToStop(ref, op.host);
+  await withLifecycleLock(inv.root, 'stop', inv.job, inv.process, (ref, log) => {
+    if (runner !== undefined) log.info('asked-bpm-run-to-stop', { pid: String(runner) });
+    return stopProcess(ref, log, op);
+  });
   return 0;
 };
 

@@ -36,6 +36,12 @@ export interface InitHandle {
   close(): void;
 }
 
+/** A process as recorded to be found again: its pid and its start time (clock ticks after boot). */
+export interface RecordedProcess {
+  pid: number;
+  startTime: number;
+}
+
 /** What the lifecycle asks of the host besides runc. */
 export interface HostPort {
   /** The host feature probe (docs/behaviour/locking-and-recovery.md §6.3); throws the bare cause. */
@@ -48,6 +54,15 @@ export interface HostPort {
   processExited(pid: number, abort: AbortSignal): Promise<boolean>;
   /** The host pids in a container's cgroups right now, over every mounted hierarchy. */
   containerPids(ref: ProcessRef, features: HostFeatures): Promise<number[]>;
+  /**
+   * Resolves true once the container of runc's state file `stateFile` runs its process (a
+   * foreground `runc run` gives no other sign), false when `abort` aborted first.
+   */
+  containerRunning(stateFile: string, abort: AbortSignal): Promise<boolean>;
+  /** This bpm process, as another bpm can find it again. */
+  self(): RecordedProcess;
+  /** The recorded process if it is still that very process (a pidfd), to signal and wait for. */
+  openProcess(recorded: RecordedProcess): InitHandle | undefined;
   /** SIGKILL what is left in a container's cgroups, once its runc state is lost (policy fix 5). */
   killContainerProcesses(ref: ProcessRef, features: HostFeatures): Promise<void>;
   lookupUser(name: string): User;

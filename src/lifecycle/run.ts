@@ -1,6 +1,7 @@
 // `bpm run` main step (docs/behaviour/commands.md §4): the process in the foreground, output teed to its logs
 // and to bpm's stdout/stderr, bpm's exit status = the process's. With docs/behaviour/policy.md fix #1, a
-// failure before runc runs exits 1 (same message as upstream, which exited 0).
+// failure before runc runs exits 1 (same message as upstream, which exited 0). With fix #13, aborting the
+// operation (the command does on SIGTERM/SIGINT) stops the container and the run still ends with its status.
 import type { Writable } from 'node:stream';
 import { applyRunEnv, applyRunVolumes } from '../config/run-flags.ts';
 import { ExitStatusError, messageOf } from '../errors.ts';
@@ -13,7 +14,9 @@ import { loadConfig, processLocator, selectProcess } from './job-config.ts';
 import type { ProcessRef } from './process-ref.ts';
 import { withProcessSession } from './process-session.ts';
 import { runningOrCleared } from './recover.ts';
+import { clearRunOwner, recordRunOwner } from './run-owner.ts';
 import { inSession } from './session.ts';
+import { type RunEvents, runStoppable } from './stoppable-run.ts';
 
 export interface RunOptions {
   /** `-v` values, in order. */
@@ -23,6 +26,8 @@ export interface RunOptions {
   /** bpm's own streams, which receive the process's output besides its log files. */
   stdout: Writable;
   stderr: Writable;
+  /** Told when the process is up and when its stop begins (sd_notify under systemd). */
+  events?: RunEvents;
 }
 
 /**
@@ -77,18 +82,34 @@ export function runProcess(
         proc,
         processLocator(config, proc),
         log.session('run-process'),
-        ({ bundle, logs }) =>
-          host.runc.runForeground({
-            cid: ref.cid,
-            bundle,
-            tee: {
-              stdoutLog: logs.stdout,
-              stderrLog: logs.stderr,
-              stdout: options.stdout,
-              stderr: options.stderr,
-            },
-            logFile: ref.paths.runcLog(ref.proc),
-          }),
+        async ({ bundle, logs }) => {
+          // A stop requested during the set-up: nothing runs yet, so nothing is started.
+          checkpoint(op.signal);
+          recordRunOwner(ref, op.host.self());
+          try {
+            return await runStoppable(
+              ref,
+              host,
+              op,
+              proc,
+              log,
+              {
+                cid: ref.cid,
+                bundle,
+                tee: {
+                  stdoutLog: logs.stdout,
+                  stderrLog: logs.stderr,
+                  stdout: options.stdout,
+                  stderr: options.stderr,
+                },
+                logFile: ref.paths.runcLog(ref.proc),
+              },
+              options.events ?? {},
+            );
+          } finally {
+            clearRunOwner(ref);
+          }
+        },
       );
     } catch (err) {
       // Nothing ran: upstream reports `(exit status 0)` and exits 0; we keep the text, exit 1.

@@ -9,11 +9,11 @@
 // Otherwise, as before: state, kill, delete (+ kill QUIT on timeout).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ProcessConfig } from '../config/types.ts';
 import { lexists } from '../go/os.ts';
 import { removeBundle } from '../host/bundle.ts';
 import type { Logger } from '../log/logger.ts';
 import { traceTiming } from '../log/trace-timing.ts';
-import type { KillSignal } from '../runc/client.ts';
 import { checkpoint, type Host, type Operation, probeHost, stepFailed } from './context.ts';
 import { loadConfig, selectProcess } from './job-config.ts';
 import { assertOwnContainer } from './ownership.ts';
@@ -42,33 +42,45 @@ async function exitsWithin(op: Operation, exited: Promise<boolean>, ms: number):
   }
 }
 
-async function gracefulStop(
+/** What stop's escalation needs of the process's config. */
+export type ShutdownConfig = Pick<ProcessConfig, 'shutdownSignal' | 'shutdownTimeoutMs'>;
+
+/**
+ * Stop's escalation up to the forced kill: the process's shutdown signal, up to its
+ * `shutdown_timeout` (else the operation's `stopMs`), SIGQUIT, up to `quitMs`. Resolves true once
+ * the init exited (or could not be signalled: it is not running), false when it outlived both
+ * waits; the caller then kills it. `bpm stop` and a stopped `bpm run` both end this way.
+ */
+export async function shutDown(
   log: Logger,
   init: InitHandle,
-  signal: KillSignal,
+  proc: ShutdownConfig,
   op: Operation,
-  stopMs: number,
-): Promise<void> {
+): Promise<boolean> {
+  // The process's own shutdown_timeout wins over the operation's default (docs/supervisor.md).
+  const stopMs = proc.shutdownTimeoutMs ?? op.stopTimeouts.stopMs;
   try {
-    await init.signal(signal);
+    await init.signal(proc.shutdownSignal === 'INT' ? 'INT' : 'TERM');
     traceTiming('signalled');
   } catch (err) {
     log.error('failed-to-stop', err); // typically: the container is not running any more
-    return;
+    return true;
   }
   const watching = new AbortController();
   const exited = init.exited(AbortSignal.any([watching.signal, op.signal]));
   try {
-    if (await exitsWithin(op, exited, stopMs)) return;
+    if (await exitsWithin(op, exited, stopMs)) return true;
     checkpoint(op.signal);
     try {
       await init.signal('QUIT');
     } catch (err) {
       log.error('failed-to-sigquit', err);
     }
-    await exitsWithin(op, exited, op.stopTimeouts.quitMs);
+    const quit = await exitsWithin(op, exited, op.stopTimeouts.quitMs);
     checkpoint(op.signal);
+    // Logged even when SIGQUIT ended it, as upstream does (docs/behaviour/commands.md §3).
     log.error('failed-to-stop', new Error('failed to stop job within timeout'));
+    return quit;
   } finally {
     watching.abort();
   }
@@ -136,9 +148,7 @@ export function stopProcess(ref: ProcessRef, log: Logger, op: Operation): Promis
       if (init === undefined) return;
       const proc = selectProcess(ref, loadConfig(ref, log, 'stop'), log);
       traceTiming('config');
-      // The process's own shutdown_timeout wins over the operation's default (docs/supervisor.md).
-      const stopMs = proc.shutdownTimeoutMs ?? op.stopTimeouts.stopMs;
-      await gracefulStop(log, init, proc.shutdownSignal === 'INT' ? 'INT' : 'TERM', op, stopMs);
+      await shutDown(log, init, proc, op);
       traceTiming('exited');
     } finally {
       live?.close();

@@ -22,3 +22,8 @@ export function printExitedAtOnce(job: string, proc: string, how: string, stderr
   const which = job === proc ? `job "${job}"` : `process "${proc}" of job "${job}"`;
   writeStderr(`bpm start: ${which} exited right after it started (${how}); see ${stderrLog}\n`);
 }
+
+/** A long-running command under a `Type=notify` service manager that could not tell it its state. */
+export function printNotifyFailed(command: string, reason: string): void {
+  writeStderr(`bpm ${command}: warning: could not notify the service manager: ${reason}\n`);
+}

@@ -41,6 +41,19 @@ export interface ForegroundRun {
   tee: TeeTargets;
   /** As for DetachedRun. */
   logFile: string;
+  /** Called once runc is spawned, with the way to signal the container init through it. */
+  started?: (runc: ForegroundRunc) => void;
+}
+
+/** Signals runc forwards to a foreground container's init (SIGKILL cannot be forwarded). */
+export type ForwardedSignal = Exclude<KillSignal, 'KILL'>;
+
+/**
+ * A foreground `runc run`: runc relays the signals it receives to the container init, and holds
+ * those that arrive while it is still creating the container until the init runs.
+ */
+export interface ForegroundRunc {
+  signal(signal: ForwardedSignal): void;
 }
 
 /** How a foreground run ended, and runc's own error when runc (not the process) failed. */
@@ -148,6 +161,7 @@ export class RuncClient {
       this.options.binary,
       this.args(...this.logTo(run.logFile), 'run', '--bundle', run.bundle, run.cid),
       run.tee,
+      (child) => run.started?.({ signal: (signal) => child.kill(`SIG${signal}`) }),
     );
     return { ...exit, runcError: succeeded(exit) ? undefined : runcErrorFromLog(run.logFile) };
   }

@@ -8,6 +8,18 @@ import { traceTiming } from '../log/trace-timing.ts';
 import type { ExitResult } from '../text/exit-status.ts';
 import { execFailureText, RuncError } from './errors.ts';
 
+/**
+ * bpm's environment without `NOTIFY_SOCKET`. Given that variable, runc binds the service manager's
+ * socket into the container (a mount upstream never makes) and waits for, or relays, the
+ * container's own readiness; under a systemd `Type=notify` unit bpm speaks for its process itself
+ * (docs/supervisor.md, "Running under systemd").
+ */
+export function runcEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  if (env['NOTIFY_SOCKET'] === undefined) return env;
+  const { NOTIFY_SOCKET: _, ...rest } = env;
+  return rest;
+}
+
 function settle(
   binary: string,
   args: string[],
@@ -17,7 +29,7 @@ function settle(
   return new Promise((resolve, reject) => {
     let done = false;
     traceTiming('spawn');
-    const child = spawn(binary, args, { stdio });
+    const child = spawn(binary, args, { stdio, env: runcEnvironment() });
     traceTiming('spawned');
     child.once('error', (err) => {
       if (done) return;
@@ -122,11 +134,20 @@ function relay(stream: Writable): (chunk: Buffer) => void {
   };
 }
 
-/** Run with stdin /dev/null; each output chunk is appended to its log, then written to bpm's stream. */
-export function teed(binary: string, args: string[], targets: TeeTargets): Promise<ExitResult> {
+/**
+ * Run with stdin /dev/null; each output chunk is appended to its log, then written to bpm's stream.
+ * `onStart` receives the child once it is spawned.
+ */
+export function teed(
+  binary: string,
+  args: string[],
+  targets: TeeTargets,
+  onStart: (child: ChildProcess) => void = () => {},
+): Promise<ExitResult> {
   const toStdout = relay(targets.stdout);
   const toStderr = relay(targets.stderr);
   return settle(binary, args, ['ignore', 'pipe', 'pipe'], (child) => {
+    onStart(child);
     child.stdout?.on('data', (c: Buffer) => {
       writeAll(targets.stdoutLog, c);
       toStdout(c);

@@ -44,6 +44,13 @@ export interface Libc {
   moveMount(fromDirfd: number, fromPath: string, toDirfd: number, toPath: string, flags: number): number;
   /** prctl(2) with one argument (the others 0). */
   prctl(option: number, arg: number): number;
+  socket(domain: number, type: number, protocol: number): number;
+  /** bind(2) to the `struct sockaddr` in `addr`. */
+  bind(fd: number, addr: Buffer): number;
+  /** sendto(2) of `data` to the `struct sockaddr` in `addr`; returns the byte count or -1. */
+  sendto(fd: number, data: Buffer, flags: number, addr: Buffer): number;
+  /** recv(2) into `buf`; returns the byte count or -1. */
+  recv(fd: number, buf: Buffer, flags: number): number;
   /** waitpid(2): the reaped pid (0 with WNOHANG when still running, -1 on error) and the raw status. */
   waitpid(pid: number, options: number): { pid: number; status: number };
 }
@@ -133,6 +140,14 @@ function bind(): Libc {
   );
   const waitpid = lazy(() => lib.func('int waitpid(int pid, _Out_ int *status, int options)'));
   const syscall = lazy(() => lib.func('long syscall(long number, ...)'));
+  const socket = lazy(() => lib.func('int socket(int domain, int type, int protocol)'));
+  const bind = lazy(() => lib.func('int bind(int fd, const uint8_t *addr, unsigned int addrlen)'));
+  const sendto = lazy(() =>
+    lib.func(
+      'long sendto(int fd, const uint8_t *buf, unsigned long len, int flags, const uint8_t *addr, unsigned int addrlen)',
+    ),
+  );
+  const recv = lazy(() => lib.func('long recv(int fd, _Out_ uint8_t *buf, unsigned long len, int flags)'));
   const openat = lazy(() =>
     lib.func('int openat(int dirfd, const char *path, int flags, unsigned int mode)'),
   );
@@ -214,6 +229,10 @@ function bind(): Libc {
         ),
       ),
     prctl: (option, arg) => prctl()(option, arg, 0, 0, 0) as number,
+    socket: (domain, type, protocol) => socket()(domain, type, protocol) as number,
+    bind: (fd, addr) => bind()(fd, addr, addr.length) as number,
+    sendto: (fd, data, flags, addr) => Number(sendto()(fd, data, data.length, flags, addr, addr.length)),
+    recv: (fd, buf, flags) => Number(recv()(fd, buf, buf.length, flags)),
     waitpid: (pid, options) => {
       const status = [0];
       const reaped = waitpid()(pid, status, options) as number;

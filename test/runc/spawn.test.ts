@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { teed } from '../../src/runc/spawn.ts';
+import { runcEnvironment, teed } from '../../src/runc/spawn.ts';
 
 /** A stream like bpm's stdout once the reader of its pipe went away (`bpm run JOB | head -1`). */
 function brokenPipe(): Writable {
@@ -34,4 +34,12 @@ test('a broken stdout/stderr neither crashes bpm nor stops the relay to the log 
     closeSync(err);
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('runc never gets NOTIFY_SOCKET (it would bind the socket into the container); the rest stays', () => {
+  const env = { PATH: '/bin', NOTIFY_SOCKET: '/run/systemd/notify' };
+  assert.deepEqual(runcEnvironment(env), { PATH: '/bin' });
+  assert.equal(env.NOTIFY_SOCKET, '/run/systemd/notify', 'the caller’s environment is not changed');
+  const plain = { PATH: '/bin' };
+  assert.equal(runcEnvironment(plain), plain);
 });

@@ -1,7 +1,7 @@
 // A fake HostPort (src/lifecycle/ports.ts): no root, no cgroups, no pidfds, no hook processes.
 // The bundle and the last-exit records are the real ones (plain files under the temporary BOSH
 // root); prerequisites only open the two process logs; staging clears are only counted.
-import { mkdirSync, openSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { JobPaths } from '../../../src/bosh/paths.ts';
 import { BpmError } from '../../../src/errors.ts';
@@ -10,10 +10,10 @@ import type { CgroupUsage } from '../../../src/host/cgroup-usage.ts';
 import type { Prerequisites, PrerequisitesInput } from '../../../src/host/prerequisites.ts';
 import type { HostFeatures, User } from '../../../src/host-facts.ts';
 import { readLastExit, recordLastExit } from '../../../src/lifecycle/last-exit.ts';
-import type { HostPort, InitHandle } from '../../../src/lifecycle/ports.ts';
+import type { HostPort, InitHandle, RecordedProcess } from '../../../src/lifecycle/ports.ts';
 import type { ProcessRef } from '../../../src/lifecycle/process-ref.ts';
 import { readInitProcess } from '../../../src/runc/state-file.ts';
-import type { ProcessTable } from './processes.ts';
+import type { FakeProcess, ProcessTable } from './processes.ts';
 import type { FakeRunc } from './runc.ts';
 
 export const VCAP: User = { uid: 1000, gid: 1000 };
@@ -75,6 +75,34 @@ export class FakeHost implements HostPort {
 
   async containerPids(ref: ProcessRef): Promise<number[]> {
     return this.cgroupPids.get(ref.cid) ?? [];
+  }
+
+  /** The fake runc's containers run as soon as they exist. */
+  async containerRunning(stateFile: string, abort: AbortSignal): Promise<boolean> {
+    return !abort.aborted && existsSync(stateFile);
+  }
+
+  /** This bpm, as a process of the table (made on first use). */
+  private me: FakeProcess | undefined;
+
+  self(): RecordedProcess {
+    this.me ??= this.procs.spawn('');
+    return { pid: this.me.pid, startTime: this.me.startTime };
+  }
+
+  /** The fake bpm's own process, once `self()` made it. */
+  get selfProcess(): FakeProcess | undefined {
+    return this.me;
+  }
+
+  openProcess(recorded: RecordedProcess): InitHandle | undefined {
+    const p = this.procs.get(recorded.pid);
+    if (p === undefined || !p.alive || p.startTime !== recorded.startTime) return undefined;
+    return {
+      signal: async (signal) => this.procs.signal(p, signal),
+      exited: (abort) => this.procs.exited(p, abort),
+      close: () => {},
+    };
   }
 
   async killContainerProcesses(ref: ProcessRef): Promise<void> {

@@ -10,6 +10,8 @@ import { RuncError } from '../../../src/runc/errors.ts';
 import type { ContainerState, StateResult } from '../../../src/runc/state.ts';
 import type { FakeProcess, ProcessTable, Reaction } from './processes.ts';
 
+const SIGNAL_NUMBERS: Record<KillSignal, number> = { INT: 2, QUIT: 3, KILL: 9, TERM: 15 };
+
 type Operation = 'state' | 'list' | 'runDetached' | 'runForeground' | 'kill' | 'delete';
 
 export interface FakeContainer {
@@ -27,6 +29,13 @@ export class FakeRunc implements RuncPort {
   readonly failures: Partial<Record<Operation, Error>> = {};
   /** How `runForeground` ends. */
   foregroundExit: ForegroundEnd = { code: 0, signal: null, runcError: undefined };
+  /**
+   * Set to make `runForeground` run a container until a signal ends it, its init answering
+   * signals so; unset, it ends at once with `foregroundExit`.
+   */
+  foregroundReactions: Partial<Record<KillSignal, Reaction>> | undefined;
+  /** The status such a run ends with (a job that exits on its own); unset, tini's 128+N. */
+  foregroundCode: number | undefined;
   /** How the init of the next `runDetached` answers signals. */
   nextReactions: Partial<Record<KillSignal, Reaction>> = {};
   private readonly procs: ProcessTable;
@@ -114,7 +123,18 @@ export class FakeRunc implements RuncPort {
 
   async runForeground(run: ForegroundRun): Promise<ForegroundEnd> {
     this.call('runForeground', `run ${run.cid}`);
-    return this.foregroundExit;
+    const reactions = this.foregroundReactions;
+    if (reactions === undefined) return this.foregroundExit;
+    // A container that runs until a signal ends it, as `runc run` would: signals relayed to its
+    // init, the container deleted once the init is gone, runc's status tini's (128+N).
+    const c = this.add(run.cid, run.bundle, 'running', reactions);
+    run.started?.({ signal: (signal) => this.procs.signal(c.init, signal) });
+    await this.procs.exited(c.init, new AbortController().signal);
+    this.containers.delete(run.cid);
+    rmSync(dirname(this.stateFile(run.cid)), { recursive: true, force: true });
+    const last = c.init.received.at(-1);
+    const killed = last === undefined ? 0 : 128 + SIGNAL_NUMBERS[last];
+    return { code: this.foregroundCode ?? killed, signal: null, runcError: undefined };
   }
 
   async kill(cid: string, signal: KillSignal): Promise<void> {

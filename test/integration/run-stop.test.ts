@@ -1,0 +1,139 @@
+// `bpm run` as a service, with real runc: SIGTERM to bpm (systemd's `systemctl stop` of a unit
+// `ExecStart=bpm run JOB`) stops the container with stop's escalation and bpm exits with the
+// process's status, leaving nothing behind (docs/behaviour/policy.md fix #13); `bpm stop` from
+// another shell does the same; with NOTIFY_SOCKET, READY=1 once the container runs and STOPPING=1
+// when the stop begins.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { BoshRoot, eventually, scaledMs, skipReason, sleep } from '../helpers/bosh-root.ts';
+import { NotifyReceiver } from '../helpers/notify-receiver.ts';
+
+const skip = skipReason();
+
+/** Traps TERM: says so and exits 0 (a job that shuts down cleanly). */
+const GRACEFUL = '#!/bin/sh\ntrap \'echo "got TERM"; exit 0\' TERM\necho up\nsleep 1000 &\nwait $!\n';
+/** Ignores TERM and QUIT: only SIGKILL ends it. */
+const STUBBORN = "#!/bin/sh\ntrap '' TERM QUIT\necho up\nwhile :; do sleep 1; done\n";
+/** The default disposition: TERM kills it (tini then exits 143). */
+const PLAIN = '#!/bin/sh\necho up\nexec sleep 1000\n';
+
+describe('bpm run stopped by a signal', { skip }, () => {
+  let r: BoshRoot;
+  before(() => {
+    r = BoshRoot.create();
+  });
+  after(() => r.cleanup());
+
+  function job(prefix: string, script: string, extra: object = {}): string {
+    const name = r.uniqueJob(prefix);
+    r.addJob(name, { processes: [{ name, executable: r.jobBin(name, 'run'), ...extra }] }, { run: script });
+    return name;
+  }
+
+  /** `bpm run JOB` in the background; resolves once its container runs. */
+  async function runInBackground(name: string, env: Record<string, string> = {}) {
+    const run = r.spawnBpm(['run', name], { env });
+    assert.ok(
+      await eventually(() => r.containerState(name)?.status === 'running', 20_000),
+      'the container runs',
+    );
+    return run;
+  }
+
+  /** The container, its cgroups, bpm-run's record and any pid file are gone. */
+  function assertNothingLeft(name: string, cgroups: string[]): void {
+    assert.equal(r.containerState(name), undefined, 'container deleted');
+    assert.deepEqual(
+      r.containerIds().filter((id) => id.includes(name)),
+      [],
+      'no runc state left',
+    );
+    for (const dir of cgroups) assert.equal(existsSync(dir), false, `cgroup ${dir} removed`);
+    assert.equal(existsSync(r.pidFile(name)), false, 'no pid file');
+    assert.equal(existsSync(join(r.paths.job(name).bundle(name), 'bpm-run.json')), false, 'no run record');
+  }
+
+  test('SIGTERM: the process gets its TERM, exits 0, bpm exits 0 at once; nothing left', async () => {
+    const name = job('term', GRACEFUL);
+    const run = await runInBackground(name);
+    const cgroups = Object.values(r.cgroupPaths(name));
+    const sent = performance.now();
+    run.child.kill('SIGTERM');
+    const res = await run.done;
+    const ms = performance.now() - sent;
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(res.stdout, 'up\ngot TERM\n');
+    assert.ok(ms < scaledMs(5_000), `stopped in ${Math.round(ms)} ms, not after a timeout`);
+    assertNothingLeft(name, cgroups);
+    const events = r.bpmLog(name).map((l) => l.message);
+    assert.ok(events.includes('bpm.run.stop-process.complete'), events.join(' '));
+    assert.ok(events.includes('bpm.run.releasing-lifecycle-lock.complete'));
+  });
+
+  test('SIGTERM to a process that dies of it: exit 143, the run-exit rule (128+15)', async () => {
+    const name = job('plain', PLAIN);
+    const run = await runInBackground(name);
+    run.child.kill('SIGTERM');
+    const res = await run.done;
+    assert.equal(res.code, 143);
+    assert.equal(res.stderr, 'Error: failed to run job-process: exit status 143 (exit status 143)\n');
+  });
+
+  test('TERM and QUIT ignored, shutdown_timeout 1s: QUIT at 1 s, KILL 2 s later; exit 137; a second SIGTERM changes nothing', async () => {
+    const name = job('stubborn', STUBBORN, { shutdown_timeout: '1s' });
+    const run = await runInBackground(name);
+    const cgroups = Object.values(r.cgroupPaths(name));
+    const sent = performance.now();
+    run.child.kill('SIGTERM');
+    await sleep(300);
+    run.child.kill('SIGTERM');
+    const res = await run.done;
+    const ms = performance.now() - sent;
+    assert.equal(res.code, 137, res.stderr);
+    assert.ok(ms >= 3_000, `killed after ${Math.round(ms)} ms: 1 s + 2 s first`);
+    assert.ok(ms < 3_000 + scaledMs(5_000), `killed after ${Math.round(ms)} ms`);
+    assertNothingLeft(name, cgroups);
+    const events = r.bpmLog(name).map((l) => l.message);
+    assert.ok(events.includes('bpm.run.stop-process.failed-to-stop'));
+    assert.ok(events.includes('bpm.run.stop-process.killing-container'));
+  });
+
+  test('bpm stop from another shell: the run stops its process and exits with its status, stop exits 0', async () => {
+    const name = job('xstop', GRACEFUL);
+    const run = await runInBackground(name);
+    const stop = await r.bpm('stop', name);
+    assert.equal(stop.code, 0, stop.stderr);
+    const res = await run.done;
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(res.stdout, 'up\ngot TERM\n');
+    assert.equal(r.containerState(name), undefined);
+    const events = r.bpmLog(name).map((l) => l.message);
+    assert.ok(events.includes('bpm.stop.asked-bpm-run-to-stop'), events.join(' '));
+    assert.ok(events.includes('bpm.stop.job-already-stopped'), events.join(' '));
+  });
+
+  test('NOTIFY_SOCKET: READY=1 with MAINPID once the container runs, STOPPING=1 on SIGTERM; runc never sees it', async () => {
+    const name = job('notify', GRACEFUL);
+    const rx = new NotifyReceiver(join(r.root, 'notify.sock'));
+    try {
+      const run = r.spawnBpm(['run', name], { env: { NOTIFY_SOCKET: rx.address } });
+      const ready = await rx.next(scaledMs(20_000));
+      assert.equal(ready, `READY=1\nMAINPID=${run.child.pid}`);
+      const state = r.containerState(name);
+      assert.equal(state?.status, 'running', 'READY only once it runs');
+      // Given NOTIFY_SOCKET, runc would bind a notify socket into the container.
+      const mounts = readFileSync(`/proc/${state?.pid}/mountinfo`, 'utf8');
+      assert.doesNotMatch(mounts, /notify\.sock|\/run\/notify/, 'runc was not handed the socket');
+      assert.equal(await rx.next(100), undefined, 'nothing else before the stop');
+      run.child.kill('SIGTERM');
+      assert.equal(await rx.next(scaledMs(5_000)), 'STOPPING=1');
+      const res = await run.done;
+      assert.equal(res.code, 0, res.stderr);
+      assert.equal(await rx.next(100), undefined);
+    } finally {
+      rx.close();
+    }
+  });
+});
