@@ -1,27 +1,57 @@
 // `bpm supervise [--job JOB]...` (docs/supervisor.md): glue between the CLI and src/supervisor.
+// SIGTERM/SIGINT end it (later ones are ignored while it stops everything); under a systemd
+// Type=notify unit it reports READY=1 once everything is supervised and STOPPING=1 on the signal.
 import type { RootPaths } from '../bosh/paths.ts';
 import { BpmError, messageOf, UsageError } from '../errors.ts';
+import { serviceNotifier } from '../host/service-notifier.ts';
+import { catchStopSignals } from '../host/stop-signals.ts';
 import type { Operation } from '../lifecycle/context.ts';
 import { DEFAULT_MONIT_PORT, superviseMonitCompat } from '../monit/monit-compat.ts';
+import { printNotifyFailed } from '../presenters/lifecycle-notices.ts';
 import { jobsWithConfig } from '../supervisor/jobs.ts';
 import { supervise } from '../supervisor/supervise.ts';
-import { openSupervisorLog } from '../supervisor/supervisor-log.ts';
+import { openSupervisorLog, type SupervisorLog } from '../supervisor/supervisor-log.ts';
 import { commandOperation } from './lifecycle-ports.ts';
 import type { Command } from './types.ts';
+
+/**
+ * The supervisor's log, calling `ready` when its top session logs `supervising`: supervise() logs
+ * that once every process is started or adopted (docs/supervisor.md) and has no other hook for it.
+ */
+function readyWhenSupervising(opened: SupervisorLog, ready: () => void): SupervisorLog {
+  const logger = opened.log;
+  const info = logger.info.bind(logger);
+  logger.info = (...args: Parameters<typeof info>) => {
+    info(...args);
+    if (args[0] === 'supervising') ready();
+  };
+  return opened;
+}
 
 const superviseCommand: Command = async (inv) => {
   const named = inv.flags['job'];
   const jobs = Array.isArray(named) && named.length > 0 ? named : jobsWithConfig(inv.root);
   sizeWorkerPool(jobs.length);
-  let log: ReturnType<typeof openSupervisorLog>;
+  let opened: SupervisorLog;
   try {
-    log = openSupervisorLog(inv.root);
+    opened = openSupervisorLog(inv.root);
   } catch (err) {
     throw new BpmError(`failed to open the supervisor log: ${messageOf(err)}`, { cause: err });
   }
+  const notifier = serviceNotifier(process.env, process.pid, (reason) =>
+    printNotifyFailed('supervise', reason),
+  );
+  const log = readyWhenSupervising(opened, () => notifier.ready());
+  const stop = catchStopSignals();
   const shutdown = new Promise<string>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
+    stop.signal.addEventListener(
+      'abort',
+      () => {
+        notifier.stopping();
+        resolve(String(stop.signal.reason));
+      },
+      { once: true },
+    );
   });
   try {
     const op = supervisorOperation(inv.root);
@@ -41,6 +71,7 @@ const superviseCommand: Command = async (inv) => {
     }
     return await supervise({ root: inv.root, jobs, log, shutdown, op });
   } finally {
+    stop.release();
     log.close();
   }
 };

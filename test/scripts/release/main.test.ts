@@ -99,14 +99,19 @@ test('every archive matches its sha1, and its fingerprint (= version) recomputed
   }
 });
 
-test("job bpm: job.MF is the spec; templates render to upstream's paths", () => {
+test("job bpm: job.MF is the spec; templates render to upstream's paths, plus the supervisor's unit", () => {
   const dir = join(tmp, 'jobs', 'bpm');
   const spec = parse(readFileSync(join(dir, 'job.MF'), 'utf8')) as {
     name: string;
     templates: Record<string, string>;
   };
   assert.equal(spec.name, 'bpm');
-  assert.deepEqual(Object.values(spec.templates).sort(), ['bin/bpm', 'bin/pre-start', 'bin/setup']);
+  assert.deepEqual(Object.values(spec.templates).sort(), [
+    'bin/bpm',
+    'bin/pre-start',
+    'bin/setup',
+    'config/bpm-supervisor.service',
+  ]);
   for (const src of Object.keys(spec.templates))
     assert.ok(lstatSync(join(dir, 'templates', src)).isFile(), src);
   assert.equal(readFileSync(join(dir, 'monit'), 'utf8'), '');
