@@ -26,7 +26,7 @@ export interface RunOptions {
   /** bpm's own streams, which receive the process's output besides its log files. */
   stdout: Writable;
   stderr: Writable;
-  /** Told when the process is up and when its stop begins (sd_notify under systemd). */
+  /** Told when the process is up (sd_notify's READY=1 under systemd). */
   events?: RunEvents;
 }
 
@@ -85,7 +85,12 @@ export function runProcess(
         async ({ bundle, logs }) => {
           // A stop requested during the set-up: nothing runs yet, so nothing is started.
           checkpoint(op.signal);
-          recordRunOwner(ref, op.host.self());
+          try {
+            recordRunOwner(ref, op.host.self());
+          } catch (err) {
+            // Only `bpm stop` from another shell needs it; the run goes on without.
+            log.error('failed-to-record-run', err);
+          }
           try {
             return await runStoppable(
               ref,
