@@ -28,7 +28,8 @@ describe('bpm supervise and NOTIFY_SOCKET', { skip }, () => {
         env: { NOTIFY_SOCKET: rx.address },
       });
       assert.equal(await rx.next(scaledMs(30_000)), `READY=1\nMAINPID=${sup.child.pid}`);
-      for (const job of jobs) assert.equal(r.containerState(job)?.status, 'running', `${job} runs before READY`);
+      for (const job of jobs)
+        assert.equal(r.containerState(job)?.status, 'running', `${job} runs before READY`);
       sup.child.kill('SIGTERM');
       assert.equal(await rx.next(scaledMs(5_000)), 'STOPPING=1');
       await sleep(200);
