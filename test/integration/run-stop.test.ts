@@ -12,8 +12,11 @@ import { NotifyReceiver } from '../helpers/notify-receiver.ts';
 
 const skip = skipReason();
 
+// Each job says `up` once its trap is set; the tests signal only then. The loops of short sleeps
+// let the shell run its trap within 0.1 s (a `wait` on a background sleep can miss a signal that
+// arrives just before it).
 /** Traps TERM: says so and exits 0 (a job that shuts down cleanly). */
-const GRACEFUL = '#!/bin/sh\ntrap \'echo "got TERM"; exit 0\' TERM\necho up\nsleep 1000 &\nwait $!\n';
+const GRACEFUL = '#!/bin/sh\ntrap \'echo "got TERM"; exit 0\' TERM\necho up\nwhile :; do sleep 0.1; done\n';
 /** Ignores TERM and QUIT: only SIGKILL ends it. */
 const STUBBORN = "#!/bin/sh\ntrap '' TERM QUIT\necho up\nwhile :; do sleep 1; done\n";
 /** The default disposition: TERM kills it (tini then exits 143). */
@@ -32,14 +35,20 @@ describe('bpm run stopped by a signal', { skip }, () => {
     return name;
   }
 
-  /** `bpm run JOB` in the background; resolves once its container runs. */
+  /** `bpm run JOB` in the background; resolves once its process said `up`. */
   async function runInBackground(name: string, env: Record<string, string> = {}) {
     const run = r.spawnBpm(['run', name], { env });
-    assert.ok(
-      await eventually(() => r.containerState(name)?.status === 'running', 20_000),
-      'the container runs',
-    );
+    assert.ok(await up(name), 'the process is up');
     return run;
+  }
+
+  function up(name: string): Promise<boolean> {
+    return eventually(
+      () =>
+        existsSync(r.paths.job(name).stdoutLog(name)) &&
+        r.readLog(name, `${name}.stdout.log`).startsWith('up\n'),
+      20_000,
+    );
   }
 
   /** The container, its cgroups, bpm-run's record and any pid file are gone. */
@@ -127,6 +136,7 @@ describe('bpm run stopped by a signal', { skip }, () => {
       const mounts = readFileSync(`/proc/${state?.pid}/mountinfo`, 'utf8');
       assert.doesNotMatch(mounts, /notify\.sock|\/run\/notify/, 'runc was not handed the socket');
       assert.equal(await rx.next(100), undefined, 'nothing else before the stop');
+      assert.ok(await up(name));
       run.child.kill('SIGTERM');
       assert.equal(await rx.next(scaledMs(5_000)), 'STOPPING=1');
       const res = await run.done;

@@ -14,8 +14,8 @@ import { inspectJob, inspectRoot, settle } from '../../reliability/support.ts';
 import { CGROUP_ROOT, systemdV2SkipReason, unitState, unitsMatching } from './systemd-host.ts';
 
 const skip = systemdV2SkipReason();
-/** Traps TERM: says so and exits 0. */
-const GRACEFUL = '#!/bin/sh\ntrap \'echo "got TERM"; exit 0\' TERM\necho up\nsleep 1000 &\nwait $!\n';
+/** Traps TERM: says so and exits 0 (short sleeps: the shell runs its trap within 0.1 s). */
+const GRACEFUL = '#!/bin/sh\ntrap \'echo "got TERM"; exit 0\' TERM\necho up\nwhile :; do sleep 0.1; done\n';
 
 function systemctl(...args: string[]): { ms: number } {
   const started = performance.now();
@@ -61,6 +61,14 @@ describe('bpm under systemd units', { skip }, () => {
     await r.cleanup();
   });
 
+  /** The job said `up`: its TERM trap is set. */
+  const up = (job: string) =>
+    eventually(
+      () =>
+        existsSync(r.paths.job(job).stdoutLog(job)) && r.readLog(job, `${job}.stdout.log`).startsWith('up\n'),
+      20_000,
+    );
+
   function addJob(prefix: string): string {
     const job = r.uniqueJob(prefix);
     r.addJob(job, { processes: [{ name: job, executable: r.jobBin(job, 'run') }] }, { run: GRACEFUL });
@@ -92,6 +100,7 @@ describe('bpm under systemd units', { skip }, () => {
       .slice(3);
     assert.ok(existsSync(join(CGROUP_ROOT, scope)), scope);
 
+    assert.ok(await up(job));
     const { ms } = systemctl('stop', unit);
     assert.ok(ms < scaledMs(10_000), `stopped in ${Math.round(ms)} ms, not after a timeout`);
     assert.equal(unitState(unit), 'inactive', show(unit, 'Result'));
@@ -133,6 +142,7 @@ describe('bpm under systemd units', { skip }, () => {
     );
     assert.deepEqual(inspectJob(r, job, 'running'), []);
 
+    assert.ok(await up(job));
     systemctl('stop', unit);
     assert.equal(unitState(unit), 'inactive', show(unit, 'Result'));
     assert.equal(r.readLog(job, `${job}.stdout.log`), 'up\ngot TERM\n');

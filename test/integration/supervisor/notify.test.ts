@@ -9,7 +9,7 @@ import { NotifyReceiver } from '../../helpers/notify-receiver.ts';
 
 const skip = skipReason();
 /** Takes a second to shut down on TERM. */
-const SLOW_STOP = "#!/bin/sh\ntrap 'sleep 1; exit 0' TERM\nsleep 1000 &\nwait $!\n";
+const SLOW_STOP = "#!/bin/sh\ntrap 'sleep 1; exit 0' TERM\nwhile :; do sleep 0.1; done\n";
 
 describe('bpm supervise and NOTIFY_SOCKET', { skip }, () => {
   let r: BoshRoot;
