@@ -1,6 +1,7 @@
 // Hostile bpm.yml files (issue #10 item 5): alias and merge bombs are refused with one located line
 // in well under a second, and raw control characters are a located parse error. Each bomb is parsed
 // in a child process with a deadline, so a decoder that spins fails the test instead of hanging it.
+// The time is the parsing thread's CPU time: what the decoder spends, whatever else the machine runs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
@@ -10,16 +11,17 @@ import { FILE, parse, parseError } from './helpers.ts';
 
 const PARSE = new URL('../../src/config/parse.ts', import.meta.url).pathname;
 
-/** parseJobConfig in a child with a 5 s deadline: the one-line message and the time it took. */
+/** parseJobConfig in a child with a 5 s deadline: the one-line message and the CPU time it took. */
 function parseInChild(text: string): { message: string; ms: number } {
   const script = `
     import { parseJobConfig } from ${JSON.stringify(PARSE)};
     const text = ${JSON.stringify(text)};
-    const t0 = performance.now();
+    const t0 = process.threadCpuUsage();
     let message = 'parsed';
     try { parseJobConfig(text, ${JSON.stringify(FILE)}, { root: '/var/vcap', job: 'web' }); }
     catch (err) { message = err.message; }
-    process.stdout.write(JSON.stringify({ message, ms: performance.now() - t0 }));
+    const { user, system } = process.threadCpuUsage(t0);
+    process.stdout.write(JSON.stringify({ message, ms: (user + system) / 1000 }));
   `;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     encoding: 'utf8',
@@ -49,7 +51,7 @@ for (const [name, bomb] of [
       message,
       /^\/var\/vcap\/jobs\/web\/config\/bpm\.yml:\d+:7: yaml: document contains excessive aliasing$/,
     );
-    assert.ok(ms < 300, `took ${ms.toFixed(0)} ms`);
+    assert.ok(ms < 300, `took ${ms.toFixed(0)} ms of CPU`);
   });
 }
 
