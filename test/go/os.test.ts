@@ -18,24 +18,25 @@ import { test } from 'node:test';
 import { lexists, mkdirAll, remove, removeAll, writeFileAtomic } from '../../src/go/os.ts';
 import { runUnprivileged } from '../helpers/as-nobody.ts';
 
-function scratch(): string {
-  return mkdtempSync(join(tmpdir(), 'bpm-go-os-'));
-}
-
-test('creates every missing level; an existing directory is fine', () => {
-  const dir = scratch();
+/** Run `body` in a fresh temporary directory, removed afterwards. */
+function inScratch(body: (dir: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'bpm-go-os-'));
   try {
-    mkdirAll(join(dir, 'a', 'b', 'c'), 0o750);
-    assert.ok(statSync(join(dir, 'a', 'b', 'c')).isDirectory());
-    mkdirAll(join(dir, 'a', 'b'), 0o750);
+    body(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-});
+}
 
-test('a file in the way: the error names that file, like Go (`mkdir <file>: not a directory`)', () => {
-  const dir = scratch();
-  try {
+test('creates every missing level; an existing directory is fine', () =>
+  inScratch((dir) => {
+    mkdirAll(join(dir, 'a', 'b', 'c'), 0o750);
+    assert.ok(statSync(join(dir, 'a', 'b', 'c')).isDirectory());
+    mkdirAll(join(dir, 'a', 'b'), 0o750);
+  }));
+
+test('a file in the way: the error names that file, like Go (`mkdir <file>: not a directory`)', () =>
+  inScratch((dir) => {
     writeFileSync(join(dir, 'log'), '');
     assert.throws(() => mkdirAll(join(dir, 'log'), 0o750), {
       message: `mkdir ${join(dir, 'log')}: not a directory`,
@@ -43,14 +44,10 @@ test('a file in the way: the error names that file, like Go (`mkdir <file>: not 
     assert.throws(() => mkdirAll(join(dir, 'log', 'job', 'x'), 0o750), {
       message: `mkdir ${join(dir, 'log')}: not a directory`,
     });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('a level that cannot be created names that level (checked as an unprivileged user)', () => {
-  const dir = scratch();
-  try {
+test('a level that cannot be created names that level (checked as an unprivileged user)', () =>
+  inScratch((dir) => {
     chmodSync(dir, 0o755); // mkdtemp makes it 0700; the unprivileged user must reach 'ro'
     mkdirSync(join(dir, 'ro'), 0o500);
     const target = join(dir, 'ro', 'a', 'b');
@@ -59,14 +56,10 @@ test('a level that cannot be created names that level (checked as an unprivilege
 try { mkdirAll(${JSON.stringify(target)}, 0o750); } catch (e) { process.stdout.write(e.message); }`;
     const r = runUnprivileged(script);
     assert.equal(r.stdout, `mkdir ${join(dir, 'ro', 'a')}: permission denied`, r.stderr);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('removes a file, a tree, a symlink (not its target); a missing path is fine', () => {
-  const dir = scratch();
-  try {
+test('removes a file, a tree, a symlink (not its target); a missing path is fine', () =>
+  inScratch((dir) => {
     writeFileSync(join(dir, 'f'), 'x');
     mkdirSync(join(dir, 't', 'a', 'b'), { recursive: true });
     writeFileSync(join(dir, 't', 'a', 'b', 'g'), 'y');
@@ -80,31 +73,30 @@ test('removes a file, a tree, a symlink (not its target); a missing path is fine
     assert.equal(existsSync(join(dir, 't')), false);
     assert.equal(existsSync(join(dir, 'link')), false);
     assert.equal(existsSync(join(dir, 'target')), true);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('a directory that cannot be removed (a mount point): `unlinkat <path>: device or resource busy`', {
-  skip: process.getuid?.() === 0 ? undefined : 'needs root to bind-mount',
-}, () => {
-  const dir = scratch();
-  const busy = join(dir, 'busy');
-  mkdirSync(busy);
-  assert.equal(spawnSync('mount', ['--bind', busy, busy]).status, 0);
-  try {
-    assert.throws(() => removeAll(busy), { message: `unlinkat ${busy}: device or resource busy` });
-    // Below a directory the failing entry's full path is named.
-    assert.throws(() => removeAll(dir), { message: `unlinkat ${busy}: device or resource busy` });
-  } finally {
-    spawnSync('umount', [busy]);
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test(
+  'a directory that cannot be removed (a mount point): `unlinkat <path>: device or resource busy`',
+  {
+    skip: process.getuid?.() === 0 ? undefined : 'needs root to bind-mount',
+  },
+  () =>
+    inScratch((dir) => {
+      const busy = join(dir, 'busy');
+      mkdirSync(busy);
+      assert.equal(spawnSync('mount', ['--bind', busy, busy]).status, 0);
+      try {
+        assert.throws(() => removeAll(busy), { message: `unlinkat ${busy}: device or resource busy` });
+        // Below a directory the failing entry's full path is named.
+        assert.throws(() => removeAll(dir), { message: `unlinkat ${busy}: device or resource busy` });
+      } finally {
+        spawnSync('umount', [busy]);
+      }
+    }),
+);
 
-test('writeFileAtomic replaces the file (mode 0600) and leaves no temporary file', () => {
-  const dir = scratch();
-  try {
+test('writeFileAtomic replaces the file (mode 0600) and leaves no temporary file', () =>
+  inScratch((dir) => {
     const file = join(dir, 'config.json');
     writeFileSync(file, 'old contents, longer than the new ones');
     writeFileAtomic(file, 'new');
@@ -113,14 +105,10 @@ test('writeFileAtomic replaces the file (mode 0600) and leaves no temporary file
     writeFileAtomic(file, Buffer.from('bytes'), dir);
     assert.equal(readFileSync(file, 'utf8'), 'bytes');
     assert.deepEqual(readdirSync(dir), ['config.json']);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('writeFileAtomic words a failure like Go, naming the temporary file', () => {
-  const dir = scratch();
-  try {
+test('writeFileAtomic words a failure like Go, naming the temporary file', () =>
+  inScratch((dir) => {
     assert.throws(
       () => writeFileAtomic(join(dir, 'missing', 'f'), 'x'),
       (err: Error) =>
@@ -133,25 +121,17 @@ test('writeFileAtomic words a failure like Go, naming the temporary file', () =>
       message: /^rename .*\.tmp: (file exists|is a directory)$/,
     });
     assert.deepEqual(readdirSync(dir), ['is-a-dir']);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('lexists: true for a dangling symlink, false for a missing path', () => {
-  const dir = scratch();
-  try {
+test('lexists: true for a dangling symlink, false for a missing path', () =>
+  inScratch((dir) => {
     symlinkSync(join(dir, 'nowhere'), join(dir, 'dangling'));
     assert.equal(lexists(join(dir, 'dangling')), true);
     assert.equal(lexists(join(dir, 'nowhere')), false);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('remove: a file or an empty directory goes, a missing path is fine, a full directory is an error', () => {
-  const dir = scratch();
-  try {
+test('remove: a file or an empty directory goes, a missing path is fine, a full directory is an error', () =>
+  inScratch((dir) => {
     writeFileSync(join(dir, 'f'), '');
     mkdirSync(join(dir, 'empty'));
     mkdirSync(join(dir, 'full'));
@@ -161,7 +141,4 @@ test('remove: a file or an empty directory goes, a missing path is fine, a full 
     remove(join(dir, 'missing'));
     assert.deepEqual(readdirSync(dir), ['full']);
     assert.throws(() => remove(join(dir, 'full')), { message: `remove ${dir}/full: directory not empty` });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));

@@ -44,6 +44,17 @@ function settled(p: Promise<unknown>): { done: boolean } {
   return state;
 }
 
+/** `pending` is still not granted after 300 ms, during which the event loop kept running. */
+async function assertWaiting(pending: Promise<unknown>): Promise<void> {
+  const state = settled(pending);
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 10);
+  await sleep(300);
+  clearInterval(timer);
+  assert.equal(state.done, false, 'lock must not be granted while the other process holds it');
+  assert.ok(ticks >= 10, `event loop kept running (${ticks} ticks)`);
+}
+
 describe('flock locks', () => {
   it('creates an empty 0600 lock file and excludes a second descriptor', async () => {
     const file = join(dir, 'a.lock');
@@ -64,13 +75,7 @@ describe('flock locks', () => {
     try {
       assert.equal(tryLock(file), undefined);
       const pending = acquireLock(file);
-      const state = settled(pending);
-      let ticks = 0;
-      const timer = setInterval(() => ticks++, 10);
-      await sleep(300);
-      clearInterval(timer);
-      assert.equal(state.done, false, 'lock must not be granted while the other process holds it');
-      assert.ok(ticks >= 10, `event loop kept running (${ticks} ticks)`);
+      await assertWaiting(pending);
       const killedAt = performance.now();
       child.kill('SIGKILL');
       const lock = await pending;
@@ -102,13 +107,7 @@ describe('flock locks', () => {
     const child = await holder(file);
     try {
       const pending = acquireLock(file, new AbortController().signal);
-      const state = settled(pending);
-      let ticks = 0;
-      const timer = setInterval(() => ticks++, 10);
-      await sleep(300);
-      clearInterval(timer);
-      assert.equal(state.done, false, 'lock must not be granted while the other process holds it');
-      assert.ok(ticks >= 10, `event loop kept running (${ticks} ticks)`);
+      await assertWaiting(pending);
       child.stdin?.write('release\n');
       const lock = await pending;
       assert.equal(tryLock(file), undefined, 'held through our descriptor once flock(1) exited');
