@@ -1,7 +1,8 @@
 // The real lifecycle ports (src/lifecycle/ports.ts), made once per command: runc through
 // runc/client.ts, the host through host/ and sys/, the system clock, the documented stop timeouts.
-// start's set-up (prerequisites, hook) and recovery's cgroup kill are loaded when first called,
-// so stop and list initialise no more modules than before the ports (docs/performance.md).
+// start's set-up (prerequisites, hook) and the cgroup walks (pids, kill) are loaded when first
+// called (docs/performance.md); the synchronous ones (staging, last-exit records, cgroup figures)
+// are imported directly: their modules only define functions, and load no Node module of their own.
 import { closeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RootPaths } from '../bosh/paths.ts';

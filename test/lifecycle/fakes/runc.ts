@@ -19,6 +19,8 @@ export interface FakeContainer {
   status: string;
   init: FakeProcess;
   bundle: string;
+  /** What `runc list` says of its creation (RFC 3339), if set. */
+  created?: string;
 }
 
 export class FakeRunc implements RuncPort {
@@ -104,7 +106,9 @@ export class FakeRunc implements RuncPort {
     this.call('list', 'list');
     return [...this.containers].map(([id, c]) => {
       const status = this.status(c);
-      return { id, pid: status === 'stopped' ? 0 : c.init.pid, status };
+      const row: ContainerState = { id, pid: status === 'stopped' ? 0 : c.init.pid, status };
+      if (c.created !== undefined) row.created = c.created;
+      return row;
     });
   }
 
