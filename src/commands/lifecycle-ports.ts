@@ -2,7 +2,7 @@
 // runc/client.ts, the host through host/ and sys/, the system clock, the documented stop timeouts.
 // start's set-up (prerequisites, hook) and the cgroup walks (pids, kill) are loaded when first
 // called (docs/performance.md); the synchronous ones (staging, last-exit records, cgroup figures)
-// are imported directly: their modules only define functions, and load no Node module of their own.
+// are imported directly: their modules only define functions (over node:fs and the lazy libc).
 import { closeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RootPaths } from '../bosh/paths.ts';
