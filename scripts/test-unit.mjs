@@ -16,6 +16,8 @@
 // side by side. Shards are balanced by how long each file took last time (recorded by
 // scripts/test-unit-timings.mjs in node_modules/.cache/test-unit/), longest first. Node's compile
 // cache, in the same folder, keeps the stripped TypeScript of the bpm runs that tests spawn.
+// A file that signals its own process (`process.kill(process.pid, …)`) would signal the whole
+// shard, whose test runner takes SIGTERM/SIGINT as an interrupt: such files get a process each.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -45,6 +47,9 @@ function unitTestFiles() {
     .sort();
 }
 
+/** Files that signal their own process: they run with a process of their own per file. */
+const SIGNALS_ITSELF = /process\.kill\(\s*process\.pid/;
+
 /** Milliseconds each file took in the last run (absolute path → ms); empty before the first. */
 function lastTimings() {
   try {
@@ -67,13 +72,13 @@ export function shard(files, n, msOf) {
 }
 
 /** Run one shard; resolves with its exit code, output and the per-file timings it recorded. */
-function runShard(files, index, args) {
+function runShard(files, index, args, isolation = 'none') {
   const timings = join(cacheDir, `timings-${process.pid}-${index}.json`);
   const child = spawn(
     process.execPath,
     [
       '--test',
-      '--test-isolation=none',
+      `--test-isolation=${isolation}`,
       '--test-reporter=spec',
       '--test-reporter-destination=stdout',
       `--test-reporter=${join(root, 'scripts/test-unit-timings.mjs')}`,
@@ -116,11 +121,15 @@ async function main(args) {
   const typical = known.length === 0 ? 100 : known.sort((a, b) => a - b)[Math.floor(known.length / 2)];
   const msOf = (f) => timings[join(root, f)] ?? typical;
   const started = performance.now();
-  const shards = shard(files, Math.max(1, availableParallelism()), msOf);
+  const alone = files.filter((f) => SIGNALS_ITSELF.test(readFileSync(join(root, f), 'utf8')));
+  const shared = files.filter((f) => !alone.includes(f));
+  const shards = shard(shared, Math.max(1, availableParallelism()), msOf);
+  const runs = shards.map((s, i) => runShard(s, i, args));
+  if (alone.length > 0) runs.push(runShard(alone, shards.length, args, 'process'));
   let status = 0;
   const results = await Promise.all(
-    shards.map((s, i) =>
-      runShard(s, i, args).then((r) => {
+    runs.map((run) =>
+      run.then((r) => {
         process.stdout.write(r.output); // each shard's report as it finishes, never interleaved
         status = Math.max(status, r.code);
         return r;
