@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerId } from '../../src/ids/container-id.ts';
+import { readProcStat } from '../../src/sys/pidfd.ts';
 import { type BoshRoot, scaledMs } from '../helpers/bosh-root.ts';
 
 export const FULL = process.env['BPM_RELIABILITY_SCALE'] === 'full';
@@ -40,6 +41,17 @@ export class Random {
   pick<T>(items: readonly T[]): T {
     return items[Math.floor(this.next() * items.length)] as T;
   }
+}
+
+/** Clock ticks per second of /proc/PID/stat's start time (USER_HZ: 100 on every Linux we run on). */
+const USER_HZ = 100;
+
+/** How long ago process `pid` started, in ms; undefined if it is gone. */
+export function processAgeMs(pid: number): number | undefined {
+  const stat = readProcStat(pid);
+  if (stat === undefined) return undefined;
+  const uptimeS = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+  return (uptimeS - stat.startTime / USER_HZ) * 1000;
 }
 
 export const SLEEPER = '#!/bin/sh\nexec sleep 100000\n';
