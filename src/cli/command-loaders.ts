@@ -13,6 +13,7 @@ export const COMMAND_LOADERS: Readonly<Record<CommandName, () => Promise<{ defau
   logs: () => import('../commands/logs.ts'),
   monit: () => import('../commands/monit.ts'),
   pid: () => import('../commands/pid.ts'),
+  reload: () => import('../commands/reload.ts'),
   restart: () => import('../commands/restart.ts'),
   run: () => import('../commands/run.ts'),
   shell: () => import('../commands/shell.ts'),

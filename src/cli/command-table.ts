@@ -13,6 +13,7 @@ export type CommandName =
   | 'logs'
   | 'monit'
   | 'pid'
+  | 'reload'
   | 'restart'
   | 'run'
   | 'shell'
@@ -168,6 +169,19 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   // Beyond upstream: hidden like validate (docs/supervisor.md).
   {
+    name: 'reload',
+    short: 'makes the running bpm supervise re-read every bpm.yml',
+    long:
+      'makes the running bpm supervise re-read every bpm.yml\n\n' +
+      '  Like SIGHUP to it: new processes are started, removed ones stopped, changed ones\n' +
+      '  restarted, the others left alone. Answers once that is done. See docs/supervisor.md.\n',
+    use: 'reload',
+    flags: [],
+    needsJob: false,
+    hidden: true,
+  },
+  // Beyond upstream: hidden like validate (docs/supervisor.md).
+  {
     name: 'restart',
     short: 'restarts a BOSH Process',
     long:
@@ -202,8 +216,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     long:
       'supervises the processes of every job in the foreground\n\n' +
       '  Starts (or adopts, when already running) every process of every job with a bpm.yml, or\n' +
-      '  of the jobs named with --job, restarts them by their restart policy, and stops them all\n' +
-      '  on SIGTERM. See docs/supervisor.md.\n',
+      '  of the jobs named with --job, in depends_on order; restarts them by their restart\n' +
+      '  policy; re-reads every bpm.yml on SIGHUP (or bpm reload); and stops them all,\n' +
+      '  dependents first, on SIGTERM. See docs/supervisor.md.\n',
     use: 'supervise',
     flags: [
       { name: 'job', kind: 'stringArray', usage: 'supervise only this job (repeatable)' },

@@ -30,8 +30,9 @@ function readyWhenSupervising(opened: SupervisorLog, ready: () => void): Supervi
 
 const superviseCommand: Command = async (inv) => {
   const named = inv.flags['job'];
-  const jobs = Array.isArray(named) && named.length > 0 ? named : jobsWithConfig(inv.root);
-  sizeWorkerPool(jobs.length);
+  // None named: every job with a bpm.yml, looked up again on each reload.
+  const jobs = Array.isArray(named) ? named : [];
+  sizeWorkerPool(jobs.length > 0 ? jobs.length : jobsWithConfig(inv.root).length);
   let opened: SupervisorLog;
   try {
     opened = openSupervisorLog(inv.root);
@@ -69,7 +70,17 @@ const superviseCommand: Command = async (inv) => {
         onReload: (listener) => process.on('SIGHUP', listener),
       });
     }
-    return await supervise({ root: inv.root, jobs, log, shutdown, op });
+    return await supervise({
+      root: inv.root,
+      jobs,
+      log,
+      shutdown,
+      onReload: (listener) => {
+        process.on('SIGHUP', listener);
+        return () => process.off('SIGHUP', listener);
+      },
+      op,
+    });
   } finally {
     stop.release();
     log.close();

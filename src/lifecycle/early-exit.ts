@@ -45,5 +45,5 @@ export async function watchEarlyExit(
     }
   }
   // Exited (or a zombie already): reap it if it is bpm's, which also proves the pid is the init's.
-  return { at: new Date(), end: reapExited(init.pid) };
+  return { at: new Date(), end: reapExited(init.pid, init.startTime) };
 }

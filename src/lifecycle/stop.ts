@@ -134,7 +134,17 @@ export function isUnknownJob(ref: ProcessRef): boolean {
   return traces.every((path) => !lexists(path));
 }
 
-export function stopProcess(ref: ProcessRef, log: Logger, op: Operation): Promise<void> {
+/**
+ * Stop the process. `known` is its config when the caller holds it (the supervisor stops what it
+ * started, with that config's shutdown settings, even once its bpm.yml is gone or broken);
+ * otherwise bpm.yml is read, as upstream does.
+ */
+export function stopProcess(
+  ref: ProcessRef,
+  log: Logger,
+  op: Operation,
+  known?: ProcessConfig,
+): Promise<void> {
   return inSession(log, async () => {
     checkpoint(op.signal);
     const host = probeHost(op.host);
@@ -146,7 +156,7 @@ export function stopProcess(ref: ProcessRef, log: Logger, op: Operation): Promis
     try {
       const init = live ?? (await initFromRunc(ref, host, op, log));
       if (init === undefined) return;
-      const proc = selectProcess(ref, loadConfig(ref, log, 'stop'), log);
+      const proc = known ?? selectProcess(ref, loadConfig(ref, log, 'stop'), log);
       traceTiming('config');
       await shutDown(log, init, proc, op);
       traceTiming('exited');

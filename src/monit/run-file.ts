@@ -1,5 +1,5 @@
 // How `bpm monit` finds the running `bpm supervise --monit-compat`: its pid and API port in
-// R/sys/run/bpm/supervisor/monit-compat.json (root's, 0600, in the root-only control directory),
+// R/data/bpm/supervisor/monit-compat.json (root's, 0600, in the root-only control directory),
 // written when it listens and removed when it exits.
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { RootPaths } from '../bosh/paths.ts';

@@ -7,7 +7,7 @@ import { closeSync } from 'node:fs';
 import { DEFAULT_RESTART } from '../config/supervision.ts';
 import { BackoffSchedule } from '../supervisor/backoff.ts';
 import type { ExitWatcher } from '../sys/exit-watcher.ts';
-import { reapExited } from '../sys/reaper.ts';
+import { reapPidfd } from '../sys/reaper.ts';
 import type { MonitService, Program } from './monitrc.ts';
 import { type LivePid, readLivePid, waitForLivePid } from './pid-file-watch.ts';
 import { programFailure, runProgram } from './program-runner.ts';
@@ -155,7 +155,7 @@ export class ScriptService implements MonitRuntimeService {
       this.watcher.watch(live.fd, () => {
         // A daemon its start program left behind is reparented to the supervisor (a subreaper
         // once it started a bpm process): reap it, so no zombie stays. Someone else's: a no-op.
-        reapExited(live.pid);
+        reapPidfd(live.fd);
         this.release();
         resolve();
         this.exited();

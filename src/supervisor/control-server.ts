@@ -23,7 +23,7 @@ export interface ControlHandler {
 /** The socket's directory: a real directory, root's, 0700 (made so when bpm creates it). */
 function prepareDir(root: RootPaths): void {
   const dir = controlDir(root);
-  mkdirAll(root.pidRoot, 0o700);
+  mkdirAll(root.bpmDataDir, 0o700);
   try {
     mkdirSync(dir, 0o700);
   } catch (err) {

@@ -1,5 +1,6 @@
 // Which processes the supervisor looks after: every process of every job with a bpm.yml under R, or
-// of the jobs named with --job. A job whose bpm.yml does not load is reported and left out.
+// of the jobs named with --job. A job whose bpm.yml does not load is reported and left out (on a
+// reload its old processes stay as they are).
 import { existsSync, readdirSync } from 'node:fs';
 import type { RootPaths } from '../bosh/paths.ts';
 import type { ProcessConfig } from '../config/types.ts';
@@ -14,6 +15,12 @@ export interface SupervisedSpec {
   config: ProcessConfig;
 }
 
+export interface LoadedJobs {
+  specs: SupervisedSpec[];
+  /** Jobs whose bpm.yml did not load (each logged once as job-not-supervised). */
+  failed: Set<string>;
+}
+
 /** Job names with R/jobs/JOB/config/bpm.yml, sorted. */
 export function jobsWithConfig(root: RootPaths): string[] {
   let names: string[];
@@ -25,16 +32,23 @@ export function jobsWithConfig(root: RootPaths): string[] {
   return names.filter((job) => existsSync(root.job(job).configFile)).sort();
 }
 
-export function supervisedProcesses(root: RootPaths, jobs: readonly string[], log: Logger): SupervisedSpec[] {
-  const out: SupervisedSpec[] = [];
+export function loadJobs(root: RootPaths, jobs: readonly string[], log: Logger): LoadedJobs {
+  const specs: SupervisedSpec[] = [];
+  const failed = new Set<string>();
   for (const job of jobs) {
     try {
       validateJobName(job);
       const config = loadConfig(processRef(root, job, job), log.session('load-config'));
-      for (const p of config.processes) out.push({ job, config: p });
+      for (const p of config.processes) specs.push({ job, config: p });
     } catch (err) {
+      failed.add(job);
       log.error('job-not-supervised', err, { job, reason: messageOf(err) });
     }
   }
-  return out;
+  return { specs, failed };
+}
+
+/** The processes of `jobs` that load (see loadJobs). */
+export function supervisedProcesses(root: RootPaths, jobs: readonly string[], log: Logger): SupervisedSpec[] {
+  return loadJobs(root, jobs, log).specs;
 }

@@ -1,28 +1,36 @@
 // One supervised process: adopt or start it, wait on its init's pidfd, restart it per its policy
 // with the back-off, stop it on request. Starts and stops are the lifecycle's own operations under
 // the per-process lifecycle lock, so the supervisor and a monit-driven `bpm start` never both start
-// one process.
-import { closeSync } from 'node:fs';
+// one process. A start waits until every dependency is ready (whenReady).
+import { closeSync, existsSync } from 'node:fs';
 import type { RootPaths } from '../bosh/paths.ts';
 import { DEFAULT_RESTART } from '../config/supervision.ts';
 import type { ProcessConfig } from '../config/types.ts';
 import { messageOf } from '../errors.ts';
-import type { Operation } from '../lifecycle/context.ts';
-import { type LastExit, recordLastExit } from '../lifecycle/last-exit.ts';
+import { type Operation, probeHost } from '../lifecycle/context.ts';
+import { describeLastExit, type LastExit, recordLastExit } from '../lifecycle/last-exit.ts';
 import { withLifecycleLock } from '../lifecycle/lock.ts';
 import { assertOwnContainer } from '../lifecycle/ownership.ts';
 import { type ProcessRef, processRef } from '../lifecycle/process-ref.ts';
+import { removeProcess } from '../lifecycle/remove.ts';
 import { startProcess } from '../lifecycle/start.ts';
 import { stopProcess } from '../lifecycle/stop.ts';
 import type { Logger } from '../log/logger.ts';
 import { readInitProcess } from '../runc/state-file.ts';
 import type { ExitWatcher } from '../sys/exit-watcher.ts';
 import { openLiveProcess } from '../sys/pidfd.ts';
-import { BackoffSchedule } from './backoff.ts';
+import { claimChild, reapExited, reapPidfd, unclaimChild } from '../sys/reaper.ts';
+import type { ExitResult } from '../text/exit-status.ts';
+import { BackoffSchedule, type ExitStatus } from './backoff.ts';
+import { processKey } from './dependencies.ts';
 import { probeThread } from './probes/probe-thread.ts';
 import { type ProbesSnapshot, ProcessProbes, probeRunc } from './probes/process-probes.ts';
 import type { ProbeStatus } from './probes/tracker.ts';
 
+/**
+ * `starting` also covers waiting for dependencies; `running` is up but not ready yet (a readiness
+ * probe has not passed); `ready` is up and ready (at once without a readiness probe).
+ */
 export type ActualState = 'starting' | 'running' | 'ready' | 'backoff' | 'failed' | 'stopping' | 'stopped';
 
 export interface Clock {
@@ -46,23 +54,34 @@ export interface ProcessSnapshot {
 
 export class SupervisedProcess {
   readonly ref: ProcessRef;
+  /** `JOB/PROC`, as depends_on names it. */
+  readonly key: string;
+  /** The config it was made from (a reload compares it with the new one). */
+  readonly config: ProcessConfig;
   private readonly schedule: BackoffSchedule;
   private readonly watcher: ExitWatcher;
   private readonly log: Logger;
   private readonly clock: Clock;
   /** The lifecycle's ports (runc, host, clock, timeouts) for the starts and stops. */
   private readonly op: Operation;
+  private readonly probes: ProcessProbes;
+  /** What waits for it to be ready (a dependent's start). */
+  private readonly readyWaiters = new Set<() => void>();
+  private dependencies: readonly SupervisedProcess[] = [];
   private desired: 'running' | 'stopped' = 'running';
   private actual: ActualState = 'stopped';
   private pid = 0;
+  /** The init's start time (/proc, clock ticks): with the pid, its identity. */
+  private initStart = 0;
   private pidfd: number | undefined;
   private startedAt: number | undefined;
   private nextRestartAt: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastExit: LastExit | undefined;
+  /** Aborted by down(): ends a start's wait for its dependencies. */
+  private upCancel = new AbortController();
   /** The start or stop in progress; the next one waits for it. */
   private busy: Promise<void> = Promise.resolve();
-  private readonly probes: ProcessProbes;
 
   constructor(
     root: RootPaths,
@@ -75,6 +94,8 @@ export class SupervisedProcess {
   ) {
     this.op = op;
     this.ref = processRef(root, job, config.name);
+    this.key = processKey(job, config.name);
+    this.config = config;
     this.schedule = new BackoffSchedule(config.restart ?? DEFAULT_RESTART);
     this.watcher = watcher;
     this.log = log.session('process');
@@ -103,7 +124,40 @@ export class SupervisedProcess {
     return s;
   }
 
-  /** Want it running: adopt the container that runs, else start one. */
+  /** The processes it depends on (depends_on, resolved): each start waits until they are ready. */
+  dependOn(dependencies: readonly SupervisedProcess[]): void {
+    this.dependencies = dependencies;
+  }
+
+  // --- readiness (docs/supervisor.md, "Readiness"): what a dependent's start waits for ---
+
+  /** Ready: its container runs and its readiness probe passed (or it has none). */
+  get isReady(): boolean {
+    return this.actual === 'ready';
+  }
+
+  /** Resolves true once it is ready (at once if it is), false when `abort` aborts first. */
+  whenReady(abort?: AbortSignal): Promise<boolean> {
+    if (this.isReady) return Promise.resolve(true);
+    if (abort?.aborted === true) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (ready: boolean): void => {
+        this.readyWaiters.delete(check);
+        abort?.removeEventListener('abort', onAbort);
+        resolve(ready);
+      };
+      const check = (): void => {
+        if (this.isReady) done(true);
+      };
+      const onAbort = (): void => done(false);
+      this.readyWaiters.add(check);
+      abort?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  // --- desired state ---
+
+  /** Want it running: adopt the container that runs, else start one once its dependencies are ready. */
   up(): Promise<void> {
     this.desired = 'running';
     this.schedule.reset();
@@ -114,30 +168,58 @@ export class SupervisedProcess {
   down(): Promise<void> {
     this.desired = 'stopped';
     this.cancelRestart();
+    this.upCancel.abort();
     return this.serial(async () => {
+      this.upCancel = new AbortController();
+      // Never started (or cleared already): nothing to stop, nothing to log.
+      if (this.pidfd === undefined && !existsSync(this.ref.root.runcStateFile(this.ref.cid))) {
+        this.setActual('stopped');
+        return;
+      }
       await this.stopContainer();
-      this.actual = 'stopped';
       this.pid = 0;
       this.startedAt = undefined;
+      this.setActual('stopped');
+      this.log.info('stopped', this.data());
     });
   }
 
-  /** Stop watching and stop the container through the lifecycle's stop (signal, timeout, QUIT, KILL). */
-  private async stopContainer(): Promise<void> {
-    this.release();
-    this.actual = 'stopping';
+  /**
+   * Stop the container through the lifecycle's stop (signal, timeout, QUIT, KILL): its init's end.
+   * Unwatched first, so the exit this stop causes is no crash; the pidfd stays open until the stop
+   * is done, to reap the init after it (no zombie). A container that exited already (back-off,
+   * failed, kept down by the policy) is only removed: no signal to send, nothing to wait for.
+   */
+  private async stopContainer(): Promise<ExitResult | undefined> {
+    this.probes.stop();
+    const live = this.pidfd !== undefined;
+    if (live) this.watcher.unwatch(this.pidfd!);
+    this.setActual('stopping');
+    this.log.info('stopping', this.data());
     try {
-      await withLifecycleLock(this.ref.root, 'stop', this.ref.job, this.ref.proc, (ref, log) =>
-        stopProcess(ref, log, this.op),
-      );
+      if (live) {
+        await withLifecycleLock(this.ref.root, 'stop', this.ref.job, this.ref.proc, (ref, log) =>
+          stopProcess(ref, log, this.op, this.config),
+        );
+      } else {
+        await this.clearExited();
+      }
     } catch (err) {
       this.log.error('failed-to-stop', err, this.data());
     }
+    return this.release();
+  }
+
+  /** down() then up(): an operator's restart. */
+  async restart(): Promise<void> {
+    await this.down();
+    await this.up();
   }
 
   /** Forget the process without touching it (the supervisor exits and leaves it running). */
   detach(): void {
     this.cancelRestart();
+    this.upCancel.abort();
     this.release();
   }
 
@@ -151,6 +233,23 @@ export class SupervisedProcess {
     return { job: this.ref.job, process: this.ref.proc };
   }
 
+  /** Set the actual state and wake what waits for readiness. */
+  private setActual(state: ActualState): void {
+    this.actual = state;
+    if (state === 'ready') for (const check of [...this.readyWaiters]) check();
+  }
+
+  /** Wait for every dependency to be ready; false when a down() came first. */
+  private async dependenciesReady(): Promise<boolean> {
+    const waiting = this.dependencies.filter((d) => !d.isReady);
+    if (waiting.length === 0) return true;
+    this.setActual('starting');
+    this.log.info('waiting-for-dependencies', { ...this.data(), on: waiting.map((d) => d.key).join(',') });
+    const abort = this.upCancel.signal;
+    const ready = await Promise.all(waiting.map((d) => d.whenReady(abort)));
+    return ready.every(Boolean) && this.desired === 'running';
+  }
+
   private async bringUp(): Promise<void> {
     if (this.desired !== 'running' || this.pidfd !== undefined) return;
     this.nextRestartAt = undefined;
@@ -158,18 +257,26 @@ export class SupervisedProcess {
       this.log.info('adopted', { ...this.data(), pid: String(this.pid) });
       return;
     }
-    this.actual = 'starting';
+    if (!(await this.dependenciesReady())) return;
+    this.setActual('starting');
     this.log.info('starting', this.data());
+    let early: ExitResult | undefined;
     try {
-      await withLifecycleLock(this.ref.root, 'start', this.ref.job, this.ref.proc, (ref, log) =>
-        startProcess(ref, log, this.op),
+      const outcome = await withLifecycleLock(
+        this.ref.root,
+        'start',
+        this.ref.job,
+        this.ref.proc,
+        (ref, log) => startProcess(ref, log, this.op),
       );
+      early = outcome.exitedAtOnce?.end;
     } catch (err) {
       this.log.error('failed-to-start', err, this.data());
     }
     if (!this.adopt()) {
-      // It did not start, or exited before it could be watched: the same as a crash.
-      this.exited(this.clock.now());
+      // It did not start, or exited before it could be watched (start's early-exit watch reaped
+      // it and knows its status; else it is reaped now): the same as a crash.
+      this.exited(this.clock.now(), early ?? this.reapDeadInit());
       return;
     }
     this.log.info('started', { ...this.data(), pid: String(this.pid) });
@@ -190,13 +297,16 @@ export class SupervisedProcess {
     if (fd === undefined) return false;
     this.pidfd = fd;
     this.pid = init.pid;
+    this.initStart = init.startTime;
+    // Ours to reap (as the subreaper of the runc that started it) unless it was adopted.
+    claimChild(init.pid);
     this.startedAt ??= this.clock.now();
-    // Without a readiness probe a running process is ready; with one it waits for the first pass.
-    this.actual = this.probes.hasReadiness ? 'running' : 'ready';
     this.watcher.watch(fd, () => {
-      this.release();
-      this.exited(this.clock.now());
+      const end = this.release();
+      this.exited(this.clock.now(), end);
     });
+    // Without a readiness probe a running process is ready; with one it waits for the first pass.
+    this.setActual(this.probes.hasReadiness ? 'running' : 'ready');
     this.probes.start({
       readinessChanged: (status) => this.readinessChanged(status),
       livenessFailed: () => void this.serial(() => this.restartUnhealthy()),
@@ -206,28 +316,70 @@ export class SupervisedProcess {
 
   private readinessChanged(status: ProbeStatus): void {
     if (this.actual !== 'running' && this.actual !== 'ready') return;
-    this.actual = status === 'passing' ? 'ready' : 'running';
+    this.setActual(status === 'passing' ? 'ready' : 'running');
   }
 
-  /** The liveness probe failed: stop it the normal way, then restart it like after a crash. */
+  /** The liveness probe failed: stop it the normal way, then restart it like after a failure. */
   private async restartUnhealthy(): Promise<void> {
     if (this.desired !== 'running' || this.pidfd === undefined) return;
-    await this.stopContainer();
-    this.exited(this.clock.now());
+    const end = await this.stopContainer();
+    this.exited(this.clock.now(), end, true);
   }
 
-  private release(): void {
+  /** The end of the init runc's state file names, if it is bpm's child and has exited. */
+  private reapDeadInit(): ExitResult | undefined {
+    const init = readInitProcess(this.ref.root.runcStateFile(this.ref.cid));
+    return init === undefined ? undefined : reapExited(init.pid, init.startTime);
+  }
+
+  /** Stop watching the init, reap it if it is ours and has exited: its end (undefined: unknown). */
+  private release(): ExitResult | undefined {
     this.probes.stop();
-    if (this.pidfd === undefined) return;
+    if (this.pidfd === undefined) return undefined;
     this.watcher.unwatch(this.pidfd);
+    let end: ExitResult | undefined;
+    try {
+      end = reapPidfd(this.pidfd, this.pid, this.initStart);
+    } catch (err) {
+      this.log.error('failed-to-reap', err, this.data());
+    }
+    unclaimChild(this.pid);
     closeSync(this.pidfd);
     this.pidfd = undefined;
+    return end;
   }
 
-  /** The process ended (or never started): record it and plan the restart. */
-  private exited(now: number): void {
-    // Not our child (runc started it), so the status is unknown; see docs/supervisor.md.
-    this.lastExit = { at: new Date(now).toISOString(), code: null, signal: null, seenBy: 'supervise' };
+  /**
+   * Remove the exited container of a process that is down (no signal to send, nothing to wait
+   * for); a container someone started meanwhile is stopped the usual way.
+   */
+  private clearExited(): Promise<void> {
+    return withLifecycleLock(this.ref.root, 'supervise', this.ref.job, this.ref.proc, async (ref, log) => {
+      const host = probeHost(this.op.host);
+      const stateFile = host.runc.stateFile(ref.cid);
+      const live = this.op.host.openInit(stateFile);
+      if (live !== undefined) {
+        live.close();
+        await stopProcess(ref, log, this.op, this.config);
+      } else if (existsSync(stateFile)) {
+        assertOwnContainer(ref, stateFile);
+        await removeProcess(ref, host.runc, this.op.host, log);
+      }
+    });
+  }
+
+  /**
+   * The process ended (or never started): record it and plan the restart. `end` is its status
+   * when the supervisor could reap it: a container it started, not an adopted one, whose init is
+   * not its child (docs/supervisor.md).
+   */
+  private exited(now: number, end: ExitResult | undefined, unhealthy = false): void {
+    this.lastExit = {
+      at: new Date(now).toISOString(),
+      code: end?.code ?? null,
+      signal: end?.signal ?? null,
+      seenBy: 'supervise',
+    };
     try {
       recordLastExit(this.ref.paths, this.ref.proc, this.lastExit);
     } catch (err) {
@@ -236,16 +388,23 @@ export class SupervisedProcess {
     const startedAt = this.startedAt ?? now;
     this.pid = 0;
     this.startedAt = undefined;
-    if (this.desired !== 'running') return;
-    const plan = this.schedule.exited({ signal: 'unknown' }, startedAt, now);
-    if (plan === undefined) {
-      this.actual = 'failed';
-      this.log.info('not-restarting', this.data());
+    if (this.desired !== 'running') {
+      this.setActual('stopping'); // the stop under way sets the final state
       return;
     }
-    this.actual = 'backoff';
+    // A liveness failure is a failure, however the stopped init ended.
+    const status: ExitStatus = unhealthy ? { signal: 'liveness' } : exitStatus(end);
+    const exit = describeLastExit(this.lastExit);
+    const plan = this.schedule.exited(status, startedAt, now);
+    if (plan === undefined) {
+      // The policy keeps it down: after a clean exit it is done, after a failure it failed.
+      this.setActual('code' in status && status.code === 0 ? 'stopped' : 'failed');
+      this.log.info('not-restarting', { ...this.data(), exit });
+      return;
+    }
     this.nextRestartAt = plan.at;
-    this.log.info('restart-planned', { ...this.data(), delay_ms: String(plan.delayMs) });
+    this.setActual('backoff');
+    this.log.info('restart-planned', { ...this.data(), exit, delay_ms: String(plan.delayMs) });
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.serial(() => this.bringUp()).catch((err: unknown) =>
@@ -259,4 +418,11 @@ export class SupervisedProcess {
     this.timer = undefined;
     this.nextRestartAt = undefined;
   }
+}
+
+/** The restart policy's view of an end: an unknown status counts as a failure. */
+function exitStatus(end: ExitResult | undefined): ExitStatus {
+  if (end === undefined) return { signal: 'unknown' };
+  if (end.signal !== null) return { signal: end.signal };
+  return { code: end.code ?? 0 };
 }

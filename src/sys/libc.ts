@@ -51,8 +51,11 @@ export interface Libc {
   sendto(fd: number, data: Buffer, flags: number, addr: Buffer): number;
   /** recv(2) into `buf`; returns the byte count or -1. */
   recv(fd: number, buf: Buffer, flags: number): number;
-  /** waitpid(2): the reaped pid (0 with WNOHANG when still running, -1 on error) and the raw status. */
-  waitpid(pid: number, options: number): { pid: number; status: number };
+  /**
+   * waitid(2) into the 128-byte siginfo_t `info` (zero it first: with WNOHANG and nothing to
+   * report, the kernel leaves si_pid 0). Returns 0 or -1 (errno).
+   */
+  waitid(idtype: number, id: number, info: Buffer, options: number): number;
 }
 
 type Callback = (err: unknown, result: number) => void;
@@ -138,7 +141,9 @@ function bind(): Libc {
   const prctl = lazy(() =>
     lib.func('int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)'),
   );
-  const waitpid = lazy(() => lib.func('int waitpid(int pid, _Out_ int *status, int options)'));
+  const waitid = lazy(() =>
+    lib.func('int waitid(int idtype, unsigned int id, _Inout_ uint8_t *infop, int options)'),
+  );
   const syscall = lazy(() => lib.func('long syscall(long number, ...)'));
   const socket = lazy(() => lib.func('int socket(int domain, int type, int protocol)'));
   const bind = lazy(() => lib.func('int bind(int fd, const uint8_t *addr, unsigned int addrlen)'));
@@ -233,10 +238,6 @@ function bind(): Libc {
     bind: (fd, addr) => bind()(fd, addr, addr.length) as number,
     sendto: (fd, data, flags, addr) => Number(sendto()(fd, data, data.length, flags, addr, addr.length)),
     recv: (fd, buf, flags) => Number(recv()(fd, buf, buf.length, flags)),
-    waitpid: (pid, options) => {
-      const status = [0];
-      const reaped = waitpid()(pid, status, options) as number;
-      return { pid: reaped, status: status[0] ?? 0 };
-    },
+    waitid: (idtype, id, info, options) => waitid()(idtype, id, info, options) as number,
   };
 }

@@ -5,9 +5,10 @@ import { constants as osConstants } from 'node:os';
 import { SysError } from './errno.ts';
 import { libc } from './libc.ts';
 
-/** What /proc/PID/stat says about a process: state letter, session id (field 6), start time (field 22, clock ticks). */
+/** What /proc/PID/stat says about a process: state letter, parent (field 4), session id (field 6), start time (field 22, clock ticks). */
 export interface ProcStat {
   state: string;
+  ppid: number;
   session: number;
   startTime: number;
 }
@@ -17,11 +18,12 @@ export function parseProcStat(text: string): ProcStat | undefined {
   const close = text.lastIndexOf(')');
   if (close < 0) return undefined;
   const fields = text.slice(close + 2).split(' '); // fields[0] is field 3 (state)
+  const ppid = Number(fields[1]);
   const session = Number(fields[3]);
   const startTime = Number(fields[19]);
   if (fields[0] === undefined || fields[0] === '' || !Number.isSafeInteger(startTime)) return undefined;
-  if (!Number.isSafeInteger(session)) return undefined;
-  return { state: fields[0], session, startTime };
+  if (!Number.isSafeInteger(session) || !Number.isSafeInteger(ppid)) return undefined;
+  return { state: fields[0], ppid, session, startTime };
 }
 
 export function readProcStat(pid: number): ProcStat | undefined {

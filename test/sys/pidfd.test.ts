@@ -6,12 +6,13 @@ import { test } from 'node:test';
 import { openLiveProcess, parseProcStat, readProcStat, signalPidfd } from '../../src/sys/pidfd.ts';
 import { waitForPidfd } from '../../src/sys/wait-exit.ts';
 
-test('parseProcStat takes state, field 6 and field 22 after the last parenthesis', () => {
+test('parseProcStat takes state, fields 4 and 6 and field 22 after the last parenthesis', () => {
   const fields = Array.from({ length: 50 }, (_, i) => String(i + 3));
   fields[0] = 'S';
   fields[19] = '208447';
   assert.deepEqual(parseProcStat(`42 (a) b) (c) ${fields.join(' ')}`), {
     state: 'S',
+    ppid: 4,
     session: 6,
     startTime: 208447,
   });

@@ -104,9 +104,9 @@ describe('bpm supervise', { skip }, () => {
     r.addJob(job, { processes: [{ name: job, executable: r.jobBin(job, 'run') }] }, { run: SLEEPER });
     const sup = r.spawnBpm(['supervise', '--job', job]);
     assert.ok(await eventually(() => events(r, job, 'started').length === 1, 20_000));
-    const sock = statSync(join(r.root, 'sys', 'run', 'bpm', 'supervisor', 'control.sock'));
+    const sock = statSync(join(r.root, 'data', 'bpm', 'supervisor', 'control.sock'));
     assert.equal(sock.mode & 0o777, 0o600);
-    assert.equal(statSync(join(r.root, 'sys', 'run', 'bpm', 'supervisor')).mode & 0o777, 0o700);
+    assert.equal(statSync(join(r.root, 'data', 'bpm', 'supervisor')).mode & 0o777, 0o700);
 
     const stopped = await r.bpm('stop', job);
     assert.equal(stopped.code, 0, stopped.stderr);
@@ -134,11 +134,35 @@ describe('bpm supervise', { skip }, () => {
 
     sup.child.kill('SIGTERM');
     assert.equal((await sup.done).code, 0);
-    assert.equal(existsSync(join(r.root, 'sys', 'run', 'bpm', 'supervisor', 'control.sock')), false);
+    assert.equal(existsSync(join(r.root, 'data', 'bpm', 'supervisor', 'control.sock')), false);
     const plain = JSON.parse((await r.bpm('status', job, '--json')).stdout);
     assert.equal('supervisor' in plain.processes[0], false, 'no supervisor, no supervisor key');
     assert.equal((await r.bpm('start', job)).code, 0, 'without a supervisor start works as before');
     assert.equal((await r.bpm('stop', job)).code, 0);
+  });
+
+  test('bpm stop of a process in back-off cancels the planned restart: stopped, no failed-to-stop', async () => {
+    const job = r.uniqueJob('backoff');
+    const restart = { initial_delay: '1m' };
+    r.addJob(
+      job,
+      { processes: [{ name: job, executable: r.jobBin(job, 'run'), restart }] },
+      { run: CRASHER },
+    );
+    const sup = r.spawnBpm(['supervise', '--job', job]);
+    // The first restart is at once, the second waits a minute: back-off.
+    assert.ok(await eventually(() => events(r, job, 'restart-planned').length === 2, 20_000), 'in back-off');
+    const stopped = await r.bpm('stop', job);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.equal(events(r, job, 'failed-to-stop').length, 0, 'nothing to stop is no failure');
+    const bpmLog = readFileSync(join(r.root, 'sys', 'log', job, 'bpm.log'), 'utf8');
+    assert.doesNotMatch(bpmLog, /failed-to-stop/, 'no stop attempt on the exited container either');
+    assert.equal(r.containerState(job), undefined, 'the exited container is removed');
+    const status = JSON.parse((await r.bpm('status', job, '--json')).stdout).processes[0].supervisor;
+    assert.deepEqual(status, { desired: 'stopped', state: 'stopped', restarts: 2, next_restart_at: null });
+    sup.child.kill('SIGTERM');
+    assert.equal((await sup.done).code, 0);
+    assert.equal(events(r, job, 'starting').length, 2, 'the planned restart never came');
   });
 
   test('a second supervisor for the same root is refused', async () => {

@@ -1,0 +1,77 @@
+// Reloading `bpm supervise` (SIGHUP, `bpm reload`) with real runc: every bpm.yml is read again;
+// new processes start, removed ones stop, changed ones restart, unchanged ones keep their
+// container, and a bpm.yml that no longer loads keeps its old config running.
+import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { BoshRoot, eventually, skipReason } from '../../helpers/bosh-root.ts';
+import { processEvents as events, supervisorLog } from '../../helpers/supervisor-log.ts';
+
+const skip = skipReason();
+const SLEEPER = '#!/bin/sh\nexec sleep 1000\n';
+
+describe('bpm supervise: reload', { skip }, () => {
+  let r: BoshRoot;
+  before(() => {
+    r = BoshRoot.create();
+  });
+  after(() => r.cleanup());
+
+  const job = (name: string, env: Record<string, string> = {}) =>
+    r.addJob(name, { processes: [{ name, executable: r.jobBin(name, 'run'), env }] }, { run: SLEEPER });
+  const reloads = () => supervisorLog(r).filter((l) => l.message === 'bpm.supervise.reloaded');
+
+  test('SIGHUP and bpm reload converge on the bpm.yml files; a broken one keeps the old config', async () => {
+    const [keep, change, gone, broken, fresh] = ['keep', 'change', 'gone', 'broken', 'fresh'].map((p) =>
+      r.uniqueJob(p),
+    ) as [string, string, string, string, string];
+    for (const name of [keep, change, gone, broken]) job(name);
+    // No --job: every job with a bpm.yml, looked up again on each reload.
+    const sup = r.spawnBpm(['supervise']);
+    assert.ok(
+      await eventually(
+        () => [keep, change, gone, broken].every((j) => events(r, j, 'started').length === 1),
+        30_000,
+      ),
+      'all started',
+    );
+    const pids = Object.fromEntries([keep, change, broken].map((j) => [j, r.containerState(j)?.pid]));
+
+    job(change, { COLOUR: 'blue' });
+    rmSync(join(r.root, 'jobs', gone), { recursive: true });
+    writeFileSync(join(r.root, 'jobs', broken, 'config', 'bpm.yml'), 'processes: [\n');
+    job(fresh);
+    sup.child.kill('SIGHUP');
+    assert.ok(
+      await eventually(() => reloads().length === 1 && events(r, fresh, 'started').length === 1, 30_000),
+    );
+    const summary = reloads()[0]!.data;
+    assert.equal(summary['started'], `${fresh}/${fresh}`);
+    assert.equal(summary['stopped'], `${gone}/${gone}`);
+    assert.equal(summary['restarted'], `${change}/${change}`);
+    assert.equal(r.containerState(keep)?.pid, pids[keep], 'unchanged: untouched');
+    assert.equal(r.containerState(broken)?.pid, pids[broken], 'broken bpm.yml: the old config runs on');
+    assert.notEqual(r.containerState(change)?.pid, pids[change], 'changed: restarted');
+    assert.equal(r.containerState(change)?.status, 'running');
+    assert.equal(r.containerState(gone), undefined, 'removed: stopped');
+    assert.equal(r.containerState(fresh)?.status, 'running', 'new: started');
+    const notLoaded = supervisorLog(r).filter(
+      (l) => l.message === 'bpm.supervise.job-not-supervised' && l.data['job'] === broken,
+    );
+    assert.equal(notLoaded.length, 1, 'the broken bpm.yml is logged');
+
+    // bpm reload answers once the supervisor has converged: here, nothing to do.
+    const reloaded = await r.bpm('reload');
+    assert.equal(reloaded.code, 0, reloaded.stderr);
+    assert.equal(reloads().length, 2);
+    assert.equal(reloads()[1]!.data['restarted'], '');
+    assert.equal(r.containerState(keep)?.pid, pids[keep]);
+
+    sup.child.kill('SIGTERM');
+    assert.equal((await sup.done).code, 0);
+    const without = await r.bpm('reload');
+    assert.equal(without.code, 1);
+    assert.equal(without.stderr, 'Error: no bpm supervise is running for this BOSH root\n');
+  });
+});
