@@ -24,7 +24,8 @@ const run: Command = async (inv) => {
         env: strings(inv.flags['env']),
         stdout: process.stdout,
         stderr: process.stderr,
-        events: { ready: () => notifier.ready() },
+        // Watching for the container to run (inotify) only pays when someone hears READY=1.
+        events: notifier.listening ? { ready: () => notifier.ready() } : {},
       }),
     );
   } finally {

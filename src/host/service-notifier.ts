@@ -6,11 +6,13 @@ import { messageOf } from '../errors.ts';
 import { sendNotify } from '../sys/notify.ts';
 
 export interface ServiceNotifier {
+  /** False without `NOTIFY_SOCKET`: nobody listens, so a caller need not find out when it is up. */
+  readonly listening: boolean;
   ready(): void;
   stopping(): void;
 }
 
-const SILENT: ServiceNotifier = { ready: () => {}, stopping: () => {} };
+const SILENT: ServiceNotifier = { listening: false, ready: () => {}, stopping: () => {} };
 
 export function serviceNotifier(
   env: NodeJS.ProcessEnv,
@@ -28,5 +30,9 @@ export function serviceNotifier(
       warned = true;
     }
   };
-  return { ready: () => send(`READY=1\nMAINPID=${pid}`), stopping: () => send('STOPPING=1') };
+  return {
+    listening: true,
+    ready: () => send(`READY=1\nMAINPID=${pid}`),
+    stopping: () => send('STOPPING=1'),
+  };
 }
