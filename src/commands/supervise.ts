@@ -14,20 +14,6 @@ import { openSupervisorLog, type SupervisorLog } from '../supervisor/supervisor-
 import { commandOperation } from './lifecycle-ports.ts';
 import type { Command } from './types.ts';
 
-/**
- * The supervisor's log, calling `ready` when its top session logs `supervising`: supervise() logs
- * that once every process is started or adopted (docs/supervisor.md) and has no other hook for it.
- */
-function readyWhenSupervising(opened: SupervisorLog, ready: () => void): SupervisorLog {
-  const logger = opened.log;
-  const info = logger.info.bind(logger);
-  logger.info = (...args: Parameters<typeof info>) => {
-    info(...args);
-    if (args[0] === 'supervising') ready();
-  };
-  return opened;
-}
-
 const superviseCommand: Command = async (inv) => {
   const named = inv.flags['job'];
   // None named: every job with a bpm.yml, looked up again on each reload.
@@ -42,7 +28,7 @@ const superviseCommand: Command = async (inv) => {
   const notifier = serviceNotifier(process.env, process.pid, (reason) =>
     printNotifyFailed('supervise', reason),
   );
-  const log = readyWhenSupervising(opened, () => notifier.ready());
+  const log = opened;
   const stop = catchStopSignals();
   const shutdown = new Promise<string>((resolve) => {
     stop.signal.addEventListener(
@@ -80,6 +66,7 @@ const superviseCommand: Command = async (inv) => {
         return () => process.off('SIGHUP', listener);
       },
       op,
+      ready: () => notifier.ready(),
     });
   } finally {
     stop.release();

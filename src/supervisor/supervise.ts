@@ -25,6 +25,8 @@ export interface SuperviseOptions {
   onReload?: (listener: () => void) => () => void;
   /** The lifecycle's ports for every start and stop (the command passes the real ones). */
   op: Operation;
+  /** Called once every process is started or adopted (the command sends sd_notify's READY=1). */
+  ready?: () => void;
 }
 
 export async function supervise(opts: SuperviseOptions): Promise<number> {
@@ -58,7 +60,10 @@ export async function supervise(opts: SuperviseOptions): Promise<number> {
       if (!shuttingDown) void reload().catch(() => {});
     });
     const first = await supervision.reload();
-    void first.ups.then(() => log.info('supervising', { processes: String(supervision.processes.length) }));
+    void first.ups.then(() => {
+      log.info('supervising', { processes: String(supervision.processes.length) });
+      opts.ready?.();
+    });
     const signal = await opts.shutdown;
     shuttingDown = true;
     unsubscribe?.();
