@@ -102,7 +102,8 @@ async function stopSupervisor(s: Supervisor): Promise<void> {
 /** One request on the control socket (docs/supervisor.md); rejects unless the reply is ok. */
 function ask(b: BenchRoot, request: object): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = connect(join(b.root, 'sys', 'run', 'bpm', 'supervisor', 'control.sock'));
+    // src/supervisor/control-protocol.ts's controlSocketPath
+    const socket = connect(join(b.root, 'data', 'bpm', 'supervisor', 'control.sock'));
     let answer = '';
     socket.setEncoding('utf8');
     socket.on('connect', () => socket.write(`${JSON.stringify(request)}\n`));

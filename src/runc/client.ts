@@ -8,7 +8,7 @@ import { type ExitResult, exitText, succeeded } from '../text/exit-status.ts';
 import { clearRuncLog, runcErrorFromLog } from './error-log.ts';
 import { RuncError } from './errors.ts';
 import { killExecTree } from './exec-tree.ts';
-import { attached, cancellable, capture, type TeeTargets, teed, withStdio } from './spawn.ts';
+import { attached, cancellable, capture, captureApart, type TeeTargets, teed, withStdio } from './spawn.ts';
 import { type ContainerState, interpretList, interpretState, type StateResult } from './state.ts';
 import { stateFilePath } from './state-file.ts';
 
@@ -66,6 +66,9 @@ export function failureText(exit: ExitResult, runcError: string | undefined): st
   return runcError === undefined ? exitText(exit) : `${exitText(exit)}: runc: ${runcError}`;
 }
 
+/** How many times `list` asks runc when a container vanished while runc listed (see there). */
+const LIST_ATTEMPTS = 5;
+
 function isMissing(err: unknown): boolean {
   return hasCode(err, 'ENOENT') || hasCode(err, 'ENOTDIR');
 }
@@ -117,10 +120,28 @@ export class RuncClient {
     return interpretState(exit, output);
   }
 
-  /** `runc list --format json`; `null` means none. Foreign ids are returned as they are. */
+  /**
+   * `runc list --format json`; `null` means none. Foreign ids are returned as they are. runc 1.1
+   * gives up (exit 1, `stat ROOT/CID: no such file or directory`) when a container is deleted
+   * between its reading the state root and its stat of the entry — many times a second while the
+   * supervisor restarts a crash-looping process. Such a failure is asked again, up to
+   * LIST_ATTEMPTS times in all; any other failure, or the last, is the error.
+   */
   async list(): Promise<ContainerState[]> {
-    const { exit, output } = await capture(this.options.binary, this.args('list', '--format', 'json'), false);
-    return interpretList(exit, output);
+    for (let attempt = 1; ; attempt++) {
+      const { exit, stdout, stderr } = await captureApart(
+        this.options.binary,
+        this.args('list', '--format', 'json'),
+      );
+      if (attempt < LIST_ATTEMPTS && !succeeded(exit) && this.vanishedDuringList(stderr)) continue;
+      return interpretList(exit, stdout);
+    }
+  }
+
+  /** runc's stderr says an entry of its state root went away while it listed. */
+  private vanishedDuringList(stderr: Buffer): boolean {
+    const text = stderr.toString('utf8');
+    return text.includes(`stat ${this.options.root}/`) && text.includes('no such file or directory');
   }
 
   /** The global flags that send runc's own log, as JSON, to `file` (emptied first). */

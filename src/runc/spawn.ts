@@ -63,6 +63,20 @@ export async function capture(binary: string, args: string[], combine: boolean):
   return { exit, output: Buffer.concat(chunks) };
 }
 
+/** Run with stdin /dev/null and capture stdout and stderr apart. */
+export async function captureApart(
+  binary: string,
+  args: string[],
+): Promise<{ exit: ExitResult; stdout: Buffer; stderr: Buffer }> {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const exit = await settle(binary, args, ['ignore', 'pipe', 'pipe'], (child) => {
+    child.stdout?.on('data', (c: Buffer) => out.push(c));
+    child.stderr?.on('data', (c: Buffer) => err.push(c));
+  });
+  return { exit, stdout: Buffer.concat(out), stderr: Buffer.concat(err) };
+}
+
 /** Run with the given stdio (fds, 'ignore', 'inherit'); resolves when runc exits. */
 export function withStdio(binary: string, args: string[], stdio: StdioOptions): Promise<ExitResult> {
   return settle(binary, args, stdio, () => {});

@@ -31,6 +31,12 @@ case "$FAKE_MODE" in
   missing) echo '{"level":"error","msg":"container does not exist","time":"t"}' >&2; exit 1 ;;
   state) echo '{"id":"bpm-web","pid":77,"status":"running"}' ;;
   list) echo 'log line on stderr' >&2; echo '[{"id":"bpm-web","pid":77,"status":"running"}]' ;;
+  vanish)
+    n=$(cat ${dir}/vanish-count 2>/dev/null || echo 0); echo $((n + 1)) > ${dir}/vanish-count
+    if [ "$n" -lt "$VANISH_TIMES" ]; then
+      echo 'time="t" level=error msg="stat '"$2"'/bpm-gone: no such file or directory"' >&2; exit 1
+    fi
+    echo '[]' ;;
   tee) echo out; echo err >&2; exit 6 ;;
   fds) echo to-stdout-log; echo to-stderr-log >&2 ;;
   fail) exit 3 ;;
@@ -85,6 +91,22 @@ test('list discards stderr', async () => {
   mode('list');
   assert.deepEqual(await client().list(), [{ id: 'bpm-web', pid: 77, status: 'running' }]);
   assert.deepEqual(argv(), ['--root', root, 'list', '--format', 'json']);
+});
+
+test('list asks runc again when a container vanished while runc listed, a few times at most', async () => {
+  const count = join(dir, 'vanish-count');
+  mode('vanish');
+  process.env['VANISH_TIMES'] = '2';
+  rmSync(count, { force: true });
+  assert.deepEqual(await client().list(), []);
+  assert.equal(readFileSync(count, 'utf8').trim(), '3', 'two failures, then the answer');
+  process.env['VANISH_TIMES'] = '99';
+  rmSync(count, { force: true });
+  await assert.rejects(client().list(), { message: 'exit status 1' });
+  assert.equal(readFileSync(count, 'utf8').trim(), '5', 'five attempts in all');
+  mode('fail');
+  await assert.rejects(client().list(), { message: 'exit status 3' });
+  delete process.env['VANISH_TIMES'];
 });
 
 test('kill and delete --force; failures are exit statuses', async () => {
