@@ -5,6 +5,7 @@
 // still creates the container — then `runc kill KILL`. runc then reaps the init, deletes the
 // container and exits with the init's status, and the run ends as every run does. The stop runs
 // under a signal of its own that never aborts, so a second SIGTERM cannot cut it short.
+import type { ProbeConfig } from '../config/supervision.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ForegroundEnd, ForegroundRun, ForegroundRunc } from '../runc/client.ts';
 import type { Host, Operation } from './context.ts';
@@ -17,7 +18,16 @@ import { type ShutdownConfig, shutDown } from './stop.ts';
 export interface RunEvents {
   /** The process is up (see `whenReady`); not called once a stop was asked for. */
   ready?: () => void;
+  /**
+   * Waits for the process's readiness probe to pass, once its container runs: resolves true at
+   * the first pass, false once `until` aborts first (the run ended or a stop was asked for).
+   * Without it a process with a readiness probe is ready once it runs.
+   */
+  readiness?: (probe: ProbeConfig, cid: string, until: AbortSignal) => Promise<boolean>;
 }
+
+/** What a run needs of its process: how to stop it and, if it has one, its readiness probe. */
+export type RunConfig = ShutdownConfig & { readiness?: ProbeConfig | undefined };
 
 /** Resolves false once `abort` aborts (never rejects). */
 function aborted(abort: AbortSignal): Promise<false> {
@@ -28,12 +38,21 @@ function aborted(abort: AbortSignal): Promise<false> {
 }
 
 /**
- * Whether the run's process is up: today, once the container runs its process. This is the seam
- * for readiness probes (issue #15): a process with a `readiness` probe will be ready once its
- * probe passes, awaited here.
+ * Whether the run's process is up: once the container runs its process and, for a process with a
+ * `readiness` probe (when `events` can wait for one), once that probe passed. Resolves false once
+ * `until` aborts first.
  */
-function whenReady(ref: ProcessRef, host: Host, op: Operation, ended: AbortSignal): Promise<boolean> {
-  return op.host.containerRunning(host.runc.stateFile(ref.cid), ended);
+async function whenReady(
+  ref: ProcessRef,
+  host: Host,
+  op: Operation,
+  proc: RunConfig,
+  events: RunEvents,
+  until: AbortSignal,
+): Promise<boolean> {
+  if (!(await op.host.containerRunning(host.runc.stateFile(ref.cid), until))) return false;
+  if (proc.readiness === undefined || events.readiness === undefined) return true;
+  return events.readiness(proc.readiness, ref.cid, until);
 }
 
 /** Run `run` in the foreground; when `op.signal` aborts, stop it and still resolve with its end. */
@@ -41,7 +60,7 @@ export async function runStoppable(
   ref: ProcessRef,
   host: Host,
   op: Operation,
-  proc: ShutdownConfig,
+  proc: RunConfig,
   log: Logger,
   run: ForegroundRun,
   events: RunEvents,
@@ -74,7 +93,9 @@ export async function runStoppable(
   else op.signal.addEventListener('abort', stop, { once: true });
   if (events.ready !== undefined) {
     const ready = events.ready;
-    void whenReady(ref, host, op, over.signal).then((up) => {
+    // Probing ends with the run, or when a stop is asked for: a stopping process is not ready.
+    const until = AbortSignal.any([over.signal, op.signal]);
+    void whenReady(ref, host, op, proc, events, until).then((up) => {
       if (up && !op.signal.aborted) ready();
     });
   }

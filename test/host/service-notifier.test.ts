@@ -25,11 +25,26 @@ describe('serviceNotifier', () => {
     }
   });
 
+  test('STATUS= lines: alone (one line) or with READY=1', async () => {
+    const rx = new NotifyReceiver(join(dir, 's.sock'));
+    try {
+      const n = serviceNotifier({ NOTIFY_SOCKET: rx.address }, 4242, (w) => assert.fail(w));
+      n.status('waiting\nfor the probe');
+      n.ready('ready: the probe passed');
+      assert.equal(await rx.next(1000), 'STATUS=waiting for the probe');
+      assert.equal(await rx.next(1000), 'READY=1\nMAINPID=4242\nSTATUS=ready: the probe passed');
+    } finally {
+      rx.close();
+    }
+  });
+
   test('no NOTIFY_SOCKET (or an empty one): silent', () => {
     for (const env of [{}, { NOTIFY_SOCKET: '' }]) {
       const n = serviceNotifier(env, 1, (w) => assert.fail(w));
       n.ready();
       n.stopping();
+      n.status('x');
+      assert.equal(n.listening, false);
     }
   });
 

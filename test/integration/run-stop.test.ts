@@ -1,10 +1,13 @@
 // `bpm run` as a service, with real runc: SIGTERM to bpm (systemd's `systemctl stop` of a unit
 // `ExecStart=bpm run JOB`) stops the container with stop's escalation and bpm exits with the
 // process's status, leaving nothing behind (docs/behaviour/policy.md fix #13); `bpm stop` from
-// another shell does the same; with NOTIFY_SOCKET, READY=1 once the container runs and STOPPING=1
+// another shell does the same; with NOTIFY_SOCKET, READY=1 once the container runs (once its
+// http readiness probe passed, for a process with one; its liveness probe is not run) and STOPPING=1
 // when the stop begins.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BoshRoot, eventually, scaledMs, skipReason, sleep } from '../helpers/bosh-root.ts';
@@ -21,6 +24,42 @@ const GRACEFUL = '#!/bin/sh\ntrap \'echo "got TERM"; exit 0\' TERM\necho up\nwhi
 const STUBBORN = "#!/bin/sh\ntrap '' TERM QUIT\necho up\nwhile :; do sleep 1; done\n";
 /** The default disposition: TERM kills it (tini then exits 143). */
 const PLAIN = '#!/bin/sh\necho up\nexec sleep 1000\n';
+
+/** A loopback HTTP server standing in for the job's health port (the container shares the host's loopback). */
+class HealthPort {
+  /** The paths asked for, in order. */
+  readonly asked: string[] = [];
+  /** What GET /healthz answers; every other path gets 200. */
+  healthz = 503;
+  private readonly server: Server;
+
+  private constructor(server: Server) {
+    this.server = server;
+  }
+
+  static async open(): Promise<HealthPort> {
+    const server = createServer();
+    const port = new HealthPort(server);
+    server.on('request', (req, res) => {
+      port.asked.push(req.url ?? '');
+      res.writeHead(req.url === '/healthz' ? port.healthz : 200).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return port;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  count(path: string): number {
+    return this.asked.filter((p) => p === path).length;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
 
 describe('bpm run stopped by a signal', { skip }, () => {
   let r: BoshRoot;
@@ -145,5 +184,102 @@ describe('bpm run stopped by a signal', { skip }, () => {
     } finally {
       rx.close();
     }
+  });
+
+  describe('NOTIFY_SOCKET and a readiness probe', () => {
+    const probe = (port: number, path: string) => ({
+      http: { port, path },
+      period: '200ms',
+      timeout: '1s',
+      failure_threshold: 1,
+    });
+
+    /** Datagrams until one starts with `prefix` (returned last), or all that came within `ms`. */
+    async function until(rx: NotifyReceiver, prefix: string, ms: number): Promise<string[]> {
+      const got: string[] = [];
+      const deadline = performance.now() + ms;
+      for (;;) {
+        const left = deadline - performance.now();
+        const m = left > 0 ? await rx.next(left) : undefined;
+        if (m === undefined) return got;
+        got.push(m);
+        if (m.startsWith(prefix)) return got;
+      }
+    }
+
+    test('READY=1 only after the http probe passed, with STATUS= lines before; probing stops; no liveness probe', async () => {
+      const health = await HealthPort.open();
+      const name = job('probe', GRACEFUL, {
+        readiness: probe(health.port, '/healthz'),
+        liveness: probe(health.port, '/live'),
+      });
+      const rx = new NotifyReceiver(join(r.root, 'probe.sock'));
+      try {
+        const run = r.spawnBpm(['run', name], { env: { NOTIFY_SOCKET: rx.address } });
+        // The probe fails (503) while the container runs: STATUS lines, no READY.
+        assert.ok(await eventually(() => health.count('/healthz') >= 3, scaledMs(20_000)), 'probed');
+        const before = await until(rx, 'READY=1', 300);
+        assert.equal(before[0], 'STATUS=running; waiting for the readiness probe');
+        assert.equal(
+          before.find((m) => m.startsWith('READY=1')),
+          undefined,
+          'no READY=1 while the probe fails',
+        );
+        assert.ok(before.includes('STATUS=readiness probe failed 1 time(s): HTTP 503'), before.join(' | '));
+        assert.equal(r.containerState(name)?.status, 'running');
+        health.healthz = 200;
+        const after = await until(rx, 'READY=1', scaledMs(10_000));
+        assert.equal(
+          after.at(-1),
+          `READY=1\nMAINPID=${run.child.pid}\nSTATUS=ready: the readiness probe passed`,
+        );
+        const probes = health.count('/healthz');
+        await sleep(1_000);
+        assert.equal(health.count('/healthz'), probes, 'no probe after READY=1');
+        assert.equal(health.count('/live'), 0, 'bpm run runs no liveness probe');
+        assert.ok(await up(name));
+        run.child.kill('SIGTERM');
+        assert.deepEqual(await until(rx, 'STOPPING=1', scaledMs(5_000)), ['STOPPING=1']);
+        const res = await run.done;
+        assert.equal(res.code, 0, res.stderr);
+      } finally {
+        rx.close();
+        await health.close();
+      }
+    });
+
+    test('a probe that never passes: no READY=1; SIGTERM still stops it cleanly at once', async () => {
+      const health = await HealthPort.open();
+      const name = job('neverready', GRACEFUL, { readiness: probe(health.port, '/healthz') });
+      const rx = new NotifyReceiver(join(r.root, 'never.sock'));
+      try {
+        const run = r.spawnBpm(['run', name], { env: { NOTIFY_SOCKET: rx.address } });
+        assert.ok(await up(name));
+        assert.ok(await eventually(() => health.count('/healthz') >= 3, scaledMs(20_000)), 'probed');
+        const cgroups = Object.values(r.cgroupPaths(name));
+        const sent = performance.now();
+        run.child.kill('SIGTERM');
+        const got = await until(rx, 'STOPPING=1', scaledMs(5_000));
+        assert.equal(got.at(-1), 'STOPPING=1');
+        assert.equal(
+          got.find((m) => m.startsWith('READY=1')),
+          undefined,
+          'never READY=1',
+        );
+        const res = await run.done;
+        const ms = performance.now() - sent;
+        assert.equal(res.code, 0, res.stderr);
+        assert.equal(res.stdout, 'up\ngot TERM\n');
+        assert.ok(ms < scaledMs(5_000), `stopped in ${Math.round(ms)} ms, not after a timeout`);
+        assertNothingLeft(name, cgroups);
+        const probes = health.count('/healthz');
+        await sleep(500);
+        assert.equal(health.count('/healthz'), probes, 'probing ended with the run');
+        assert.equal(await rx.next(100), undefined, 'nothing after STOPPING=1');
+      } finally {
+        rx.close();
+        await health.close();
+      }
+    });
   });
 });

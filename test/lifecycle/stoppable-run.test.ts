@@ -6,9 +6,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, test } from 'node:test';
+import type { ProbeConfig } from '../../src/config/supervision.ts';
 import { ExitStatusError } from '../../src/errors.ts';
 import { runProcess } from '../../src/lifecycle/run.ts';
 import { askRunOwnerToStop } from '../../src/lifecycle/run-owner.ts';
+import type { RunEvents } from '../../src/lifecycle/stoppable-run.ts';
 import type { KillSignal } from '../../src/runc/client.ts';
 import type { Reaction } from './fakes/processes.ts';
 import { eachWorld, setupEvents, type World, webJob } from './fakes/world.ts';
@@ -28,14 +30,14 @@ describe('runProcess stopped by its operation', () => {
 
   const ref = () => w.ref('web');
   let readies = 0;
-  const run = () => {
+  const run = (events: RunEvents = {}) => {
     readies = 0;
     return runProcess(ref(), w.logger('run', ref()), w.op, {
       volumes: [],
       env: [],
       stdout: new PassThrough(),
       stderr: new PassThrough(),
-      events: { ready: () => readies++ },
+      events: { ready: () => readies++, ...events },
     });
   };
 
@@ -148,5 +150,74 @@ describe('runProcess stopped by its operation', () => {
     w.host.selfProcess && w.procs.signal(w.host.selfProcess, 'KILL');
     assert.equal(await askRunOwnerToStop(ref(), w.host), undefined);
     await outcome(ran);
+  });
+
+  describe('with a readiness probe', () => {
+    const PROBE = '  readiness:\n    http: {port: 8080, path: /up}\n    period: 2s\n';
+    /** A readiness wait that passes `passAfterMs` after it began (never when undefined). */
+    function probing(passAfterMs: number | undefined) {
+      const asked: { probe: ProbeConfig; cid: string; at: number; ended?: number }[] = [];
+      const readiness: RunEvents['readiness'] = (probe, cid, until) => {
+        const call: (typeof asked)[number] = { probe, cid, at: w.clock.elapsed() };
+        asked.push(call);
+        until.addEventListener('abort', () => {
+          call.ended = w.clock.elapsed();
+        });
+        if (passAfterMs === undefined)
+          return new Promise((resolve) => until.addEventListener('abort', () => resolve(false)));
+        return w.clock.sleep(passAfterMs).then(() => !until.aborted);
+      };
+      return { asked, readiness };
+    }
+
+    test('READY only once the probe passed: the wait gets the probe and the container id once it runs', async () => {
+      w.addJob('web', webJob(PROBE));
+      runningUntil({ TERM: 'exit' }, 5_000);
+      const { asked, readiness } = probing(3_000);
+      const ran = run({ readiness });
+      await w.clock.sleep(2_900);
+      assert.equal(readies, 0, 'not ready before the pass');
+      await w.clock.sleep(200);
+      assert.equal(readies, 1);
+      assert.equal(asked.length, 1);
+      assert.equal(asked[0]?.cid, 'bpm-web');
+      assert.deepEqual(asked[0]?.probe.check, { kind: 'http', port: 8080, path: '/up' });
+      assert.equal(asked[0]?.probe.periodMs, 2_000);
+      await outcome(ran);
+      assert.equal(readies, 1);
+    });
+
+    test('a probe that never passes: no READY; the stop ends the wait at once and stops the process as always', async () => {
+      w.addJob('web', webJob(PROBE));
+      runningUntil({ TERM: 'exit' }, 4_000);
+      const { asked, readiness } = probing(undefined);
+      assert.deepEqual(await outcome(run({ readiness })), [
+        'failed to run job-process: exit status 143 (exit status 143)',
+        143,
+      ]);
+      assert.equal(readies, 0);
+      assert.equal(asked[0]?.ended, 4_000, 'the wait ended when the stop was asked for');
+      assert.ok(w.events().includes('bpm.run.stop-process.complete'));
+      assert.equal(w.clock.pending(), 0, 'no timer outlives the run');
+    });
+
+    test('no readiness wait given (nobody listens): ready once it runs, probe or not', async () => {
+      w.addJob('web', webJob(PROBE));
+      runningUntil({ TERM: 'exit' });
+      const ran = run();
+      await w.clock.sleep(10);
+      assert.equal(readies, 1);
+      await outcome(ran);
+    });
+
+    test('a process without a probe is never handed to the wait', async () => {
+      runningUntil({ TERM: 'exit' });
+      const { asked, readiness } = probing(0);
+      const ran = run({ readiness });
+      await w.clock.sleep(10);
+      assert.equal(readies, 1);
+      assert.equal(asked.length, 0);
+      await outcome(ran);
+    });
   });
 });

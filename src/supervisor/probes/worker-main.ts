@@ -3,10 +3,8 @@
 // main thread is with starts and stops (whose runc spawns and file work are synchronous there).
 import { parentPort } from 'node:worker_threads';
 import { RuncClient } from '../../runc/client.ts';
-import { execProbe } from './exec.ts';
-import { httpProbe } from './http.ts';
+import { checkRunner } from './check-runner.ts';
 import { ProbeLoop, type ProbeRunner, REAL_TIMERS } from './loop.ts';
-import { tcpProbe } from './tcp.ts';
 import type { FromProbeThread, ToProbeThread } from './thread-protocol.ts';
 
 const port = parentPort;
@@ -14,20 +12,10 @@ if (port === null) throw new Error('the probe thread runs as a worker');
 const loops = new Map<number, ProbeLoop>();
 
 function runner(message: Extract<ToProbeThread, { op: 'start' }>): ProbeRunner {
-  const { check } = message.config;
-  switch (check.kind) {
-    case 'http':
-      return httpProbe(check.port, check.path);
-    case 'tcp':
-      return tcpProbe(check.port);
-    case 'exec': {
-      const target = message.exec;
-      if (target === undefined)
-        return () => Promise.resolve({ ok: false, detail: 'no container to exec in' });
-      const runc = new RuncClient(target.runc);
-      return execProbe(() => runc, target.cid, check.argv);
-    }
-  }
+  const target = message.exec;
+  if (target === undefined) return checkRunner(message.config.check, undefined);
+  const runc = new RuncClient(target.runc);
+  return checkRunner(message.config.check, { cid: target.cid, runc: () => runc });
 }
 
 port.on('message', (message: ToProbeThread) => {
