@@ -11,6 +11,7 @@ export const AF_UNIX = 1;
 export const SOCK_DGRAM = 2;
 export const SOCK_CLOEXEC = 0o2000000;
 const MSG_NOSIGNAL = 0x4000;
+const MSG_DONTWAIT = 0x40;
 /** sizeof(sun_path) in `struct sockaddr_un`. */
 const SUN_PATH_MAX = 108;
 
@@ -38,12 +39,17 @@ export function datagramSocket(): number {
   return fd;
 }
 
-/** Send `message` as one datagram to the socket at `address`. Errors: SysError (ENOENT, ECONNREFUSED, …). */
-export function sendNotify(address: string, message: string): void {
+/**
+ * Send `message` as one datagram to the socket at `address`. A full receive queue blocks until
+ * there is room, unless `wait` is false: then it fails with EAGAIN. Errors: SysError (ENOENT,
+ * ECONNREFUSED, EAGAIN, …).
+ */
+export function sendNotify(address: string, message: string, wait = true): void {
   const addr = unixAddress(address);
   const fd = datagramSocket();
   try {
-    if (libc().sendto(fd, Buffer.from(message), MSG_NOSIGNAL, addr) < 0) {
+    const flags = wait ? MSG_NOSIGNAL : MSG_NOSIGNAL | MSG_DONTWAIT;
+    if (libc().sendto(fd, Buffer.from(message), flags, addr) < 0) {
       throw new SysError('sendto', libc().errno(), address);
     }
   } finally {

@@ -38,6 +38,17 @@ describe('serviceNotifier', () => {
     }
   });
 
+  test('STATUS= lines never block: once the queue is full they are dropped, without a warning', () => {
+    const rx = new NotifyReceiver(join(dir, 'full.sock'));
+    try {
+      const n = serviceNotifier({ NOTIFY_SOCKET: rx.address }, 1, (w) => assert.fail(w));
+      // A unix datagram queue holds at most net.unix.max_dgram_qlen (default 512) datagrams.
+      for (let i = 0; i < 5_000; i++) n.status(`attempt ${i}`);
+    } finally {
+      rx.close();
+    }
+  });
+
   test('no NOTIFY_SOCKET (or an empty one): silent', () => {
     for (const env of [{}, { NOTIFY_SOCKET: '' }]) {
       const n = serviceNotifier(env, 1, (w) => assert.fail(w));

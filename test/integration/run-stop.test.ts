@@ -103,18 +103,28 @@ describe('bpm run stopped by a signal', { skip }, () => {
     assert.equal(existsSync(join(r.paths.job(name).bundle(name), 'bpm-run.json')), false, 'no run record');
   }
 
+  /** The GRACEFUL job's run, SIGTERMed at `sent`: exit 0 after its TERM trap, promptly, nothing left. */
+  async function assertGracefulEnd(
+    done: Promise<{ code: number | null; stdout: string; stderr: string }>,
+    sent: number,
+    name: string,
+    cgroups: string[],
+  ): Promise<void> {
+    const res = await done;
+    const ms = performance.now() - sent;
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(res.stdout, 'up\ngot TERM\n');
+    assert.ok(ms < scaledMs(5_000), `stopped in ${Math.round(ms)} ms, not after a timeout`);
+    assertNothingLeft(name, cgroups);
+  }
+
   test('SIGTERM: the process gets its TERM, exits 0, bpm exits 0 at once; nothing left', async () => {
     const name = job('term', GRACEFUL);
     const run = await runInBackground(name);
     const cgroups = Object.values(r.cgroupPaths(name));
     const sent = performance.now();
     run.child.kill('SIGTERM');
-    const res = await run.done;
-    const ms = performance.now() - sent;
-    assert.equal(res.code, 0, res.stderr);
-    assert.equal(res.stdout, 'up\ngot TERM\n');
-    assert.ok(ms < scaledMs(5_000), `stopped in ${Math.round(ms)} ms, not after a timeout`);
-    assertNothingLeft(name, cgroups);
+    await assertGracefulEnd(run.done, sent, name, cgroups);
     const events = r.bpmLog(name).map((l) => l.message);
     assert.ok(events.includes('bpm.run.stop-process.complete'), events.join(' '));
     assert.ok(events.includes('bpm.run.releasing-lifecycle-lock.complete'));
@@ -266,12 +276,7 @@ describe('bpm run stopped by a signal', { skip }, () => {
           undefined,
           'never READY=1',
         );
-        const res = await run.done;
-        const ms = performance.now() - sent;
-        assert.equal(res.code, 0, res.stderr);
-        assert.equal(res.stdout, 'up\ngot TERM\n');
-        assert.ok(ms < scaledMs(5_000), `stopped in ${Math.round(ms)} ms, not after a timeout`);
-        assertNothingLeft(name, cgroups);
+        await assertGracefulEnd(run.done, sent, name, cgroups);
         const probes = health.count('/healthz');
         await sleep(500);
         assert.equal(health.count('/healthz'), probes, 'probing ended with the run');
