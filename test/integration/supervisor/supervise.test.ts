@@ -165,14 +165,28 @@ describe('bpm supervise', { skip }, () => {
     assert.equal(events(r, job, 'starting').length, 2, 'the planned restart never came');
   });
 
-  test('a second supervisor for the same root is refused', async () => {
+  test("a second supervisor for the same root is refused; only the supervisor gets the launcher's V8 heap flag", async () => {
     const job = r.uniqueJob('one');
     r.addJob(job, { processes: [{ name: job, executable: r.jobBin(job, 'run') }] }, { run: SLEEPER });
     const sup = r.spawnBpm(['supervise', '--job', job]);
     assert.ok(await eventually(() => events(r, job, 'started').length === 1, 20_000));
+    // The launcher runs the supervisor, and only it, with small young-generation semi-spaces (its
+    // RSS, docs/performance.md "The supervisor"); the CLI stays free of V8 flags (its code cache).
+    const argv = readFileSync(`/proc/${sup.child.pid}/cmdline`, 'utf8').split('\0');
+    assert.ok(argv.includes('--max-semi-space-size=1'), argv.join(' '));
     const second = await r.bpm('supervise', '--job', job);
     assert.equal(second.code, 1);
     assert.equal(second.stderr, 'Error: another bpm supervise is running for this BOSH root\n');
+    const cli = r.spawnBpm(['logs', job, '-f']);
+    assert.ok(
+      await eventually(
+        () => readFileSync(`/proc/${cli.child.pid}/cmdline`, 'utf8').includes('main.js'),
+        10_000,
+      ),
+    );
+    assert.ok(!readFileSync(`/proc/${cli.child.pid}/cmdline`, 'utf8').includes('--max-semi-space'));
+    cli.child.kill('SIGTERM');
+    await cli.done;
     sup.child.kill('SIGTERM');
     assert.equal((await sup.done).code, 0);
   });
