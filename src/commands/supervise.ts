@@ -12,6 +12,7 @@ import { jobsWithConfig } from '../supervisor/jobs.ts';
 import { supervise } from '../supervisor/supervise.ts';
 import { openSupervisorLog, type SupervisorLog } from '../supervisor/supervisor-log.ts';
 import { commandOperation } from './lifecycle-ports.ts';
+import { supervisorPorts } from './supervisor-ports.ts';
 import type { Command } from './types.ts';
 
 const superviseCommand: Command = async (inv) => {
@@ -41,7 +42,7 @@ const superviseCommand: Command = async (inv) => {
     );
   });
   try {
-    const op = supervisorOperation(inv.root);
+    const ports = supervisorPorts(inv.root, supervisorOperation(inv.root));
     if (inv.flags['monit-compat'] === true) {
       if (Array.isArray(named) && named.length > 0)
         throw new UsageError('--job and --monit-compat exclude each other');
@@ -49,7 +50,7 @@ const superviseCommand: Command = async (inv) => {
       return await superviseMonitCompat({
         root: inv.root,
         log,
-        op,
+        ports,
         address: '127.0.0.1',
         port: typeof port === 'number' && port > 0 ? port : DEFAULT_MONIT_PORT,
         shutdown,
@@ -65,7 +66,7 @@ const superviseCommand: Command = async (inv) => {
         process.on('SIGHUP', listener);
         return () => process.off('SIGHUP', listener);
       },
-      op,
+      ports,
       ready: () => notifier.ready(),
     });
   } finally {

@@ -8,10 +8,11 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { RootPaths } from '../bosh/paths.ts';
 import { BpmError, messageOf } from '../errors.ts';
-import type { Operation } from '../lifecycle/context.ts';
+import { processRef } from '../lifecycle/process-ref.ts';
 import type { Logger } from '../log/logger.ts';
 import { supervisorLockFile } from '../supervisor/control-protocol.ts';
 import { supervisedProcesses } from '../supervisor/jobs.ts';
+import type { SupervisorPorts } from '../supervisor/process-port.ts';
 import { SupervisedProcess } from '../supervisor/supervised-process.ts';
 import type { SupervisorLog } from '../supervisor/supervisor-log.ts';
 import { ExitWatcher } from '../sys/exit-watcher.ts';
@@ -44,7 +45,8 @@ const MONIT_API_VERSION = '5.2.5';
 export interface MonitCompatOptions {
   root: RootPaths;
   log: SupervisorLog;
-  op: Operation;
+  /** The bpm services' process ports (commands/supervisor-ports.ts). */
+  ports: SupervisorPorts;
   address: string;
   port: number;
   shutdown: Promise<string>;
@@ -100,11 +102,11 @@ class MonitCompat {
         (p) => p.config.name === target.process,
       );
       if (found !== undefined) {
-        const clock = { now: () => Date.now() };
         const service = new NativeService(spec.name, spec.groups, spec.dependsOn, this.emit);
         const watcher = new ObservedExitWatcher(this.watcher, service);
-        const { root, op } = this.opts;
-        service.attach(new SupervisedProcess(root, found.job, found.config, watcher, this.log, clock, op));
+        const { root, ports } = this.opts;
+        const ref = processRef(root, found.job, found.config.name);
+        service.attach(new SupervisedProcess(ref, found.config, { ports, watcher, log: this.log }));
         this.log.info('monit-service', {
           service: spec.name,
           kind: 'bpm',

@@ -4,13 +4,13 @@
 // SIGKILL leaves every container running; the next supervisor adopts them.
 import type { RootPaths } from '../bosh/paths.ts';
 import { BpmError, messageOf } from '../errors.ts';
-import type { Operation } from '../lifecycle/context.ts';
 import type { Logger } from '../log/logger.ts';
 import { ExitWatcher } from '../sys/exit-watcher.ts';
 import { tryLock } from '../sys/flock.ts';
 import { becomeSubreaper, reapOrphans } from '../sys/reaper.ts';
 import { type ControlReply, type ControlRequest, supervisorLockFile } from './control-protocol.ts';
 import { closeControl, listenControl } from './control-server.ts';
+import type { SupervisorPorts } from './process-port.ts';
 import { type ReloadSummary, Supervision } from './supervision.ts';
 import type { SupervisorLog } from './supervisor-log.ts';
 
@@ -23,8 +23,8 @@ export interface SuperviseOptions {
   shutdown: Promise<string>;
   /** Calls its listener on each reload request (the command wires SIGHUP); returns the unsubscribe. */
   onReload?: (listener: () => void) => () => void;
-  /** The lifecycle's ports for every start and stop (the command passes the real ones). */
-  op: Operation;
+  /** The supervised processes' ports (the command passes the real ones: commands/supervisor-ports.ts). */
+  ports: SupervisorPorts;
   /** Called once every process is started or adopted (the command sends sd_notify's READY=1). */
   ready?: () => void;
 }
@@ -45,8 +45,7 @@ export async function supervise(opts: SuperviseOptions): Promise<number> {
       jobs: opts.jobs,
       watcher,
       log,
-      clock: { now: () => Date.now() },
-      op: opts.op,
+      ports: opts.ports,
     });
     let shuttingDown = false;
     const reload = (): Promise<ReloadSummary> => logReload(log, supervision.reload());

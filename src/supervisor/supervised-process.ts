@@ -1,42 +1,33 @@
 // One supervised process: adopt or start it, wait on its init's pidfd, restart it per its policy
 // with the back-off, stop it on request. Starts and stops are the lifecycle's own operations under
 // the per-process lifecycle lock, so the supervisor and a monit-driven `bpm start` never both start
-// one process. A start waits until every dependency is ready (whenReady).
-import { closeSync, existsSync } from 'node:fs';
-import type { RootPaths } from '../bosh/paths.ts';
+// one process. A start waits until every dependency is ready (whenReady). Everything it asks of the
+// world goes through its ports (process-port.ts), so its decisions are unit-tested with fakes.
 import { DEFAULT_RESTART } from '../config/supervision.ts';
 import type { ProcessConfig } from '../config/types.ts';
 import { messageOf } from '../errors.ts';
-import { type Operation, probeHost } from '../lifecycle/context.ts';
-import { describeLastExit, type LastExit, recordLastExit } from '../lifecycle/last-exit.ts';
-import { withLifecycleLock } from '../lifecycle/lock.ts';
-import { assertOwnContainer } from '../lifecycle/ownership.ts';
-import { type ProcessRef, processRef } from '../lifecycle/process-ref.ts';
-import { removeProcess } from '../lifecycle/remove.ts';
-import { startProcess } from '../lifecycle/start.ts';
-import { stopProcess } from '../lifecycle/stop.ts';
+import { describeLastExit, type LastExit } from '../lifecycle/last-exit.ts';
+import type { ProcessRef } from '../lifecycle/process-ref.ts';
 import type { Logger } from '../log/logger.ts';
-import { readInitProcess } from '../runc/state-file.ts';
-import type { ExitWatcher } from '../sys/exit-watcher.ts';
-import { openLiveProcess } from '../sys/pidfd.ts';
-import { claimChild, reapExited, reapPidfd, unclaimChild } from '../sys/reaper.ts';
 import type { ExitResult } from '../text/exit-status.ts';
 import { BackoffSchedule, type ExitStatus } from './backoff.ts';
 import { processKey } from './dependencies.ts';
-import { probeThread } from './probes/probe-thread.ts';
-import { type ProbesSnapshot, ProcessProbes, probeRunc } from './probes/process-probes.ts';
+import type { ProbesSnapshot } from './probes/process-probes.ts';
 import type { ProbeStatus } from './probes/tracker.ts';
+import type {
+  ExitWatch,
+  LiveInit,
+  ProbesPort,
+  ProcessPort,
+  SupervisorClock,
+  SupervisorPorts,
+} from './process-port.ts';
 
 /**
  * `starting` also covers waiting for dependencies; `running` is up but not ready yet (a readiness
  * probe has not passed); `ready` is up and ready (at once without a readiness probe).
  */
 export type ActualState = 'starting' | 'running' | 'ready' | 'backoff' | 'failed' | 'stopping' | 'stopped';
-
-export interface Clock {
-  /** Milliseconds since the epoch. */
-  now(): number;
-}
 
 export interface ProcessSnapshot {
   job: string;
@@ -52,6 +43,12 @@ export interface ProcessSnapshot {
   probes?: ProbesSnapshot;
 }
 
+export interface SupervisedProcessDeps {
+  ports: SupervisorPorts;
+  watcher: ExitWatch;
+  log: Logger;
+}
+
 export class SupervisedProcess {
   readonly ref: ProcessRef;
   /** `JOB/PROC`, as depends_on names it. */
@@ -59,51 +56,43 @@ export class SupervisedProcess {
   /** The config it was made from (a reload compares it with the new one). */
   readonly config: ProcessConfig;
   private readonly schedule: BackoffSchedule;
-  private readonly watcher: ExitWatcher;
+  private readonly watcher: ExitWatch;
   private readonly log: Logger;
-  private readonly clock: Clock;
-  /** The lifecycle's ports (runc, host, clock, timeouts) for the starts and stops. */
-  private readonly op: Operation;
-  private readonly probes: ProcessProbes;
+  private readonly clock: SupervisorClock;
+  /** The lifecycle's start and stop, the container's init (process-port.ts). */
+  private readonly port: ProcessPort;
+  private readonly signal: AbortSignal;
+  private readonly probes: ProbesPort;
   /** What waits for it to be ready (a dependent's start). */
   private readonly readyWaiters = new Set<() => void>();
   private dependencies: readonly SupervisedProcess[] = [];
   private desired: 'running' | 'stopped' = 'running';
   private actual: ActualState = 'stopped';
-  private pid = 0;
-  /** The init's start time (/proc, clock ticks): with the pid, its identity. */
-  private initStart = 0;
-  private pidfd: number | undefined;
+  /** The watched init of its container while it runs. */
+  private init: LiveInit | undefined;
   private startedAt: number | undefined;
   private nextRestartAt: number | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTimer: (() => void) | undefined;
   private lastExit: LastExit | undefined;
-  /** Aborted by down(): ends a start's wait for its dependencies. */
+  /** Aborted by down(): ends a start's wait for its dependencies and for the lifecycle lock. */
   private upCancel = new AbortController();
   /** The start or stop in progress; the next one waits for it. */
   private busy: Promise<void> = Promise.resolve();
 
-  constructor(
-    root: RootPaths,
-    job: string,
-    config: ProcessConfig,
-    watcher: ExitWatcher,
-    log: Logger,
-    clock: Clock,
-    op: Operation,
-  ) {
-    this.op = op;
-    this.ref = processRef(root, job, config.name);
-    this.key = processKey(job, config.name);
+  constructor(ref: ProcessRef, config: ProcessConfig, deps: SupervisedProcessDeps) {
+    this.ref = ref;
+    this.key = processKey(ref.job, config.name);
     this.config = config;
     this.schedule = new BackoffSchedule(config.restart ?? DEFAULT_RESTART);
-    this.watcher = watcher;
-    this.log = log.session('process');
-    this.clock = clock;
-    this.probes = new ProcessProbes(
-      this.ref,
+    this.watcher = deps.watcher;
+    this.log = deps.log.session('process');
+    this.clock = deps.ports.clock;
+    this.port = deps.ports.process;
+    this.signal = deps.ports.signal;
+    this.probes = deps.ports.probes(
+      ref,
       { readiness: config.readiness, liveness: config.liveness },
-      { log: this.log, thread: probeThread(), runc: probeRunc(root, op.host) },
+      this.log,
     );
   }
 
@@ -113,7 +102,7 @@ export class SupervisedProcess {
       process: this.ref.proc,
       desired: this.desired,
       actual: this.actual,
-      pid: this.pid,
+      pid: this.init?.pid ?? 0,
       restarts: this.schedule.restarts,
     };
     if (this.startedAt !== undefined) s.startedAt = this.startedAt;
@@ -172,12 +161,11 @@ export class SupervisedProcess {
     return this.serial(async () => {
       this.upCancel = new AbortController();
       // Never started (or cleared already): nothing to stop, nothing to log.
-      if (this.pidfd === undefined && !existsSync(this.ref.root.runcStateFile(this.ref.cid))) {
+      if (this.init === undefined && !this.port.hasContainer(this.ref)) {
         this.setActual('stopped');
         return;
       }
       await this.stopContainer();
-      this.pid = 0;
       this.startedAt = undefined;
       this.setActual('stopped');
       this.log.info('stopped', this.data());
@@ -192,18 +180,13 @@ export class SupervisedProcess {
    */
   private async stopContainer(): Promise<ExitResult | undefined> {
     this.probes.stop();
-    const live = this.pidfd !== undefined;
-    if (live) this.watcher.unwatch(this.pidfd!);
+    const live = this.init;
+    if (live !== undefined) this.watcher.unwatch(live.fd);
     this.setActual('stopping');
     this.log.info('stopping', this.data());
     try {
-      if (live) {
-        await withLifecycleLock(this.ref.root, 'stop', this.ref.job, this.ref.proc, (ref, log) =>
-          stopProcess(ref, log, this.op, this.config),
-        );
-      } else {
-        await this.clearExited();
-      }
+      if (live !== undefined) await this.port.stop(this.ref, this.config, this.signal);
+      else await this.port.clearExited(this.ref, this.config, this.signal);
     } catch (err) {
       this.log.error('failed-to-stop', err, this.data());
     }
@@ -251,57 +234,50 @@ export class SupervisedProcess {
   }
 
   private async bringUp(): Promise<void> {
-    if (this.desired !== 'running' || this.pidfd !== undefined) return;
+    if (this.desired !== 'running' || this.init !== undefined) return;
     this.nextRestartAt = undefined;
     if (this.adopt()) {
-      this.log.info('adopted', { ...this.data(), pid: String(this.pid) });
+      this.log.info('adopted', { ...this.data(), pid: String(this.init!.pid) });
       return;
     }
     if (!(await this.dependenciesReady())) return;
     this.setActual('starting');
     this.log.info('starting', this.data());
     let early: ExitResult | undefined;
+    const cancelled = AbortSignal.any([this.signal, this.upCancel.signal]);
     try {
-      const outcome = await withLifecycleLock(
-        this.ref.root,
-        'start',
-        this.ref.job,
-        this.ref.proc,
-        (ref, log) => startProcess(ref, log, this.op),
-      );
-      early = outcome.exitedAtOnce?.end;
+      early = (await this.port.start(this.ref, cancelled)).exitedAtOnce;
     } catch (err) {
       this.log.error('failed-to-start', err, this.data());
+    }
+    if (cancelled.aborted) {
+      // A stop, a detach or the supervisor's shutdown came meanwhile: no crash; what came deals
+      // with the container (a stop removes one the start made after all, a detach leaves it).
+      if (this.desired !== 'running') this.setActual('stopping');
+      return;
     }
     if (!this.adopt()) {
       // It did not start, or exited before it could be watched (start's early-exit watch reaped
       // it and knows its status; else it is reaped now): the same as a crash.
-      this.exited(this.clock.now(), early ?? this.reapDeadInit());
+      this.exited(this.clock.now(), early ?? this.port.reapDeadInit(this.ref));
       return;
     }
-    this.log.info('started', { ...this.data(), pid: String(this.pid) });
+    this.log.info('started', { ...this.data(), pid: String(this.init!.pid) });
   }
 
   /** Watch the container's init if it is our live container; true when it is. */
   private adopt(): boolean {
-    const stateFile = this.ref.root.runcStateFile(this.ref.cid);
-    const init = readInitProcess(stateFile);
-    if (init === undefined) return false;
+    let init: LiveInit | undefined;
     try {
-      assertOwnContainer(this.ref, stateFile);
+      init = this.port.openInit(this.ref);
     } catch (err) {
       this.log.error('not-own-container', err, this.data());
       return false;
     }
-    const fd = openLiveProcess(init.pid, init.startTime);
-    if (fd === undefined) return false;
-    this.pidfd = fd;
-    this.pid = init.pid;
-    this.initStart = init.startTime;
-    // Ours to reap (as the subreaper of the runc that started it) unless it was adopted.
-    claimChild(init.pid);
+    if (init === undefined) return false;
+    this.init = init;
     this.startedAt ??= this.clock.now();
-    this.watcher.watch(fd, () => {
+    this.watcher.watch(init.fd, () => {
       const end = this.release();
       this.exited(this.clock.now(), end);
     });
@@ -321,51 +297,24 @@ export class SupervisedProcess {
 
   /** The liveness probe failed: stop it the normal way, then restart it like after a failure. */
   private async restartUnhealthy(): Promise<void> {
-    if (this.desired !== 'running' || this.pidfd === undefined) return;
+    if (this.desired !== 'running' || this.init === undefined) return;
     const end = await this.stopContainer();
     this.exited(this.clock.now(), end, true);
-  }
-
-  /** The end of the init runc's state file names, if it is bpm's child and has exited. */
-  private reapDeadInit(): ExitResult | undefined {
-    const init = readInitProcess(this.ref.root.runcStateFile(this.ref.cid));
-    return init === undefined ? undefined : reapExited(init.pid, init.startTime);
   }
 
   /** Stop watching the init, reap it if it is ours and has exited: its end (undefined: unknown). */
   private release(): ExitResult | undefined {
     this.probes.stop();
-    if (this.pidfd === undefined) return undefined;
-    this.watcher.unwatch(this.pidfd);
-    let end: ExitResult | undefined;
+    const init = this.init;
+    if (init === undefined) return undefined;
+    this.watcher.unwatch(init.fd);
+    this.init = undefined;
     try {
-      end = reapPidfd(this.pidfd, this.pid, this.initStart);
+      return this.port.release(init);
     } catch (err) {
       this.log.error('failed-to-reap', err, this.data());
+      return undefined;
     }
-    unclaimChild(this.pid);
-    closeSync(this.pidfd);
-    this.pidfd = undefined;
-    return end;
-  }
-
-  /**
-   * Remove the exited container of a process that is down (no signal to send, nothing to wait
-   * for); a container someone started meanwhile is stopped the usual way.
-   */
-  private clearExited(): Promise<void> {
-    return withLifecycleLock(this.ref.root, 'supervise', this.ref.job, this.ref.proc, async (ref, log) => {
-      const host = probeHost(this.op.host);
-      const stateFile = host.runc.stateFile(ref.cid);
-      const live = this.op.host.openInit(stateFile);
-      if (live !== undefined) {
-        live.close();
-        await stopProcess(ref, log, this.op, this.config);
-      } else if (existsSync(stateFile)) {
-        assertOwnContainer(ref, stateFile);
-        await removeProcess(ref, host.runc, this.op.host, log);
-      }
-    });
   }
 
   /**
@@ -381,12 +330,11 @@ export class SupervisedProcess {
       seenBy: 'supervise',
     };
     try {
-      recordLastExit(this.ref.paths, this.ref.proc, this.lastExit);
+      this.port.recordLastExit(this.ref, this.lastExit);
     } catch (err) {
       this.log.error('failed-to-record-exit', err, this.data());
     }
     const startedAt = this.startedAt ?? now;
-    this.pid = 0;
     this.startedAt = undefined;
     if (this.desired !== 'running') {
       this.setActual('stopping'); // the stop under way sets the final state
@@ -405,17 +353,17 @@ export class SupervisedProcess {
     this.nextRestartAt = plan.at;
     this.setActual('backoff');
     this.log.info('restart-planned', { ...this.data(), exit, delay_ms: String(plan.delayMs) });
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    this.cancelTimer = this.clock.timer(plan.delayMs, () => {
+      this.cancelTimer = undefined;
       void this.serial(() => this.bringUp()).catch((err: unknown) =>
         this.log.error('failed-to-restart', new Error(messageOf(err)), this.data()),
       );
-    }, plan.delayMs);
+    });
   }
 
   private cancelRestart(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     this.nextRestartAt = undefined;
   }
 }

@@ -5,21 +5,20 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { RootPaths } from '../bosh/paths.ts';
 import type { ProcessConfig } from '../config/types.ts';
-import type { Operation } from '../lifecycle/context.ts';
+import { processRef } from '../lifecycle/process-ref.ts';
 import type { Logger } from '../log/logger.ts';
-import type { ExitWatcher } from '../sys/exit-watcher.ts';
 import { processKey, resolveDependencies, stopDependentsFirst } from './dependencies.ts';
 import { jobsWithConfig, loadJobs, type SupervisedSpec } from './jobs.ts';
-import { type Clock, SupervisedProcess } from './supervised-process.ts';
+import type { ExitWatch, SupervisorPorts } from './process-port.ts';
+import { SupervisedProcess } from './supervised-process.ts';
 
 export interface SupervisionOptions {
   root: RootPaths;
   /** The jobs named with --job; empty: every job with a bpm.yml, looked up at each (re)load. */
   jobs: readonly string[];
-  watcher: ExitWatcher;
+  watcher: ExitWatch;
   log: Logger;
-  clock: Clock;
-  op: Operation;
+  ports: SupervisorPorts;
 }
 
 /** What a (re)load does, by `JOB/PROC`. */
@@ -122,8 +121,9 @@ export class Supervision {
     for (const p of going) this.byKey.delete(p.key);
     for (const [key, spec] of specs) {
       if (this.byKey.has(key)) continue;
-      const { root, watcher, log, clock, op } = this.opts;
-      this.byKey.set(key, new SupervisedProcess(root, spec.job, spec.config, watcher, log, clock, op));
+      const { root, watcher, log, ports } = this.opts;
+      const ref = processRef(root, spec.job, spec.config.name);
+      this.byKey.set(key, new SupervisedProcess(ref, spec.config, { ports, watcher, log }));
     }
     this.dependencies = dependencies;
     for (const [key, p] of this.byKey) {

@@ -2,10 +2,12 @@
 // back-off schedule, stop everything on SIGTERM, and leave containers running on SIGKILL for the
 // next supervisor to adopt.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BoshRoot, eventually, isAlive, skipReason, sleep } from '../../helpers/bosh-root.ts';
+import { lifecycleLockName } from '../../../src/ids/container-id.ts';
+import { tryLock } from '../../../src/sys/flock.ts';
+import { BoshRoot, eventually, isAlive, scaledMs, skipReason, sleep } from '../../helpers/bosh-root.ts';
 import { processEvents as events } from '../../helpers/supervisor-log.ts';
 
 const skip = skipReason();
@@ -189,5 +191,33 @@ describe('bpm supervise', { skip }, () => {
     await cli.done;
     sup.child.kill('SIGTERM');
     assert.equal((await sup.done).code, 0);
+  });
+  test('SIGTERM while a start waits for the lifecycle lock a CLI holds: the wait ends, the shutdown does not hang', async () => {
+    const job = r.uniqueJob('locked');
+    r.addJob(job, { processes: [{ name: job, executable: r.jobBin(job, 'run') }] }, { run: SLEEPER });
+    // A CLI holding the job's lock: a real flock(2) on bpm's lock file, from this test process.
+    mkdirSync(r.paths.locksDir, { recursive: true });
+    const held = tryLock(r.paths.lockFile(lifecycleLockName(job, job)));
+    assert.ok(held !== undefined);
+    try {
+      const sup = r.spawnBpm(['supervise', '--job', job]);
+      const waiting = () =>
+        r.bpmLog(job).some((l) => l.message === 'bpm.start.acquiring-lifecycle-lock.starting');
+      assert.ok(await eventually(waiting, 20_000), 'the start waits for the lock');
+      const t0 = performance.now();
+      sup.child.kill('SIGTERM');
+      const done = await sup.done;
+      const ms = performance.now() - t0;
+      assert.equal(done.code, 0, done.stderr);
+      assert.ok(ms < scaledMs(10_000), `shutdown took ${Math.round(ms)} ms with the lock held`);
+      const failed = r
+        .bpmLog(job)
+        .find((l) => l.message === 'bpm.start.acquiring-lifecycle-lock.failed-to-acquire-lock');
+      assert.equal(failed?.data['error'], 'operation cancelled');
+      assert.equal(events(r, job, 'started').length, 0);
+      assert.equal(r.containerState(job), undefined, 'nothing was started');
+    } finally {
+      held.release();
+    }
   });
 });
