@@ -139,14 +139,18 @@ function nodeChildPids(): Set<number> {
   return pids;
 }
 
-/** This process's children: /proc/self/task/T/children, or a /proc scan where that file is missing. */
+/**
+ * The main thread's children: /proc/self/task/PID/children, or a /proc scan where that file is
+ * missing. Node's child_process spawns from the main thread and the kernel hands orphans to the
+ * subreaper's main thread, so both are there; a child another thread forked (the probe thread's
+ * `runc exec`, which that thread's libuv waits for) is listed under that thread only and left alone.
+ * The scan cannot tell threads apart: without CONFIG_PROC_CHILDREN such a child could be taken.
+ */
 export function childPids(): number[] {
   const out: number[] = [];
   try {
-    for (const tid of readdirSync('/proc/self/task')) {
-      const text = readFileSync(`/proc/self/task/${tid}/children`, 'latin1');
-      for (const word of text.split(' ')) if (word !== '') out.push(Number(word));
-    }
+    const text = readFileSync(`/proc/self/task/${process.pid}/children`, 'latin1');
+    for (const word of text.split(' ')) if (word !== '') out.push(Number(word));
     return out;
   } catch {
     // no CONFIG_PROC_CHILDREN: scan

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { closeSync } from 'node:fs';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
 import { libc } from '../../src/sys/libc.ts';
 import { readProcStat } from '../../src/sys/pidfd.ts';
 import {
@@ -121,4 +122,36 @@ test('sweepOrphans leaves a running orphan alone', async () => {
   assert.equal(processExists(pid), true);
   assert.equal(await waitForExit(pid, 5000), true);
   assert.deepEqual(sweepOrphans().get(pid), { code: 0, signal: null });
+});
+
+test("a child another thread spawned is that thread's: the sweep never lists it, so its exit reaches that thread", async () => {
+  // The probe thread's `runc exec` is a child of the probe thread's task: libuv there waits for it.
+  const worker = new Worker(
+    `const { spawn } = require('node:child_process');
+     const { parentPort } = require('node:worker_threads');
+     const child = spawn('sleep', ['0.3']);
+     child.on('spawn', () => parentPort.postMessage(child.pid));
+     child.on('exit', (code) => parentPort.postMessage({ exit: code }));`,
+    { eval: true },
+  );
+  const messages: unknown[] = [];
+  const next = () =>
+    new Promise<unknown>((resolve) => {
+      if (messages.length > 0) return resolve(messages.shift());
+      worker.once('message', resolve);
+    });
+  try {
+    const pid = (await next()) as number;
+    assert.equal(childPids().includes(pid), false, 'not the main thread child');
+    const mine = spawn('sleep', ['0.3']);
+    await new Promise((resolve) => mine.once('spawn', resolve));
+    assert.equal(childPids().includes(mine.pid!), true, 'a main-thread child is listed');
+    assert.equal(await waitForExit(pid, 5000), true);
+    // Whatever the sweep does now, the worker still learns its child's exit.
+    sweepOrphans();
+    assert.deepEqual(await next(), { exit: 0 });
+    await new Promise((resolve) => mine.once('exit', resolve));
+  } finally {
+    await worker.terminate();
+  }
 });
