@@ -10,6 +10,7 @@ import { BpmError, ConfigError, messageOf } from '../errors.ts';
 import { validateJobName } from '../ids/names.ts';
 import { hasCode } from '../sys/errno.ts';
 import { problemFinding } from './config-problems.ts';
+import { checkDependsOn, type DeployedJobs } from './depends-on.ts';
 import { type Finding, type FindingSink, findingSink, sortFindings } from './finding.ts';
 import type { HostView } from './host-view.ts';
 import { knownKeysAt, misplacedKeyTarget } from './known-keys.ts';
@@ -34,6 +35,8 @@ export interface AnalysisContext {
   host: HostView;
   /** bpm's own PATH on the host, where a pre_start hook without a slash is looked up. */
   hostPathEnv: string;
+  /** The other jobs under R, which depends_on may name (analysis/io/deployed-jobs.ts). */
+  jobs: DeployedJobs;
 }
 
 export interface JobReport {
@@ -44,7 +47,7 @@ export interface JobReport {
 }
 
 /** Which jobs exist and where symlinks lead, for the reserved-volume rules, through HostView. */
-function volumeHost(ctx: AnalysisContext): VolumeHost {
+export function volumeHost(ctx: Pick<AnalysisContext, 'root' | 'host'>): VolumeHost {
   return {
     isJob: (name) => ctx.host.exists(ctx.root.external('jobs', name)),
     resolve: (path) => ctx.host.realPath(path),
@@ -142,6 +145,7 @@ function analyseConfig(
     checkPreStart(p, i, paths, ctx.hostPathEnv, ctx.host, out);
     checkHostPrerequisites(p, i, paths, ctx.host, out);
   });
+  checkDependsOn(job, config.processes, indices, ctx.jobs, out);
   return {
     job,
     file: config.file,

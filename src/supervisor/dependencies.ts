@@ -1,7 +1,9 @@
 // The depends_on graph of the supervised processes (docs/supervisor.md): pure. `PROC` names a
 // process of the same job, `JOB/PROC` one of another job. A process whose dependency is not
 // supervised (no such process, or left out itself), or that is part of a cycle, is left out with
-// one reason; everything else gets its dependencies by key.
+// one reason; everything else gets its dependencies by key. The keys and the cycle search are
+// config/depends-on.ts's, which `bpm validate` uses too.
+import { dependencyKey, findCycles, processKey } from '../config/depends-on.ts';
 
 /** One supervised process as the graph sees it. */
 export interface GraphNode {
@@ -16,15 +18,6 @@ export interface DependencyGraph {
   dependencies: Map<string, string[]>;
   /** Key → why it is left out. */
   excluded: Map<string, string>;
-}
-
-export function processKey(job: string, process: string): string {
-  return `${job}/${process}`;
-}
-
-/** `PROC` or `JOB/PROC` as written in `job`'s bpm.yml → the key it names. */
-export function dependencyKey(job: string, dep: string): string {
-  return dep.includes('/') ? dep : processKey(job, dep);
 }
 
 export function resolveDependencies(nodes: readonly GraphNode[]): DependencyGraph {
@@ -58,32 +51,6 @@ export function resolveDependencies(nodes: readonly GraphNode[]): DependencyGrap
   const dependencies = new Map<string, string[]>();
   for (const [key, list] of deps) if (!excluded.has(key)) dependencies.set(key, list);
   return { dependencies, excluded };
-}
-
-/** Each elementary cycle found by a depth-first walk (every node on a cycle is in at least one). */
-function findCycles(deps: Map<string, string[]>): string[][] {
-  const cycles: string[][] = [];
-  const done = new Set<string>();
-  const path: string[] = [];
-  const onPath = new Set<string>();
-  const visit = (key: string): void => {
-    if (done.has(key)) return;
-    if (onPath.has(key)) {
-      const cycle = path.slice(path.indexOf(key));
-      // Told from its smallest key, so one cycle reads the same whichever way it was found.
-      const first = cycle.indexOf([...cycle].sort()[0]!);
-      cycles.push([...cycle.slice(first), ...cycle.slice(0, first)]);
-      return;
-    }
-    onPath.add(key);
-    path.push(key);
-    for (const d of deps.get(key) ?? []) visit(d);
-    path.pop();
-    onPath.delete(key);
-    done.add(key);
-  };
-  for (const key of [...deps.keys()].sort()) visit(key);
-  return cycles;
 }
 
 /** Key → the keys that depend on it (the reverse edges, for the stop order). */

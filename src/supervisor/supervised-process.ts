@@ -3,6 +3,8 @@
 // the per-process lifecycle lock, so the supervisor and a monit-driven `bpm start` never both start
 // one process. A start waits until every dependency is ready (whenReady). Everything it asks of the
 // world goes through its ports (process-port.ts), so its decisions are unit-tested with fakes.
+
+import { processKey } from '../config/depends-on.ts';
 import { DEFAULT_RESTART } from '../config/supervision.ts';
 import type { ProcessConfig } from '../config/types.ts';
 import { messageOf } from '../errors.ts';
@@ -11,7 +13,6 @@ import type { ProcessRef } from '../lifecycle/process-ref.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ExitResult } from '../text/exit-status.ts';
 import { BackoffSchedule, type ExitStatus } from './backoff.ts';
-import { processKey } from './dependencies.ts';
 import type { ProbesSnapshot } from './probes/process-probes.ts';
 import type { ProbeStatus } from './probes/tracker.ts';
 import type {

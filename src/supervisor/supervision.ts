@@ -4,10 +4,11 @@
 // first, each process as soon as everything depending on it is down, in parallel otherwise.
 import { isDeepStrictEqual } from 'node:util';
 import type { RootPaths } from '../bosh/paths.ts';
+import { processKey } from '../config/depends-on.ts';
 import type { ProcessConfig } from '../config/types.ts';
 import { processRef } from '../lifecycle/process-ref.ts';
 import type { Logger } from '../log/logger.ts';
-import { processKey, resolveDependencies, stopDependentsFirst } from './dependencies.ts';
+import { resolveDependencies, stopDependentsFirst } from './dependencies.ts';
 import { jobsWithConfig, loadJobs, type SupervisedSpec } from './jobs.ts';
 import type { ExitWatch, SupervisorPorts } from './process-port.ts';
 import { SupervisedProcess } from './supervised-process.ts';

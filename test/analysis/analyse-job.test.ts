@@ -22,6 +22,7 @@ function analyse(
     root: new RootPaths('/var/vcap'),
     host: fakeHost(files, globs, redirects),
     hostPathEnv: '/usr/bin:/bin',
+    jobs: () => ({ kind: 'not-deployed' }),
   };
   return analyseText('web', FILE, yaml, ctx);
 }
@@ -376,6 +377,7 @@ describe('bpm validate rules', () => {
         root: new RootPaths('/tmp/r'),
         host: fakeHost({ '/tmp/r/packages/web/bin/web': 'not-executable' }),
         hostPathEnv: '',
+        jobs: () => ({ kind: 'not-deployed' }),
       };
       const r = analyseText(
         'web',

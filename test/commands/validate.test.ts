@@ -215,6 +215,31 @@ describe('bpm validate (command)', () => {
     }
   });
 
+  it('depends_on is checked against the jobs under the root: unknown process error, job not here warning', {
+    skip: notRoot,
+  }, () => {
+    const file = join(root, 'deps.yml');
+    writeFileSync(
+      file,
+      'processes:\n- name: x\n  executable: /var/vcap/packages/plain/bin/plain\n  depends_on: [plain/plain, plain/nope, elsewhere/db]\n',
+    );
+    const r = bpm(root, 'validate', file);
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `${file}:4:29: error: processes\\[0\\]\\.depends_on\\[1\\]: depends_on "plain/nope": job "plain" has no process "nope" \\[depends-on-unknown\\]\n    hint: its processes: plain\n`,
+      ),
+    );
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `${file}:4:41: warning: processes\\[0\\]\\.depends_on\\[2\\]: depends_on "elsewhere/db": job "elsewhere" is not deployed on this VM \\[depends-on-not-deployed\\]`,
+      ),
+    );
+    assert.doesNotMatch(r.stdout, /plain\/plain"/, 'an existing process is fine');
+  });
+
   it('is not listed in the root help (upstream text stays byte-identical)', () => {
     const r = bpm(root, '--help');
     assert.doesNotMatch(r.stdout, /validate|export/);
