@@ -95,7 +95,10 @@ async function logReload(log: Logger, reloading: Promise<ReloadSummary>): Promis
   }
 }
 
-/** One control request: change the desired state and answer when the process got there. */
+/**
+ * One control request: change the desired state and answer when the process got there; a reload
+ * answers once it is applied, not when every start it asked for is through.
+ */
 async function handle(
   supervision: Supervision,
   reload: () => Promise<ReloadSummary>,
@@ -103,7 +106,8 @@ async function handle(
 ): Promise<ControlReply> {
   if (request.op === 'status') return { ok: true, processes: supervision.processes.map((p) => p.snapshot()) };
   if (request.op === 'reload') {
-    await (await reload()).ups;
+    // Applied: stops done, starts asked for (each then waits for its dependencies on its own).
+    await reload();
     return { ok: true, processes: supervision.processes.map((p) => p.snapshot()) };
   }
   const target = supervision.find(request.job, request.process);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BoshRoot, eventually, skipReason } from '../../helpers/bosh-root.ts';
+import { BoshRoot, eventually, scaledMs, skipReason, sleep } from '../../helpers/bosh-root.ts';
 import { processEvents as events, supervisorLog } from '../../helpers/supervisor-log.ts';
 
 const skip = skipReason();
@@ -61,7 +61,7 @@ describe('bpm supervise: reload', { skip }, () => {
     );
     assert.equal(notLoaded.length, 1, 'the broken bpm.yml is logged');
 
-    // bpm reload answers once the supervisor has converged: here, nothing to do.
+    // bpm reload answers once the reload is applied: here, nothing to do.
     const reloaded = await r.bpm('reload');
     assert.equal(reloaded.code, 0, reloaded.stderr);
     assert.equal(reloads().length, 2);
@@ -73,5 +73,31 @@ describe('bpm supervise: reload', { skip }, () => {
     const without = await r.bpm('reload');
     assert.equal(without.code, 1);
     assert.equal(without.stderr, 'Error: no bpm supervise is running for this BOSH root\n');
+  });
+  test('bpm reload answers once the reload is applied, not once a dependent that waits for a never-ready dependency runs', async () => {
+    const [db, web] = [r.uniqueJob('db'), r.uniqueJob('web')] as [string, string];
+    // A readiness probe that never passes: nothing listens on port 1.
+    const readiness = { tcp: { port: 1 }, period: '200ms', timeout: '1s', failure_threshold: 1 };
+    r.addJob(db, { processes: [{ name: db, executable: r.jobBin(db, 'run'), readiness }] }, { run: SLEEPER });
+    const sup = r.spawnBpm(['supervise']);
+    try {
+      assert.ok(await eventually(() => events(r, db, 'started').length === 1, 30_000), 'db started');
+      r.addJob(
+        web,
+        { processes: [{ name: web, executable: r.jobBin(web, 'run'), depends_on: [`${db}/${db}`] }] },
+        { run: SLEEPER },
+      );
+      const reloaded = await Promise.race([r.bpm('reload'), sleep(scaledMs(20_000)).then(() => undefined)]);
+      assert.ok(reloaded !== undefined, 'bpm reload came back although web waits for db');
+      assert.equal(reloaded.code, 0, reloaded.stderr);
+      assert.equal(reloads().at(-1)?.data['started'], `${web}/${web}`);
+      assert.equal(events(r, web, 'waiting-for-dependencies').length, 1);
+      const status = JSON.parse((await r.bpm('status', web, '--json')).stdout).processes[0].supervisor;
+      assert.deepEqual([status.desired, status.state], ['running', 'starting'], 'recorded, waiting');
+      assert.equal(events(r, web, 'started').length, 0);
+    } finally {
+      sup.child.kill('SIGTERM');
+    }
+    assert.equal((await sup.done).code, 0);
   });
 });
