@@ -1,6 +1,7 @@
 // `bpm supervise [--job JOB]...` (docs/supervisor.md): glue between the CLI and src/supervisor.
 // SIGTERM/SIGINT end it (later ones are ignored while it stops everything); under a systemd
-// Type=notify unit it reports READY=1 once everything is supervised and STOPPING=1 on the signal.
+// Type=notify unit it reports READY=1 once everything is supervised (with --monit-compat: once the
+// monit API listens) and STOPPING=1 on the signal.
 import type { RootPaths } from '../bosh/paths.ts';
 import { BpmError, messageOf, UsageError } from '../errors.ts';
 import { serviceNotifier } from '../host/service-notifier.ts';
@@ -55,6 +56,7 @@ const superviseCommand: Command = async (inv) => {
         port: typeof port === 'number' && port > 0 ? port : DEFAULT_MONIT_PORT,
         shutdown,
         onReload: (listener) => process.on('SIGHUP', listener),
+        ready: () => notifier.ready(),
       });
     }
     return await supervise({

@@ -52,6 +52,12 @@ export interface MonitCompatOptions {
   shutdown: Promise<string>;
   /** Subscribe to reload requests (the command wires SIGHUP). */
   onReload(listener: () => void): void;
+  /**
+   * Called once the API listens and the job files are loaded (the services' starts are under way):
+   * what a systemd unit in monit's place reports as READY=1, so `systemctl restart` returns with
+   * the agent's port answering.
+   */
+  ready?: () => void;
 }
 
 class MonitCompat {
@@ -245,6 +251,7 @@ export async function superviseMonitCompat(opts: MonitCompatOptions): Promise<nu
     writeRunInfo(opts.root, { pid: process.pid, port: opts.port });
     compat.load();
     opts.onReload(() => compat.reload());
+    opts.ready?.();
     const signal = await opts.shutdown;
     log.info('shutting-down', { signal, leaving: 'processes running' });
     await new Promise<void>((resolve) => server!.close(() => resolve()));
