@@ -8,6 +8,15 @@
 //      container
 //   4. a container left running while the release is swapped underneath it (no stop) is listed,
 //      stopped and started again by the new build: same container id, pid file and lock
+// and issue #16, deliverable 3 (docs/release.md, "bpm in monit's place"):
+//   5. a deploy with bpm.supervisor: bpm: pre-start puts bpm supervise --monit-compat in the
+//      stemcell's monit.service and `bpm monit` at /var/vcap/bosh/bin/monit; the test agent
+//      (test/monit/agent/, the agent's monit client) starts web through it, sees a crash restarted
+//      and its alert mailed, StopAndWait with `monit stop -g vcap` through the installed command, a
+//      `monit reload`, a second pre-start that changes nothing and a `systemctl restart monit`
+//      that keeps web's process
+//   6. a deploy with bpm.supervisor: monit puts the stemcell's monit and command back, and monit
+//      runs web again
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -15,8 +24,11 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildRelease } from '../../scripts/release/build.ts';
 import { containerId } from '../../src/ids/container-id.ts';
+import { AlertReceiver } from '../monit/agent/alerts.ts';
+import { AgentJobSupervisor } from '../monit/agent/job-supervisor.ts';
+import { MonitClient } from '../monit/agent/monit-client.ts';
 import { Agent, sh, type Unpacked } from './agent.ts';
-import { Stemcell } from './stemcell.ts';
+import { MONIT_UNIT, Stemcell } from './stemcell.ts';
 
 const REPO = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 const R = '/var/vcap';
@@ -94,17 +106,26 @@ describe('the bpm release, installed as the BOSH agent installs it', { skip }, (
   const agent = new Agent(R);
   const stemcell = new Stemcell(R);
   const releases: Record<'old' | 'new' | 'jobs', Unpacked> = {} as never;
+  const alerts = new AlertReceiver();
+  let alertPort = 0;
 
-  /** What a deploy does on the VM: jobs and packages of both releases applied, pre-start run. */
-  function apply(bpmRelease: Unpacked): void {
+  /** A deploy's apply: jobs and packages of both releases laid out, monit files written. */
+  function install(bpmRelease: Unpacked, bpmProperties?: Record<string, unknown>): void {
     agent.compile(bpmRelease);
     agent.compile(releases.jobs);
     agent.applyJobs([
-      { release: bpmRelease, name: 'bpm' },
+      { release: bpmRelease, name: 'bpm', ...(bpmProperties ? { properties: bpmProperties } : {}) },
       { release: releases.jobs, name: 'web', properties: { port: PORT } },
       { release: releases.jobs, name: 'errand' },
     ]);
-    sh(join(R, 'jobs', 'bpm', 'bin', 'pre-start'), []);
+  }
+
+  const preStart = (): string => sh(join(R, 'jobs', 'bpm', 'bin', 'pre-start'), []);
+
+  /** What a deploy does on the VM: jobs and packages of both releases applied, pre-start run. */
+  function apply(bpmRelease: Unpacked): void {
+    install(bpmRelease);
+    preStart();
   }
 
   async function webUp(): Promise<{ pid: number; body: string }> {
@@ -120,8 +141,9 @@ describe('the bpm release, installed as the BOSH agent installs it', { skip }, (
     assert.equal(await answer(), undefined, 'web still answers');
   }
 
-  before(() => {
+  before(async () => {
     assert.equal(readdirSync(R).length, 0, `${R} must start empty, as on a fresh stemcell`);
+    alertPort = await alerts.listen();
     releases.new = agent.unpack(tarballIn(join(REPO, 'dist', 'release')));
     releases.old = agent.unpack(tarballIn(join(REPO, 'dist', 'release', 'previous')));
     const out = '/tmp/jobs-release';
@@ -140,6 +162,7 @@ describe('the bpm release, installed as the BOSH agent installs it', { skip }, (
   after(() => {
     stemcell.monit('stop', 'all');
     stemcell.stopMonit();
+    alerts.close();
     for (const r of Object.values(releases)) rmSync(r.dir, { recursive: true, force: true });
   });
 
@@ -157,7 +180,7 @@ describe('the bpm release, installed as the BOSH agent installs it', { skip }, (
     assert.ok(existsSync('/etc/profile.d/bpm.sh'), 'pre-start installs the login-shell PATH');
     assert.match(sh('bash', ['-lc', 'command -v bpm']), /^\/var\/vcap\/jobs\/bpm\/bin\/bpm$/m);
     assert.equal(bpm('version').stdout, `${releases.old.manifest.version}\n`);
-    stemcell.startMonit();
+    stemcell.startMonit(alertPort);
     const { pid, body } = await webUp();
     // tini is pid 1 in the container's own pid namespace; the server, vcap, runs under it.
     assert.match(body, /^hello from web pid [2-9] uid 1000\n$/);
@@ -236,5 +259,130 @@ describe('the bpm release, installed as the BOSH agent installs it', { skip }, (
     assert.notEqual(again.pid, running.pid);
     assert.equal(stemcell.monit('stop', 'all').code, 0);
     await noContainers();
+  });
+
+  // Issue #16, deliverable 3: bpm.supervisor. From here on the test agent drives monit's API as the
+  // BOSH agent does (its client, retries and job supervisor: test/monit/agent/).
+  const client = new MonitClient({
+    port: 2822,
+    user: 'vcap',
+    password: stemcell.password,
+    retryDelayMs: 1000,
+  });
+  const jobs = new AgentJobSupervisor(client);
+  const DROPIN = `/etc/systemd/system/${MONIT_UNIT}.d/50-bpm-supervisor.conf`;
+
+  async function agentSeesRunning(): Promise<void> {
+    await waitFor('the agent to see every job running', async () =>
+      (await jobs.status()) === 'running' ? true : undefined,
+    );
+  }
+
+  test('bpm.supervisor: bpm: a deploy puts bpm supervise in monit.service; the agent starts web through it', async (t) => {
+    // The agent's deploy: stop (nothing runs: the last test stopped everything), apply, `monit
+    // reload` (the real monit's, from the apply), pre-start, start.
+    install(releases.new, { bpm: { supervisor: 'bpm' } });
+    assert.equal(stemcell.monit('reload').code, 0);
+    const monitBefore = stemcell.monitMain();
+    assert.ok(monitBefore.argv.includes('-I'), `monit runs: ${monitBefore.argv.join(' ')}`);
+    t.diagnostic(preStart());
+    const main = stemcell.monitMain();
+    assert.deepEqual(main.argv.slice(1), ['supervise', '--monit-compat'], 'monit.service runs bpm supervise');
+    assert.ok(existsSync(DROPIN));
+    assert.equal(readFileSync(join(R, 'bosh', 'bin', 'monit.stemcell'), 'utf8'), Stemcell.COMMAND_TEXT);
+    assert.match(readFileSync(stemcell.command, 'utf8'), /exec \/var\/vcap\/jobs\/bpm\/bin\/bpm monit "\$@"/);
+    // pre-start left every service unmonitored: the agent's start comes after it.
+    const before = await client.status();
+    assert.deepEqual(
+      before.services.map((s) => [s.name, s.monitored]),
+      [['web', false]],
+    );
+    assert.equal(await answer(), undefined, 'web is not started before the agent starts it');
+    await jobs.start();
+    await agentSeesRunning();
+    assert.match((await waitFor('web to answer', answer)) ?? '', /^hello from web pid [2-9] uid 1000\n$/);
+    assert.match(stemcell.monit('summary').out, /^Process 'web' +running$/m);
+  });
+
+  test('bpm.supervisor: bpm: a crashed web is restarted and its alert mailed to the agent', async (t) => {
+    const crashed = pidOfWeb();
+    const at = performance.now();
+    process.kill(crashed, 'SIGKILL');
+    const alert = await alerts.waitFor(
+      (a) => a.service === 'web' && a.event === 'Does not exist' && a.receivedAt > at,
+      120_000,
+    );
+    assert.equal(alert.severity, 'alert');
+    const pid = await waitFor('a new web pid that answers', async () => {
+      const p = existsSync(join(R, 'sys', 'run', 'bpm', 'web', 'web.pid')) ? pidOfWeb() : crashed;
+      return p !== crashed && (await answer()) !== undefined ? p : undefined;
+    });
+    assert.notEqual(pid, crashed);
+    await agentSeesRunning();
+    t.diagnostic(`crash: alert after ${Math.round(alert.receivedAt - at)} ms, running again`);
+  });
+
+  test('bpm.supervisor: bpm: StopAndWait with `monit stop -g vcap` through the installed command', async () => {
+    await jobs.stopAndWait(300_000, async () => {
+      const r = stemcell.monit('stop', '-g', 'vcap');
+      assert.equal(r.code, 0, r.out);
+    });
+    await noContainers();
+    assert.equal(await jobs.status(), 'stopped');
+  });
+
+  test('bpm.supervisor: bpm: `monit reload` gives a new incarnation; start again; pre-start again changes nothing', async (t) => {
+    await jobs.reload(
+      async () => {
+        const r = stemcell.monit('reload');
+        assert.equal(r.code, 0, r.out);
+      },
+      { maxTries: 3, maxCheckTries: 12, delayMs: 1000 },
+    );
+    await jobs.start();
+    await agentSeesRunning();
+    const web = pidOfWeb();
+    const main = stemcell.monitMain().pid;
+    const files = [DROPIN, stemcell.command].map((f) => statSync(f).mtimeMs);
+    t.diagnostic(preStart());
+    assert.equal(stemcell.monitMain().pid, main, 'the same supervisor');
+    assert.deepEqual(
+      [DROPIN, stemcell.command].map((f) => statSync(f).mtimeMs),
+      files,
+    );
+    // What the agent's bootstrap (systemctl start monit) and a reboot go through: the unit is bpm's.
+    sh('systemctl', ['restart', MONIT_UNIT]);
+    assert.notEqual(stemcell.monitMain().pid, main);
+    await agentSeesRunning();
+    assert.equal(pidOfWeb(), web, 'a restarted supervisor adopts web: same process');
+  });
+
+  test('bpm.supervisor: monit: a deploy puts the stemcell monit back, which runs web again', async (t) => {
+    await jobs.stopAndWait(300_000, async () => {
+      assert.equal(stemcell.monit('stop', '-g', 'vcap').code, 0);
+    });
+    await noContainers();
+    install(releases.new, { bpm: { supervisor: 'monit' } });
+    assert.equal(stemcell.monit('reload').code, 0);
+    t.diagnostic(preStart());
+    assert.equal(existsSync(DROPIN), false);
+    assert.equal(readFileSync(stemcell.command, 'utf8'), Stemcell.COMMAND_TEXT);
+    assert.equal(existsSync(join(R, 'bosh', 'bin', 'monit.stemcell')), false);
+    await waitFor('monit.service to run monit', () =>
+      stemcell.monitMain().argv.includes('-I') ? true : undefined,
+    );
+    await waitFor('monit to answer', () => (stemcell.monit('summary').code === 0 ? true : undefined));
+    await jobs.start();
+    await webUp();
+    await agentSeesRunning();
+    assert.equal(stemcell.monit('stop', 'all').code, 0);
+    await noContainers();
+  });
+
+  test('bpm.supervisor: any other value fails the rendering, naming the property', () => {
+    assert.throws(
+      () => install(releases.new, { bpm: { supervisor: 'runit' } }),
+      /bpm job: property bpm.supervisor must be monit or bpm, not "runit"/,
+    );
   });
 });

@@ -6,6 +6,25 @@
 // services).
 import { createServer, type Server, type Socket } from 'node:net';
 
+/** The text of the agent's MONIT_DIR/alerts.monitrc (as the stemcell ships it), alerts to `port`. */
+export function alertsMonitrc(monitDir: string, port: number): string {
+  return [
+    'set alert agent@local',
+    `set mailserver 127.0.0.1 port ${port}`,
+    `set eventqueue basedir ${monitDir}/events slots 5000`,
+    'set mail-format {',
+    '  from: monit@localhost',
+    '  subject: Monit Alert',
+    '  message: Service: $SERVICE',
+    '  Event: $EVENT',
+    '  Action: $ACTION',
+    '  Date: $DATE',
+    '  Description: $DESCRIPTION',
+    '}',
+    '',
+  ].join('\n');
+}
+
 export interface AgentAlert {
   id: string;
   service: string;

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BoshRoot, BPM } from '../../helpers/bosh-root.ts';
 import { SLEEPER } from '../../reliability/support.ts';
+import { alertsMonitrc } from './alerts.ts';
 
 export const MONIT = '/usr/bin/monit';
 
@@ -33,22 +34,9 @@ export interface Vm {
 
 /** The agent's R/monit/alerts.monitrc (as the stemcell ships it), alerts to `port`. */
 export function writeAlertsMonitrc(vm: Vm, port: number): void {
-  const text = [
-    'set alert agent@local',
-    `set mailserver 127.0.0.1 port ${port}`,
-    `set eventqueue basedir ${join(vm.r.root, 'monit', 'events')} slots 5000`,
-    'set mail-format {',
-    '  from: monit@localhost',
-    '  subject: Monit Alert',
-    '  message: Service: $SERVICE',
-    '  Event: $EVENT',
-    '  Action: $ACTION',
-    '  Date: $DATE',
-    '  Description: $DESCRIPTION',
-    '}',
-    '',
-  ].join('\n');
-  writeFileSync(join(vm.r.root, 'monit', 'alerts.monitrc'), text, { mode: 0o600 });
+  writeFileSync(join(vm.r.root, 'monit', 'alerts.monitrc'), alertsMonitrc(join(vm.r.root, 'monit'), port), {
+    mode: 0o600,
+  });
 }
 
 export function prepareVm(r: BoshRoot): Vm {

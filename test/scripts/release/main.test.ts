@@ -99,19 +99,25 @@ test('every archive matches its sha1, and its fingerprint (= version) recomputed
   }
 });
 
-test("job bpm: job.MF is the spec; templates render to upstream's paths, plus the supervisor's unit", () => {
+test("job bpm: job.MF is the spec; templates render to upstream's paths, plus the supervisor's files", () => {
   const dir = join(tmp, 'jobs', 'bpm');
   const spec = parse(readFileSync(join(dir, 'job.MF'), 'utf8')) as {
     name: string;
     templates: Record<string, string>;
+    properties: Record<string, { default?: unknown }>;
   };
   assert.equal(spec.name, 'bpm');
   assert.deepEqual(Object.values(spec.templates).sort(), [
     'bin/bpm',
     'bin/pre-start',
     'bin/setup',
+    'bin/supervisor-switch',
     'config/bpm-supervisor.service',
+    'config/monit-command',
+    'config/monit-service-bpm.conf',
   ]);
+  assert.deepEqual(Object.keys(spec.properties), ['bpm.supervisor']);
+  assert.equal(spec.properties['bpm.supervisor']?.default, 'monit');
   for (const src of Object.keys(spec.templates))
     assert.ok(lstatSync(join(dir, 'templates', src)).isFile(), src);
   assert.equal(readFileSync(join(dir, 'monit'), 'utf8'), '');
