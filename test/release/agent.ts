@@ -63,6 +63,24 @@ export interface JobToApply {
   properties?: Record<string, unknown>;
 }
 
+function lookup(tree: Record<string, unknown>, path: readonly string[]): unknown {
+  let node: unknown = tree;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null || !(key in node)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+function setPath(tree: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = tree;
+  for (const key of path.slice(0, -1)) {
+    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+}
+
 export class Agent {
   readonly root: string;
   constructor(root = '/var/vcap') {
@@ -135,11 +153,15 @@ export class Agent {
         templates?: Record<string, string>;
         properties?: Record<string, { default?: unknown }>;
       };
+      // The director's view: each spec property (a dotted name) at its place in a nested map, its
+      // default unless the manifest sets it.
       const props: Record<string, unknown> = {};
       for (const [key, def] of Object.entries(spec.properties ?? {})) {
-        if (def?.default !== undefined) props[key] = def.default;
+        const path = key.split('.');
+        const set = lookup(properties ?? {}, path);
+        const value = set !== undefined ? set : def?.default;
+        if (value !== undefined) setPath(props, path, value);
       }
-      Object.assign(props, properties);
       const dest = join(this.root, 'data', 'jobs', name, `${ref.fingerprint}-${ref.sha1}`);
       rmSync(dest, { recursive: true, force: true });
       mkdirSync(dest, { recursive: true });
