@@ -46,7 +46,9 @@ export class Stemcell {
         `set statefile ${join(monitDir, 'monit.state')}`,
         `set idfile ${join(monitDir, 'monit.id')}`,
         'set httpd port 2822 and use address 127.0.0.1',
-        `  allow cleartext ${join(monitDir, 'monit.user')}`,
+        // The stemcell reads the agent's monit.user (`allow cleartext FILE`); Debian's monit 5.34
+        // rejects that file here ("is not a file"), so its one user is written in.
+        `  allow vcap:${this.password}`,
         `include ${join(monitDir, '*.monitrc')}`,
         `include ${join(monitDir, 'job', '*.monitrc')}`,
         '',
