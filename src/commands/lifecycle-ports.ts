@@ -8,8 +8,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RootPaths } from '../bosh/paths.ts';
 import { lookupUser } from '../go/user.ts';
 import { writeBundle } from '../host/bundle.ts';
+import { prepareContainerCgroup } from '../host/cgroup-delegation.ts';
 import { containerRunning } from '../host/container-running.ts';
 import { probeFeatures } from '../host/features.ts';
+import { readPidFile, removePidFile, writePidFile } from '../host/pid-file.ts';
 import { clearStaging } from '../host/staging.ts';
 import type { HostFeatures } from '../host-facts.ts';
 import type { Operation } from '../lifecycle/context.ts';
@@ -71,6 +73,10 @@ export function realHost(root: RootPaths): RealHost {
     runPreStartHook: async (...args) => (await import('../host/pre-start-hook.ts')).runPreStartHook(...args),
     becomeSubreaper,
     clearStaging,
+    readPidFile,
+    writePidFile,
+    removePidFile,
+    prepareContainerCgroup: (features, resources) => prepareContainerCgroup(features, resources),
     readLastExit,
     recordLastExit,
     containerUsage,

@@ -6,7 +6,9 @@
 // planted at either name, or at the directory, is never followed (issue #10 item 3).
 import { closeSync, constants, readSync, unlinkSync, writeSync } from 'node:fs';
 import type { JobPaths } from '../bosh/paths.ts';
+import { remove } from '../go/os.ts';
 import { fdPath, openAt, renameAt } from '../sys/at.ts';
+import { assertInsideRoot } from './inside-root.ts';
 import { openBeneath } from './open-beneath.ts';
 
 /** The pid file's contents; a symlink there is an error (ELOOP), a FIFO reads as nothing. */
@@ -48,4 +50,10 @@ export function writePidFile(paths: JobPaths, proc: string, pid: number): void {
   } finally {
     closeSync(dir);
   }
+}
+
+/** Delete R/sys/run/bpm/JOB/PROC.pid (the name only: unlink follows no link); a missing file is fine. */
+export function removePidFile(paths: JobPaths, proc: string): void {
+  assertInsideRoot(paths.rootPaths.root, paths.pidDir);
+  remove(paths.pidFile(proc));
 }

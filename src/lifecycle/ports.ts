@@ -8,6 +8,7 @@ import type { CgroupUsage } from '../host/cgroup-usage.ts';
 import type { runPreStartHook } from '../host/pre-start-hook.ts';
 import type { createPrerequisites } from '../host/prerequisites.ts';
 import type { HostFeatures, User } from '../host-facts.ts';
+import type { OciResources } from '../oci/types.ts';
 import type { DetachedRun, ForegroundEnd, ForegroundRun, KillSignal } from '../runc/client.ts';
 import type { ContainerState, StateResult } from '../runc/state.ts';
 import type { ExitResult } from '../text/exit-status.ts';
@@ -73,6 +74,17 @@ export interface HostPort {
   becomeSubreaper(): void;
   /** Remove the staging points of a process's host mounts (host/staging.ts) once runc is done. */
   clearStaging(paths: JobPaths, proc: string): void;
+  /** The pid file's contents, never read through a link (host/pid-file.ts); throws when missing. */
+  readPidFile(paths: JobPaths, proc: string): string;
+  /** Replace the pid file as runc writes it (temporary file and rename, no newline, no link followed). */
+  writePidFile(paths: JobPaths, proc: string, pid: number): void;
+  /** Delete the pid file; a missing one is fine. */
+  removePidFile(paths: JobPaths, proc: string): void;
+  /**
+   * Before runc makes a container with `resources`: on a cgroup v2 host without systemd, enable the
+   * controllers they need in the parent cgroup (host/cgroup-delegation.ts); a no-op otherwise.
+   */
+  prepareContainerCgroup(features: HostFeatures, resources: OciResources | undefined): void;
   /** The record of how the process last ended (lifecycle/last-exit.ts), or undefined. */
   readLastExit(paths: JobPaths, proc: string): LastExit | undefined;
   /** Replace that record. */

@@ -5,7 +5,6 @@ import { closeSync } from 'node:fs';
 import { MemoryLimitError } from '../config/memory.ts';
 import type { ProcessConfig, Volume } from '../config/types.ts';
 import { ConfigError } from '../errors.ts';
-import { prepareContainerCgroup } from '../host/cgroup-delegation.ts';
 import { jobWriter } from '../host/job-writable.ts';
 import type { Prerequisites, ProcessLogs } from '../host/prerequisites.ts';
 import { expandVolumes } from '../host/unrestricted-volumes.ts';
@@ -99,7 +98,7 @@ export async function withProcessSession<T>(
       }
       const { spec, duplicateMounts } = built;
       for (const mount of duplicateMounts) session.info('duplicate-mount', { mount });
-      prepareContainerCgroup(host.features, spec.linux?.resources);
+      op.host.prepareContainerCgroup(host.features, spec.linux?.resources);
       traceTiming('spec');
       session.info('creating-bundle');
       op.host.writeBundle(ref.paths, ref.proc, serializeSpec(spec));

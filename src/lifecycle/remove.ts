@@ -1,8 +1,6 @@
 // Remove a process (docs/behaviour/commands.md §10.3): force-delete the container, its bundle and its pid file; also
 // any staging mounts a killed bpm left behind (src/host/staging.ts).
-import { remove } from '../go/os.ts';
 import { removeBundle } from '../host/bundle.ts';
-import { assertInsideRoot } from '../host/inside-root.ts';
 import type { Logger } from '../log/logger.ts';
 import type { HostPort, RuncPort } from './ports.ts';
 import type { ProcessRef } from './process-ref.ts';
@@ -10,7 +8,7 @@ import type { ProcessRef } from './process-ref.ts';
 export async function removeProcess(
   ref: ProcessRef,
   runc: RuncPort,
-  host: Pick<HostPort, 'clearStaging'>,
+  host: Pick<HostPort, 'clearStaging' | 'removePidFile'>,
   log: Logger,
 ): Promise<void> {
   log.info('forcefully-deleting-container');
@@ -19,12 +17,5 @@ export async function removeProcess(
   removeBundle(ref.paths, ref.proc);
   host.clearStaging(ref.paths, ref.proc);
   log.info('deleting-pidfile');
-  removePidFile(ref);
-}
-
-/** Delete R/sys/run/bpm/JOB/PROC.pid; a missing file is fine. */
-export function removePidFile(ref: ProcessRef): void {
-  const file = ref.paths.pidFile(ref.proc);
-  assertInsideRoot(ref.paths.rootPaths.root, ref.paths.pidDir);
-  remove(file);
+  host.removePidFile(ref.paths, ref.proc);
 }

@@ -2,13 +2,13 @@
 // state file for the container, i.e. on every fresh start) and `run --detach`; plus `delete` for a
 // failed one. Then a short watch of the new container (early-exit.ts): exit 0 as upstream, but a
 // process that died at once is logged, recorded (last-exit.ts) and reported to the caller.
-import { readPidFile, writePidFile } from '../host/pid-file.ts';
 import type { Logger } from '../log/logger.ts';
 import { traceTiming } from '../log/trace-timing.ts';
 import { exitText } from '../text/exit-status.ts';
 import { checkpoint, type Operation, probeHost, stepFailed } from './context.ts';
 import { type EarlyExit, earlyExitWindow } from './early-exit.ts';
 import { loadConfig, processLocator, selectProcess } from './job-config.ts';
+import type { HostPort } from './ports.ts';
 import type { ProcessRef } from './process-ref.ts';
 import { withProcessSession } from './process-session.ts';
 import { runningOrCleared } from './recover.ts';
@@ -31,7 +31,7 @@ export function startProcess(ref: ProcessRef, log: Logger, op: Operation): Promi
     const running = await runningOrCleared(ref, host, op, log);
     traceTiming('state');
     if (running !== undefined) {
-      repairPidFile(ref, running.pid, log);
+      repairPidFile(ref, op.host, running.pid, log);
       return {};
     }
     let runcMs = 0; // how long `runc run --detach` took: the early-exit watch scales with it
@@ -95,17 +95,22 @@ function noteEarlyExit(ref: ProcessRef, early: EarlyExit, op: Operation, log: Lo
  * no newline; never through a link, src/host/pid-file.ts), so monit can see the process `start`
  * reports as running. Failures are logged only.
  */
-function repairPidFile(ref: ProcessRef, pid: number, log: Logger): void {
+function repairPidFile(
+  ref: ProcessRef,
+  host: Pick<HostPort, 'readPidFile' | 'writePidFile'>,
+  pid: number,
+  log: Logger,
+): void {
   let current = '';
   try {
-    current = readPidFile(ref.paths, ref.proc);
+    current = host.readPidFile(ref.paths, ref.proc);
   } catch {
     // missing (or not a plain file): write it
   }
   if (pid <= 0 || current === String(pid)) return;
   log.info('repairing-pidfile', { pid: String(pid) });
   try {
-    writePidFile(ref.paths, ref.proc, pid);
+    host.writePidFile(ref.paths, ref.proc, pid);
   } catch (err) {
     log.error('failed-to-repair-pidfile', err);
   }

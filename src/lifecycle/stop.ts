@@ -17,9 +17,9 @@ import { traceTiming } from '../log/trace-timing.ts';
 import { checkpoint, type Host, type Operation, probeHost, stepFailed } from './context.ts';
 import { loadConfig, selectProcess } from './job-config.ts';
 import { assertOwnContainer } from './ownership.ts';
-import type { InitHandle } from './ports.ts';
+import type { HostPort, InitHandle } from './ports.ts';
 import type { ProcessRef } from './process-ref.ts';
-import { removePidFile, removeProcess } from './remove.ts';
+import { removeProcess } from './remove.ts';
 import { inSession } from './session.ts';
 
 /** Through runc (`runc kill`) and the pid `runc state` reported (0: none, nothing to wait for). */
@@ -112,7 +112,7 @@ async function initFromRunc(
   }
   if (!state.exists) {
     log.info('job-already-stopped');
-    removeLeftovers(ref, log);
+    removeLeftovers(ref, op.host, log);
     return undefined;
   }
   return runcInit(ref, host, op, state.state.status === 'stopped' ? 0 : state.state.pid);
@@ -172,7 +172,7 @@ export function stopProcess(
  * their removal: remove them now, so that no stale pid file (whose number the kernel may reuse)
  * outlives the container. Nothing is logged when there is nothing to remove.
  */
-function removeLeftovers(ref: ProcessRef, log: Logger): void {
+function removeLeftovers(ref: ProcessRef, host: Pick<HostPort, 'removePidFile'>, log: Logger): void {
   try {
     if (existsSync(ref.paths.bundle(ref.proc))) {
       log.info('destroying-bundle');
@@ -180,7 +180,7 @@ function removeLeftovers(ref: ProcessRef, log: Logger): void {
     }
     if (existsSync(ref.paths.pidFile(ref.proc))) {
       log.info('deleting-pidfile');
-      removePidFile(ref);
+      host.removePidFile(ref.paths, ref.proc);
     }
   } catch (err) {
     throw stepFailed(log, 'failed-to-cleanup', 'failed to cleanup job-process', err);

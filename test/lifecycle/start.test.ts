@@ -347,6 +347,17 @@ describe('startProcess', () => {
     assert.equal(spec.linux.cgroupsPath, cgroupsPath('/system.slice/monit.service', true, 'bpm-web'));
   });
 
+  test("the container's cgroup is prepared through the host port, with the spec's resources, before runc", async () => {
+    w.addJob('web', webJob('  limits:\n    memory: 64M\n    processes: 10\n'));
+    await start();
+    assert.equal(w.host.cgroupSetups.length, 1);
+    const spec = JSON.parse(readFileSync(ref().paths.configJson('web'), 'utf8'));
+    assert.deepEqual(
+      JSON.parse(JSON.stringify(w.host.cgroupSetups[0], (_k, v) => (typeof v === 'bigint' ? Number(v) : v))),
+      spec.linux.resources,
+    );
+  });
+
   test('cancelled: CancelledError before any runc call or side effect', async () => {
     w.abort.abort();
     await assert.rejects(start(), CancelledError);

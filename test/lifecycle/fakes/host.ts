@@ -1,17 +1,20 @@
 // A fake HostPort (src/lifecycle/ports.ts): no root, no cgroups, no pidfds, no hook processes.
-// The bundle and the last-exit records are the real ones (plain files under the temporary BOSH
-// root); prerequisites only open the two process logs; staging clears are only counted.
+// The bundle, the pid file and the last-exit records are the real ones (plain files under the
+// temporary BOSH root); prerequisites only open the two process logs; staging clears and cgroup
+// set-ups are only counted.
 import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { JobPaths } from '../../../src/bosh/paths.ts';
 import { BpmError } from '../../../src/errors.ts';
 import { writeBundle } from '../../../src/host/bundle.ts';
 import type { CgroupUsage } from '../../../src/host/cgroup-usage.ts';
+import { readPidFile, removePidFile, writePidFile } from '../../../src/host/pid-file.ts';
 import type { Prerequisites, PrerequisitesInput } from '../../../src/host/prerequisites.ts';
 import type { HostFeatures, User } from '../../../src/host-facts.ts';
 import { readLastExit, recordLastExit } from '../../../src/lifecycle/last-exit.ts';
 import type { HostPort, InitHandle, RecordedProcess } from '../../../src/lifecycle/ports.ts';
 import type { ProcessRef } from '../../../src/lifecycle/process-ref.ts';
+import type { OciResources } from '../../../src/oci/types.ts';
 import { readInitProcess } from '../../../src/runc/state-file.ts';
 import type { FakeProcess, ProcessTable } from './processes.ts';
 import type { FakeRunc } from './runc.ts';
@@ -129,6 +132,9 @@ export class FakeHost implements HostPort {
   }
 
   writeBundle = writeBundle;
+  readPidFile = readPidFile;
+  writePidFile = writePidFile;
+  removePidFile = removePidFile;
   readLastExit = readLastExit;
   recordLastExit = recordLastExit;
 
@@ -137,6 +143,13 @@ export class FakeHost implements HostPort {
 
   clearStaging(paths: JobPaths, proc: string): void {
     this.stagingClears.push(`${paths.job}/${proc}`);
+  }
+
+  /** The resources each container's cgroup was prepared for, in order. */
+  readonly cgroupSetups: (OciResources | undefined)[] = [];
+
+  prepareContainerCgroup(_features: HostFeatures, resources: OciResources | undefined): void {
+    this.cgroupSetups.push(resources);
   }
 
   /** What each container's cgroup tells, by container id (none: the state file names no cgroup). */
