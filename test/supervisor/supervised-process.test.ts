@@ -33,6 +33,16 @@ function make(f: FakeSupervisor, extra: Partial<ProcessConfig> = {}, job = 'web'
 const crash = { code: 3, signal: null };
 const clean = { code: 0, signal: null };
 
+/** Started, crashed, restarted at once, crashed again: in back-off, the restart 10 s away. */
+async function crashedTwice(f: FakeSupervisor): Promise<SupervisedProcess> {
+  const p = make(f);
+  await p.up();
+  f.process.exit(crash);
+  await f.clock.advance(0);
+  f.process.exit(crash);
+  return p;
+}
+
 describe('SupervisedProcess', () => {
   test('adopts a running container: watched, ready, never started', async () => {
     const f = fakeSupervisor();
@@ -87,11 +97,7 @@ describe('SupervisedProcess', () => {
 
   test('a run of reset_after ends the streak: the next crash restarts at once again', async () => {
     const f = fakeSupervisor();
-    const p = make(f);
-    await p.up();
-    f.process.exit(crash);
-    await f.clock.advance(0);
-    f.process.exit(crash);
+    await crashedTwice(f);
     assert.deepEqual(f.clock.pending(), [10 * SECOND]);
     await f.clock.advance(10 * SECOND);
     await f.clock.advance(60 * SECOND - 1);
@@ -105,11 +111,7 @@ describe('SupervisedProcess', () => {
 
   test('an operator start resets the back-off', async () => {
     const f = fakeSupervisor();
-    const p = make(f);
-    await p.up();
-    f.process.exit(crash);
-    await f.clock.advance(0);
-    f.process.exit(crash);
+    const p = await crashedTwice(f);
     assert.deepEqual(f.clock.pending(), [10 * SECOND]);
     await p.up();
     assert.deepEqual(f.clock.pending(), [10 * SECOND], 'up() while in back-off leaves the timer');
@@ -201,11 +203,7 @@ describe('SupervisedProcess', () => {
 
   test('stop in back-off: the planned restart is cancelled, the exited container cleared', async () => {
     const f = fakeSupervisor();
-    const p = make(f);
-    await p.up();
-    f.process.exit(crash);
-    await f.clock.advance(0);
-    f.process.exit(crash);
+    const p = await crashedTwice(f);
     assert.equal(p.snapshot().actual, 'backoff');
     await p.down();
     assert.deepEqual(f.process.calls.slice(-1), ['clear'], 'no stop signal: only the removal');
