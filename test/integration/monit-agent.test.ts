@@ -174,7 +174,7 @@ async function deployCycle(kind: 'bpm' | 'monit', t: { diagnostic(m: string): vo
         await daemon.kill();
         daemon.start();
       },
-      { maxTries: 3, maxCheckTries: 12, delayMs: 500 },
+      { maxTries: 3, maxCheckTries: 12, delayMs: scaledMs(500) },
     );
     await sleep(scaledMs(1500)); // a monit cycle: nothing may start by itself
     const started = bpmJobs.filter((job) => r.containerState(job) !== undefined);

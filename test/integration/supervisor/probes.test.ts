@@ -36,6 +36,11 @@ time.sleep(100000)
 const CRASHER = '#!/bin/sh\nsleep 0.1\nexit 3\n';
 const SLEEPER = '#!/bin/sh\nexec sleep 1000\n';
 
+/** `ms` scaled to the host's speed, in seconds: the SERVER's DELAY and LIFETIME arguments. */
+function seconds(ms: number): string {
+  return String(scaledMs(ms) / 1000);
+}
+
 /** A loopback port nobody listens on right now. */
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -112,14 +117,19 @@ describe('bpm supervise: probes', { skip }, () => {
       job,
       {
         processes: [
-          { name: job, executable: r.jobBin(job, 'serve'), args: [String(port), '2', '4'], readiness },
+          {
+            name: job,
+            executable: r.jobBin(job, 'serve'),
+            args: [String(port), seconds(2_000), seconds(4_000)],
+            readiness,
+          },
         ],
       },
       { serve: SERVER },
     );
     const sup = supervise(t, r, [job]);
     assert.ok(await eventually(() => events(r, job, 'started').length === 1, 20_000), 'started');
-    // Refused until the port opens 2 s into the run (failure_threshold 1: failing at once).
+    // Refused until the port opens 2 s (scaled) into the run (failure_threshold 1: failing at once).
     assert.ok(await eventually(() => events(r, job, 'probe-failing', 'readiness').length === 1, 20_000));
     assert.match(events(r, job, 'probe-failing', 'readiness')[0]?.data['detail'] ?? '', /ECONNREFUSED/);
     const early = await supervisorStatus(r, job);
@@ -139,10 +149,10 @@ describe('bpm supervise: probes', { skip }, () => {
     const [passed] = events(r, job, 'probe-passing', 'readiness');
     const started = events(r, job, 'started')[0]!;
     assert.ok(
-      Date.parse(passed!.timestamp) - Date.parse(started.timestamp) >= 1_500,
+      Date.parse(passed!.timestamp) - Date.parse(started.timestamp) >= scaledMs(1_500),
       'passed once the port opened',
     );
-    // The server closes its port 4 s after opening it: readiness fails, the process is running again.
+    // The server closes its port 4 s (scaled) after opening it: readiness fails, the process is running again.
     assert.ok(await eventually(() => events(r, job, 'probe-failing', 'readiness').length === 2, 20_000));
     const unready = await supervisorStatus(r, job);
     assert.equal(unready.state, 'running');
@@ -161,7 +171,8 @@ describe('bpm supervise: probes', { skip }, () => {
       period: '200ms',
       timeout: '1s',
       failure_threshold: 2,
-      initial_delay: '1s',
+      // Past the server's start (a python start takes seconds in the Noble VM).
+      initial_delay: `${scaledMs(1_000)}ms`,
     };
     r.addJob(
       job,
@@ -170,7 +181,7 @@ describe('bpm supervise: probes', { skip }, () => {
           {
             name: job,
             executable: r.jobBin(job, 'serve'),
-            args: [String(port), '0', '2'],
+            args: [String(port), '0', seconds(2_000)],
             liveness,
             restart: { initial_delay: '200ms' },
           },
@@ -195,7 +206,7 @@ describe('bpm supervise: probes', { skip }, () => {
       .filter((m) => m.startsWith('bpm.stop.'));
     assert.ok(stops.includes('bpm.stop.complete'), stops.join(' '));
     assert.equal(events(r, job, 'restart-planned')[0]?.data['delay_ms'], '0');
-    // It fails again 2 s into each run: the second restart of the streak waits initial_delay.
+    // It fails again 2 s (scaled) into each run: the second restart of the streak waits initial_delay.
     assert.ok(await eventually(() => events(r, job, 'restart-planned').length >= 2, 30_000), 'failed again');
     assert.equal(events(r, job, 'restart-planned')[1]?.data['delay_ms'], '200', 'it counts for the back-off');
     assert.ok((await supervisorStatus(r, job)).restarts >= 1);
@@ -210,8 +221,8 @@ describe('bpm supervise: probes', { skip }, () => {
       exec: ['/bin/sh', '-c', `test ! -e /var/vcap/jobs/${job}/unhealthy && test "$(id -un)" = vcap`],
       period: '300ms',
       // Generous: a runc exec that a loaded machine slows past it would fail as a timeout instead of
-      // the exit status this test is about (seen once in CI at 2 s).
-      timeout: '10s',
+      // the exit status this test is about (seen once in CI at 2 s; scaled for the Noble VM).
+      timeout: `${scaledMs(10_000)}ms`,
       failure_threshold: 1,
     };
     r.addJob(

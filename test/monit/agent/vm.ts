@@ -18,7 +18,7 @@ import {
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type BoshRoot, BPM } from '../../helpers/bosh-root.ts';
+import { type BoshRoot, BPM, scaledMs } from '../../helpers/bosh-root.ts';
 import { SLEEPER } from '../../reliability/support.ts';
 import { alertsMonitrc } from './alerts.ts';
 
@@ -226,7 +226,7 @@ export class RealMonitDaemon extends Daemon {
   }
   override async settle(): Promise<void> {
     const since = Date.now();
-    const deadline = performance.now() + 30_000;
+    const deadline = performance.now() + scaledMs(30_000);
     while (performance.now() < deadline) {
       try {
         if (statSync(join(this.dir, 'monit.state')).mtimeMs > since) return;
