@@ -145,12 +145,17 @@ async function deployCycle(kind: 'bpm' | 'monit', t: { diagnostic(m: string): vo
       );
     }
     // Compared: the crash events. Monit 5.33 also reports "Data access error" (then "succeeded")
-    // when it reads a pid file that is being rewritten; the supervisor has no such event.
+    // when it reads a pid file that is being rewritten; the supervisor has no such event. Monit
+    // 5.34 also reports "Does not exist" for services it has not started yet on its first cycle:
+    // only what came after the crash is compared.
     const heard = alerts.alerts
       .filter((a) => a.severity !== 'ignored')
       .map((a) => `${short(a.service)}:${a.event}`);
     t.diagnostic(`${kind}: alerts the agent forwards: ${[...new Set(heard)].sort().join(', ')}`);
-    const crashes = heard.filter((h) => h.endsWith(':Does not exist'));
+    const crashes = alerts.alerts
+      .filter((a) => a.severity !== 'ignored' && a.receivedAt > crashed)
+      .map((a) => `${short(a.service)}:${a.event}`)
+      .filter((h) => h.endsWith(':Does not exist'));
     log.push(`alerts: ${[...new Set(crashes)].sort().join(' ')}`);
 
     // The agent stops the group with the command line: `monit stop -g vcap`.
@@ -219,6 +224,10 @@ async function deployCycle(kind: 'bpm' | 'monit', t: { diagnostic(m: string): vo
     for (const p of pids) assert.ok(isAlive(p), `${kind}: unmonitor left ${p} running`);
     assert.ok(livePid(script.pidfile) > 0, `${kind}: unmonitor left the ctl job running`);
     return log;
+  } catch (err) {
+    // What the daemon said, also for a failure outside the waits above (an API that never answered).
+    t.diagnostic(`${kind}: the daemon's log ends with:\n${daemon.log().slice(-3000)}`);
+    throw err;
   } finally {
     alerts.close();
     await daemon.dispose();

@@ -1,77 +1,16 @@
 // The supervisor's readiness and liveness probes against real runc (docs/supervisor.md#probes):
 // running → ready once an http readiness probe passes; a failing tcp or exec liveness probe
 // restarts the process through the normal stop; a hanging exec probe is cut off at its timeout
-// with its process tree; 20 processes crash-looping at once do not delay a healthy one's probes.
+// with its process tree. (Probes beside 20 crash-looping processes: probes-under-load.test.ts.)
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
-import { after, before, describe, type TestContext, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { BoshRoot, eventually, scaledMs, skipReason, sleep } from '../../helpers/bosh-root.ts';
 import { processEvents as events } from '../../helpers/supervisor-log.ts';
+import { freePort, SERVER, SLEEPER, seconds, supervise, supervisorStatus } from './probe-support.ts';
 
 const skip = skipReason();
-
-// A tiny HTTP server: after DELAY seconds it listens on 127.0.0.1:PORT for LIFETIME seconds (0:
-// for ever), answers every GET with 200 and appends the time of each request to LOG (if given);
-// then it closes the port and sleeps.
-const SERVER = `#!/usr/bin/python3
-import http.server, sys, threading, time
-port, delay, lifetime = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
-log = sys.argv[4] if len(sys.argv) > 4 else None
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        if log:
-            with open(log, 'a') as f: f.write('%f\\n' % time.time())
-        self.send_response(200); self.end_headers(); self.wfile.write(b'ok')
-    def log_message(self, *a): pass
-time.sleep(delay)
-s = http.server.HTTPServer(('127.0.0.1', port), H)
-if lifetime > 0:
-    threading.Timer(lifetime, s.shutdown).start()
-s.serve_forever()
-s.server_close()
-time.sleep(100000)
-`;
-const CRASHER = '#!/bin/sh\nsleep 0.1\nexit 3\n';
-const SLEEPER = '#!/bin/sh\nexec sleep 1000\n';
-
-/** `ms` scaled to the host's speed, in seconds: the SERVER's DELAY and LIFETIME arguments. */
-function seconds(ms: number): string {
-  return String(scaledMs(ms) / 1000);
-}
-
-/** A loopback port nobody listens on right now. */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
-
-interface SupervisorJson {
-  state: string;
-  restarts: number;
-  readiness?: {
-    status: string;
-    consecutive_failures: number;
-    last_result: string | null;
-    last_detail: string | null;
-  };
-  liveness?: {
-    status: string;
-    consecutive_failures: number;
-    last_result: string | null;
-    last_detail: string | null;
-  };
-}
-
-async function supervisorStatus(r: BoshRoot, job: string): Promise<SupervisorJson> {
-  const res = await r.bpm('status', job, '--json');
-  assert.equal(res.code, 0, res.stderr);
-  return JSON.parse(res.stdout).processes[0].supervisor as SupervisorJson;
-}
 
 /** Host pids in the container's cgroup whose command line is `argv`. */
 function processesRunning(r: BoshRoot, job: string, argv: string): number {
@@ -82,19 +21,6 @@ function processesRunning(r: BoshRoot, job: string, argv: string): number {
       return false;
     }
   }).length;
-}
-
-/** `bpm supervise --job …` for one test; SIGTERMed after it, also when it failed (so the next test can start one). */
-function supervise(t: TestContext, r: BoshRoot, jobs: string[], timeoutMs?: number) {
-  const sup = r.spawnBpm(
-    ['supervise', ...jobs.flatMap((j) => ['--job', j])],
-    timeoutMs === undefined ? {} : { timeoutMs },
-  );
-  t.after(async () => {
-    sup.child.kill('SIGTERM');
-    await sup.done;
-  });
-  return sup;
 }
 
 describe('bpm supervise: probes', { skip }, () => {
@@ -281,91 +207,5 @@ describe('bpm supervise: probes', { skip }, () => {
     assert.ok(processesRunning(r, job, 'sleep 999') <= 1);
     sup.child.kill('SIGTERM');
     assert.equal((await sup.done).code, 0);
-  });
-
-  test("20 processes crash-looping at once do not starve a healthy process's probes", async (t) => {
-    const healthy = r.uniqueJob('healthy');
-    const port = await freePort();
-    const period = 500;
-    r.addJob(
-      healthy,
-      {
-        processes: [
-          {
-            name: healthy,
-            executable: r.jobBin(healthy, 'serve'),
-            args: [String(port), '0', '0', `/var/vcap/sys/log/${healthy}/requests.log`],
-            readiness: {
-              http: { port, path: '/ready' },
-              period: `${period}ms`,
-              timeout: '2s',
-              failure_threshold: 1,
-            },
-            liveness: {
-              tcp: { port },
-              period: `${period}ms`,
-              timeout: '2s',
-              failure_threshold: 1,
-              initial_delay: '1s',
-            },
-          },
-        ],
-      },
-      { serve: SERVER },
-    );
-    const crashers = Array.from({ length: 20 }, () => r.uniqueJob('loop'));
-    for (const job of crashers) {
-      r.addJob(
-        job,
-        {
-          processes: [
-            {
-              name: job,
-              executable: r.jobBin(job, 'run'),
-              restart: { initial_delay: '100ms', max_delay: '200ms' },
-            },
-          ],
-        },
-        { run: CRASHER },
-      );
-    }
-    const sup = supervise(t, r, [healthy, ...crashers], 180_000);
-    assert.ok(
-      await eventually(() => events(r, healthy, 'probe-passing', 'readiness').length >= 1, 60_000),
-      'ready',
-    );
-    // Every crasher has crashed and been restarted at least once: the loop is on.
-    assert.ok(
-      await eventually(() => crashers.every((j) => events(r, j, 'starting').length >= 2), 60_000),
-      'all 20 crash-looping',
-    );
-    const from = Date.now();
-    await sleep(scaledMs(8_000));
-    const until = Date.now();
-    const restartsDuring = crashers
-      .map((j) => events(r, j, 'starting').filter((l) => Date.parse(l.timestamp) >= from).length)
-      .reduce((a, b) => a + b, 0);
-    const log = join(r.root, 'sys', 'log', healthy, 'requests.log');
-    const times = readFileSync(log, 'utf8')
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => Number(l) * 1000)
-      .filter((t) => t >= from && t <= until);
-    const gaps = times.slice(1).map((t, i) => t - times[i]!);
-    const status = await supervisorStatus(r, healthy);
-    sup.child.kill('SIGTERM');
-    assert.equal((await sup.done).code, 0);
-    const max = Math.max(...gaps);
-    const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
-    const figures = `${restartsDuring} crash restarts in ${until - from} ms; ${times.length} readiness probes, gap mean ${Math.round(mean)} ms, max ${Math.round(max)} ms`;
-    console.log(`# probes under load: ${figures}`);
-    assert.ok(restartsDuring >= 20, `the others crash-looped meanwhile: ${figures}`);
-    assert.equal(events(r, healthy, 'probe-failing').length, 0, 'no probe of the healthy process failed');
-    assert.equal(status.state, 'ready');
-    assert.equal(status.restarts, 0);
-    // On time: an attempt every period (the probes run on their own thread, so the main thread's
-    // busy starts and stops do not delay them), none late by as much as a period.
-    assert.ok(times.length >= Math.floor(((until - from) / period) * 0.8), figures);
-    assert.ok(max < period + scaledMs(500), figures);
   });
 });

@@ -212,7 +212,10 @@ export class RealMonitDaemon extends Daemon {
         `set idfile ${this.dir}/monit.id`,
         `set logfile ${this.dir}/daemon.out`,
         `set httpd port ${port} and use address 127.0.0.1`,
-        `  allow cleartext ${join(vm.r.root, 'monit', 'monit.user')}`,
+        // The agent's credentials, inline: what the stemcell's monitrc reads from R/monit/monit.user
+        // (`allow cleartext FILE`), but monit 5.34 (the Noble VM's) rejects every htpasswd file as
+        // "not a file" without looking at it, and does not start.
+        `  allow ${vm.user}:${vm.password}`,
         `include ${join(vm.r.root, 'monit')}/*.monitrc`,
         `include ${join(vm.r.root, 'monit', 'job')}/*.monitrc`,
         '',
