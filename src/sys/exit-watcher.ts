@@ -52,7 +52,11 @@ export class ExitWatcher {
 
   private async loop(): Promise<void> {
     while (this.watched.size > 0 && !this.closed) {
-      const fds = [this.wakeFd, ...this.watched.keys()];
+      // The watches this poll is for: a result counts only for the same watch still in place. An
+      // fd unwatched and closed while the poll ran shows as POLLNVAL, and its number may already
+      // be another pidfd's (a reload reopens one on the same running process): neither is an exit.
+      const watches = [...this.watched];
+      const fds = [this.wakeFd, ...watches.map(([fd]) => fd)];
       const buf = Buffer.alloc(fds.length * POLLFD_BYTES);
       fds.forEach((fd, i) => {
         buf.writeInt32LE(fd, i * POLLFD_BYTES);
@@ -63,10 +67,11 @@ export class ExitWatcher {
       if (result <= 0) continue;
       if (buf.readInt16LE(6) !== 0) drain(this.wakeFd);
       for (let i = 1; i < fds.length; i++) {
-        if (buf.readInt16LE(i * POLLFD_BYTES + 6) === 0) continue;
-        const onExit = this.watched.get(fds[i]!);
-        this.watched.delete(fds[i]!);
-        onExit?.();
+        if ((buf.readInt16LE(i * POLLFD_BYTES + 6) & POLLIN) === 0) continue;
+        const [fd, onExit] = watches[i - 1]!;
+        if (this.watched.get(fd) !== onExit) continue;
+        this.watched.delete(fd);
+        onExit();
       }
     }
     this.polling = false;

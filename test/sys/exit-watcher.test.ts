@@ -40,3 +40,38 @@ test('callbacks fire in exit order, each once, and watching more wakes the poll'
   w.close();
   for (const p of [a, b, c]) closeSync(p.fd);
 });
+
+test('a pidfd closed during the poll and its number reused for a live process fires nothing', async () => {
+  const w = new ExitWatcher();
+  const p = sleeper('100');
+  const keep = sleeper('100'); // keeps the poll running throughout
+  w.watch(keep.fd, () => {});
+  w.watch(p.fd, () => assert.fail('the first watch fired'));
+  await new Promise((r) => setTimeout(r, 100));
+  // What a reload does: the old owner unwatches and closes, a new one opens a pidfd on the same,
+  // still running, process. The poll thread sees the closed number (POLLNVAL) in between.
+  w.unwatch(p.fd);
+  closeSync(p.fd);
+  const until = performance.now() + 20;
+  while (performance.now() < until) {
+    // give the poll thread time to wake on the closed number before it is reused
+  }
+  const again = libc().pidfdOpen(p.pid, 0);
+  assert.equal(again, p.fd, 'the kernel reused the number (the lowest free one)');
+  let fired = 0;
+  const exited = new Promise<void>((resolve) =>
+    w.watch(again, () => {
+      fired++;
+      resolve();
+    }),
+  );
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(fired, 0, 'not an exit: the process runs');
+  p.kill();
+  await exited;
+  assert.equal(fired, 1);
+  keep.kill();
+  w.close();
+  closeSync(again);
+  closeSync(keep.fd);
+});
