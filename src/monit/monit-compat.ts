@@ -17,6 +17,7 @@ import { SupervisedProcess } from '../supervisor/supervised-process.ts';
 import type { SupervisorLog } from '../supervisor/supervisor-log.ts';
 import { ExitWatcher } from '../sys/exit-watcher.ts';
 import { tryLock } from '../sys/flock.ts';
+import { becomeSubreaper, reapOrphans } from '../sys/reaper.ts';
 import { AlertSender } from './alert-mail.ts';
 import { bpmTarget } from './bpm-program.ts';
 import { readUsers } from './credentials.ts';
@@ -237,6 +238,11 @@ class MonitCompat {
 export async function superviseMonitCompat(opts: MonitCompatOptions): Promise<number> {
   const lock = tryLock(supervisorLockFile(opts.root));
   if (lock === undefined) throw new BpmError('another bpm supervise is running for this BOSH root');
+  // As in plain mode (supervisor/supervise.ts): the inits of the bpm services it starts pass to it,
+  // so their exit status is known, and every other orphan (a daemon a start program forked, a
+  // helper runc left) is reaped instead of staying a zombie of a process that runs for months.
+  becomeSubreaper();
+  const stopReaping = reapOrphans();
   let server: Server | undefined;
   const compat = new MonitCompat(opts);
   try {
@@ -262,6 +268,7 @@ export async function superviseMonitCompat(opts: MonitCompatOptions): Promise<nu
     removeRunInfo(opts.root);
     compat.close();
     server?.closeAllConnections();
+    stopReaping();
     lock.release();
   }
 }

@@ -56,10 +56,10 @@ function addMonitFile(vm: Vm, job: string, text: string): void {
   writeFileSync(join(vm.r.root, 'monit', 'job', name), text, { mode: 0o600 });
 }
 
-/** A bpm job whose process sleeps, with the monit file a bpm job ships. */
-export function addBpmJob(vm: Vm, prefix: string): string {
+/** A bpm job whose process runs `run` (by default it sleeps), with the monit file a bpm job ships. */
+export function addBpmJob(vm: Vm, prefix: string, run = SLEEPER): string {
   const job = vm.r.uniqueJob(prefix);
-  vm.r.addJob(job, { processes: [{ name: job, executable: vm.r.jobBin(job, 'run') }] }, { run: SLEEPER });
+  vm.r.addJob(job, { processes: [{ name: job, executable: vm.r.jobBin(job, 'run') }] }, { run });
   const bpm = join(vm.r.root, 'jobs', 'bpm', 'bin', 'bpm');
   addMonitFile(
     vm,
@@ -70,8 +70,16 @@ export function addBpmJob(vm: Vm, prefix: string): string {
   return job;
 }
 
-/** A job not converted to bpm: a ctl script that backgrounds a sleeper and writes its pid file. */
-export function addScriptJob(vm: Vm, prefix: string): { job: string; pidfile: string } {
+/**
+ * A job not converted to bpm: a ctl script that backgrounds a sleeper and writes its pid file.
+ * `alsoStart` is more shell for its start (e.g. a second, untracked background process);
+ * `dependsOn` a service its monit file names in `depends on`.
+ */
+export function addScriptJob(
+  vm: Vm,
+  prefix: string,
+  opts: { alsoStart?: string; dependsOn?: string } = {},
+): { job: string; pidfile: string } {
   const job = vm.r.uniqueJob(prefix);
   const runDir = join(vm.r.root, 'sys', 'run', job);
   const pidfile = join(runDir, `${job}.pid`);
@@ -79,14 +87,15 @@ export function addScriptJob(vm: Vm, prefix: string): { job: string; pidfile: st
     job,
     'ctl',
     `#!/bin/sh\ncase $1 in\n` +
-      `start) mkdir -p ${runDir}; sleep 100000 </dev/null >/dev/null 2>&1 & echo $! > ${pidfile} ;;\n` +
+      `start) mkdir -p ${runDir}; ${opts.alsoStart ?? ''}\n  sleep 100000 </dev/null >/dev/null 2>&1 & echo $! > ${pidfile} ;;\n` +
       `stop) [ -f ${pidfile} ] && kill $(cat ${pidfile}); rm -f ${pidfile} ;;\nesac\n`,
   );
   addMonitFile(
     vm,
     job,
     `check process ${job}\n  with pidfile ${pidfile}\n  start program "${ctl} start" with timeout 20 seconds\n` +
-      `  stop program "${ctl} stop"\n  group vcap\n  if totalmem > 2000 Mb for 5 cycles then alert\n`,
+      `  stop program "${ctl} stop"\n  group vcap\n  if totalmem > 2000 Mb for 5 cycles then alert\n` +
+      (opts.dependsOn === undefined ? '' : `  depends on ${opts.dependsOn}\n`),
   );
   return { job, pidfile };
 }
