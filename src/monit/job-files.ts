@@ -7,6 +7,9 @@ import type { Logger } from '../log/logger.ts';
 import type { MailTarget } from './alert-mail.ts';
 import { formatProblem, type MonitService, parseMonitrc } from './monitrc.ts';
 
+/** The cycle when no control file says `set daemon N`: the stemcell's monitrc has 10 s. */
+export const DEFAULT_CYCLE_SECONDS = 10;
+
 export function monitDir(root: RootPaths): string {
   return root.external('monit');
 }
@@ -54,6 +57,24 @@ export function readJobServices(root: RootPaths, log: Logger): MonitService[] {
     }
   }
   return out;
+}
+
+/**
+ * Monit's cycle in seconds: the last `set daemon N` of the stemcell's R/bosh/etc/monitrc and of
+ * R/monit/*.monitrc, else the stemcell's 10 s.
+ */
+export function readCycleSeconds(root: RootPaths): number {
+  let seconds: number | undefined;
+  for (const file of [root.external('bosh', 'etc', 'monitrc'), ...monitrcFiles(monitDir(root))]) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    seconds = parseMonitrc(file, text).settings.daemonSeconds ?? seconds;
+  }
+  return seconds ?? DEFAULT_CYCLE_SECONDS;
 }
 
 /**

@@ -22,7 +22,7 @@ import { AlertSender } from './alert-mail.ts';
 import { bpmTarget } from './bpm-program.ts';
 import { readUsers } from './credentials.ts';
 import { type ActionOutcome, listenMonitApi } from './http-api.ts';
-import { monitDir, readAlertTarget, readJobServices } from './job-files.ts';
+import { monitDir, readAlertTarget, readCycleSeconds, readJobServices } from './job-files.ts';
 import { readUnmonitored, writeUnmonitored } from './monit-state.ts';
 import type { MonitService } from './monitrc.ts';
 import { NativeService } from './native-service.ts';
@@ -33,10 +33,12 @@ import { ScriptService } from './script-service.ts';
 import {
   type Action,
   type EventSink,
+  MONITOR_YES,
   type MonitRuntimeService,
   PENDING,
   type ServiceEvent,
 } from './service.ts';
+import { ServiceRules } from './service-rules.ts';
 import { statusXml } from './status-xml.ts';
 
 export const DEFAULT_MONIT_PORT = 2822;
@@ -81,13 +83,23 @@ class MonitCompat {
       action: e.action,
       description: e.description,
     });
+    // A dead process is restarted: that counts for `N restarts within M cycles`.
+    if (e.event === 'Does not exist') this.rules.restarted(e.service);
     this.alerts?.send(e);
   };
+  /** The services' `if … then` rules, on monit's cycle. */
+  private readonly rules: ServiceRules;
 
   constructor(opts: MonitCompatOptions) {
     this.opts = opts;
     this.log = opts.log.log;
     this.unmonitored = readUnmonitored(opts.root);
+    this.rules = new ServiceRules({
+      log: this.log,
+      emit: this.emit,
+      perform: (s, action) => void this.run(s, action, false),
+      busy: (name) => this.pending.has(name),
+    });
   }
 
   /** The alert target of R/monit/*.monitrc (the agent's alerts.monitrc), read at each (re)load. */
@@ -103,6 +115,12 @@ class MonitCompat {
   }
 
   private build(spec: MonitService): MonitRuntimeService {
+    const service = this.buildService(spec);
+    this.rules.add(spec, service);
+    return service;
+  }
+
+  private buildService(spec: MonitService): MonitRuntimeService {
     const target = bpmTarget(this.opts.root, spec);
     if (target !== undefined) {
       const found = supervisedProcesses(this.opts.root, [target.job], this.log).find(
@@ -136,6 +154,7 @@ class MonitCompat {
   load(): void {
     this.loadAlerts();
     for (const s of this.services.values()) s.release();
+    this.rules.clear();
     this.services = new Map(
       readJobServices(this.opts.root, this.log).map((spec) => [spec.name, this.build(spec)]),
     );
@@ -155,6 +174,7 @@ class MonitCompat {
       return p;
     };
     for (const s of this.services.values()) void startOf(s, new Set([s.name]));
+    this.rules.start(readCycleSeconds(this.opts.root));
     this.log.info('monit-loaded', {
       services: String(this.services.size),
       incarnation: String(this.incarnation),
@@ -200,6 +220,7 @@ class MonitCompat {
     if (s === undefined) return 'not-found';
     if (this.pending.has(name)) return 'busy';
     this.log.info('monit-action', { service: name, action });
+    if (action === 'start' || action === 'restart') this.rules.reset(name);
     void this.run(s, action);
     return 'ok';
   }
@@ -214,6 +235,11 @@ class MonitCompat {
         const view = s.view();
         const p = this.pending.get(s.name);
         if (p !== undefined) view.pending = PENDING[p];
+        const failing = this.rules.status(s.name);
+        if (failing !== undefined && view.monitor === MONITOR_YES) {
+          view.status |= failing.bits;
+          view.statusMessage ??= failing.message;
+        }
         const vitals = view.pid > 0 ? this.vitals.read(s.name, view.pid, now) : undefined;
         return vitals === undefined ? { view } : { view, vitals };
       });
@@ -230,6 +256,7 @@ class MonitCompat {
   }
 
   close(): void {
+    this.rules.stop();
     for (const s of this.services.values()) s.release();
     this.watcher.close();
   }

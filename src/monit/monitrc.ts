@@ -1,7 +1,7 @@
 // A monit control file → the services it declares, the way `bpm supervise --monit-compat` needs
 // them (docs/supervisor.md#replacing-monit). Understood: `check process NAME with pidfile P`, `start
 // program`, `stop program`, `restart program` (each with `as uid U [and] gid G` and `with timeout N
-// seconds`), `group G`, `depends on A, B`, `if … then ACTION` (kept for the caller to judge), and
+// seconds`), `group G`, `depends on A, B`, `if … then ACTION` (its words and an exec's program, for rules.ts to judge), and
 // the global `set daemon`, `set httpd port … allow …`, `set mailserver HOST port N`, `include`.
 // Anything else is skipped with a warning naming file and line; a service that cannot be run
 // (no pid file, `matching`) is an error for that service only — the file's other services stay.
@@ -21,8 +21,12 @@ export interface Program {
 export interface IfRule {
   /** The words between `if` and `then`, joined by one blank. */
   condition: string;
+  /** The same words one by one (a quoted one without its quotes). */
+  words: string[];
   /** The action after `then`: alert, restart, start, stop, exec, unmonitor, timeout. */
   action: string;
+  /** The program of an `exec` action. */
+  exec?: Program;
   line: number;
 }
 
@@ -323,29 +327,27 @@ class Parser {
       words.push(this.tokens[this.i++]!.text);
     }
     this.i++;
-    const action = this.action(name, kw.line);
+    const rule: IfRule = { condition: words.join(' '), words, action: '', line: kw.line };
+    this.action(name, kw.line, rule);
     if (word(this.tokens[this.i]) === 'else' && word(this.tokens[this.i + 1]) === 'if') {
       this.i += 3; // else if succeeded|recovered
       if (word(this.tokens[this.i]) === 'then') this.i++;
       this.action(name, kw.line);
     }
-    return { condition: words.join(' '), action, line: kw.line };
+    return rule;
   }
 
-  private action(name: string, line: number): string {
+  /** The action at `i` (and an exec's program), into `rule` when given. */
+  private action(name: string, line: number, rule?: IfRule): void {
     const a = word(this.tokens[this.i]);
     if (a === undefined || !ACTIONS.has(a))
       throw new ServiceError(`${name}: if … then: unknown action`, line);
-    this.i++;
+    if (rule !== undefined) rule.action = a;
     if (a === 'exec') {
-      this.i++; // the program
-      while (['as', 'uid', 'gid', 'and'].includes(word(this.tokens[this.i]) ?? '')) {
-        const w = word(this.tokens[this.i]);
-        this.i += w === 'uid' || w === 'gid' ? 2 : 1;
-      }
-    }
+      const program = this.program(`${name}: if … then exec`);
+      if (rule !== undefined) rule.exec = program;
+    } else this.i++;
     if (word(this.tokens[this.i]) === 'repeat') this.i += 4; // repeat every N cycles
-    return a;
   }
 }
 

@@ -97,7 +97,7 @@ export function runProgram(
 }
 
 /** How monit words a program that did not succeed, or undefined when it did. */
-export function programFailure(verb: 'start' | 'stop', r: ProgramResult): string | undefined {
+export function programFailure(verb: 'start' | 'stop' | 'exec', r: ProgramResult): string | undefined {
   if (r.spawnError !== undefined) return `failed to ${verb}: ${r.spawnError}`;
   if (r.timedOut) return `failed to ${verb} (timed out)${r.output ? ` -- ${r.output}` : ''}`;
   if (r.code === 0) return undefined;

@@ -13,6 +13,9 @@ export type Action = 'start' | 'stop' | 'restart' | 'unmonitor';
 
 /** `<status>` bits: monit's event flags. */
 export const STATUS_OK = 0;
+export const STATUS_RESOURCE = 0x2;
+export const STATUS_TIMEOUT = 0x4;
+export const STATUS_CONNECTION = 0x20;
 export const STATUS_NONEXIST = 0x200;
 export const STATUS_EXEC = 0x1000;
 
@@ -32,9 +35,12 @@ export interface ServiceView {
 /** What a service reports as it changes: the alert sender turns these into monit's events. */
 export interface ServiceEvent {
   service: string;
-  /** Monit's event name: `Does not exist`, `Exists`, `Execution failed`, `Action done`. */
+  /**
+   * Monit's event name: `Does not exist`, `Exists`, `Execution failed`, `Action done`, and the
+   * rules' `Connection failed|succeeded`, `Resource limit matched|succeeded`, `Timeout|Timeout recovery`.
+   */
   event: string;
-  /** Monit's action word: `restart`, `alert`, `start`, `stop`, `unmonitor`. */
+  /** Monit's action word: `restart`, `alert`, `start`, `stop`, `unmonitor`, `exec`. */
   action: string;
   description: string;
 }

@@ -1,15 +1,19 @@
-// The http probe: GET http://127.0.0.1:PORT/PATH. The container shares the host's network
+// The http probe: GET http://127.0.0.1:PORT/PATH (another host for monit's rules, src/monit/rule-cycle.ts). The container shares the host's network
 // namespace (bpm gives it none of its own), so the job's loopback port is the host's. 2xx and 3xx
 // pass (redirects are not followed); anything else, a refused connection or an abort fails.
 import { request } from 'node:http';
 import type { ProbeOutcome } from './tracker.ts';
 
-export function httpProbe(port: number, path: string): (abort: AbortSignal) => Promise<ProbeOutcome> {
+export function httpProbe(
+  port: number,
+  path: string,
+  host = '127.0.0.1',
+): (abort: AbortSignal) => Promise<ProbeOutcome> {
   return (abort) =>
     new Promise((resolve) => {
       const req = request(
         {
-          host: '127.0.0.1',
+          host,
           port,
           path,
           method: 'GET',

@@ -1,12 +1,12 @@
-// The tcp probe: connect to 127.0.0.1:PORT (the host's loopback, which the container shares) and
+// The tcp probe: connect to 127.0.0.1:PORT (or another host, for monit's rules) (the host's loopback, which the container shares) and
 // close at once. A refused connection or an abort fails.
 import { connect } from 'node:net';
 import type { ProbeOutcome } from './tracker.ts';
 
-export function tcpProbe(port: number): (abort: AbortSignal) => Promise<ProbeOutcome> {
+export function tcpProbe(port: number, host = '127.0.0.1'): (abort: AbortSignal) => Promise<ProbeOutcome> {
   return (abort) =>
     new Promise((resolve) => {
-      const socket = connect({ host: '127.0.0.1', port, signal: abort });
+      const socket = connect({ host, port, signal: abort });
       socket.once('connect', () => {
         socket.destroy();
         resolve({ ok: true, detail: 'connected' });

@@ -51,7 +51,7 @@ export function prepareVm(r: BoshRoot): Vm {
   return { r, user: 'vcap', password, index: 0 };
 }
 
-function addMonitFile(vm: Vm, job: string, text: string): void {
+export function addMonitFile(vm: Vm, job: string, text: string): void {
   const name = `${String(vm.index++).padStart(4, '0')}_${job}.monitrc`;
   writeFileSync(join(vm.r.root, 'monit', 'job', name), text, { mode: 0o600 });
 }
