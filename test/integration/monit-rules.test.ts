@@ -95,34 +95,27 @@ describe('monit rules under bpm supervise --monit-compat', { skip }, () => {
     daemon = new SupervisorDaemon(vm, await freePort());
     daemon.start();
     assert.ok(await eventually(() => initPid(web) > 0 && initPid(hog) > 0, scaledMs(30_000)), daemon.log());
-    const first = { web: initPid(web), hog: initPid(hog) };
+    const first: Record<string, number> = { [web]: initPid(web), [hog]: initPid(hog) };
 
+    /** Once JOB's init is a new one, the alert EVENT for it, with action restart and `description`. */
+    const restartedWith = async (job: string, event: string, description: RegExp): Promise<void> => {
+      assert.ok(
+        await eventually(() => initPid(job) > 0 && initPid(job) !== first[job], scaledMs(30_000)),
+        `${job} restarted\n${daemon.log()}`,
+      );
+      const alert = await alerts.waitFor((a) => a.service === job && a.event === event, scaledMs(10_000));
+      assert.equal(alert.action, 'restart');
+      assert.match(alert.description, description);
+    };
     // The port closes 3 s into the run; two failed cycles later (1 s each) the job is restarted.
-    assert.ok(
-      await eventually(() => initPid(web) > 0 && initPid(web) !== first.web, scaledMs(30_000)),
-      `port job restarted\n${daemon.log()}`,
-    );
-    const connection = await alerts.waitFor(
-      (a) => a.service === web && a.event === 'Connection failed',
-      scaledMs(10_000),
-    );
-    assert.equal(connection.action, 'restart');
-    assert.match(
-      connection.description,
+    await restartedWith(
+      web,
+      'Connection failed',
       new RegExp(`failed protocol test \\[HTTP\\] at \\[127\\.0\\.0\\.1\\]:${port}/`),
     );
-
-    assert.ok(
-      await eventually(() => initPid(hog) > 0 && initPid(hog) !== first.hog, scaledMs(30_000)),
-      `memory job restarted\n${daemon.log()}`,
-    );
-    const resource = await alerts.waitFor(
-      (a) => a.service === hog && a.event === 'Resource limit matched',
-      scaledMs(10_000),
-    );
-    assert.equal(resource.action, 'restart');
-    assert.match(
-      resource.description,
+    await restartedWith(
+      hog,
+      'Resource limit matched',
       /^totalmem amount of \d+\.\d MB matches resource limit \[totalmem > 24 MB\]$/,
     );
 
