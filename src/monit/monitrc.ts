@@ -1,8 +1,9 @@
 // A monit control file → the services it declares, the way `bpm supervise --monit-compat` needs
 // them (docs/supervisor.md#replacing-monit). Understood: `check process NAME with pidfile P`, `start
 // program`, `stop program`, `restart program` (each with `as uid U [and] gid G` and `with timeout N
-// seconds`), `group G`, `depends on A, B`, `if … then ACTION` (its words and an exec's program, for rules.ts to judge), and
-// the global `set daemon`, `set httpd port … allow …`, `set mailserver HOST port N`, `include`.
+// seconds`), `group G`, `depends on A, B`, `if … then ACTION` (its words and an exec's program,
+// for rules.ts to judge), and the global `set daemon`, `set httpd port … allow …`, `set mailserver
+// HOST port N`, `include`.
 // Anything else is skipped with a warning naming file and line; a service that cannot be run
 // (no pid file, `matching`) is an error for that service only — the file's other services stay.
 import { MonitrcSyntaxError, splitProgram, type Token, tokenize } from './monitrc-tokens.ts';

@@ -156,6 +156,8 @@ export class ServiceRules {
     const e = this.entries.get(name);
     if (e === undefined) return;
     const k = e.state.rules.indexOf(d.rule);
+    // A cycle that began before a reload decided for rules that are gone.
+    if (k < 0) return;
     const names = EVENTS[d.rule.check.kind];
     const { action } = d.rule;
     if (d.change === 'recovered') {

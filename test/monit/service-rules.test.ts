@@ -144,3 +144,11 @@ test('timeout: "Timeout" with action unmonitor, the service unmonitored; stop: s
   assert.deepEqual(performed, ['unmonitor', 'stop']);
   assert.equal(rules.status('web')?.bits, 0x4 | 0x2);
 });
+
+test('a decision for a rule that a reload replaced changes nothing', () => {
+  const { rules, events, performed } = setup();
+  const stale = { ...rules.rulesOf('web')[0]! };
+  rules.apply('web', { rule: stale, change: 'matched', detail: 'refused' });
+  assert.deepEqual(events, []);
+  assert.deepEqual(performed, []);
+});
