@@ -190,7 +190,13 @@ async function deployCycle(kind: 'bpm' | 'monit', t: { diagnostic(m: string): vo
       );
 
     await agent.start();
-    await until('running again', w, async () => (await agent.status()) === 'running');
+    // Settled: monit 5.34 may have started the stopped services itself on its restart (above), and
+    // then shows the agent's start requests pending until its next cycle.
+    await until(
+      'running again, nothing pending',
+      w,
+      async () => (await agent.status()) === 'running' && (await agent.processes()).every((s) => !s.pending),
+    );
     await note('restarted');
 
     // The older agent's reload: `monit reload` (SIGHUP), then a new incarnation; nothing restarts.
