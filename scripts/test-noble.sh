@@ -13,7 +13,7 @@
 # the VM run timed out; 125: the VM died, see ../shared/noble-vm/README.md).
 #
 # Environment: NOBLE_VM_DIR (default ../shared/noble-vm), BPM_TEST_TIME_SCALE, NOBLE_TEST_TIMEOUT
-# (seconds for the whole VM run, default 2700; 5400 with --full), NOBLE_TEST_CPUS (guest CPUs,
+# (seconds for the whole VM run, default 3600; 5400 with --full), NOBLE_TEST_CPUS (guest CPUs,
 # default 1) and run.sh's own NOBLE_VM_* knobs.
 set -euo pipefail
 # The whole script is one { } block: bash parses it before running, so editing this file during a
@@ -50,7 +50,7 @@ for arg in "$@"; do
       ;;
   esac
 done
-[ -n "$timeout" ] || { [ $full = 1 ] && timeout=5400 || timeout=2700; }
+[ -n "$timeout" ] || { [ $full = 1 ] && timeout=5400 || timeout=3600; }
 if [ ${#files[@]} -eq 0 ]; then
   # Lines are `<set> <path>`; `#` starts a comment.
   while read -r set path _; do
