@@ -286,6 +286,9 @@ describe('the bpm release, installed as the BOSH agent installs it', { skip }, (
     const monitBefore = stemcell.monitMain();
     assert.ok(monitBefore.argv.includes('-I'), `monit runs: ${monitBefore.argv.join(' ')}`);
     t.diagnostic(preStart());
+    t.diagnostic(
+      `switch in: monit stopped to the supervisor's READY=1 in ${stemcell.lastRestartSpanMs()} ms`,
+    );
     const main = stemcell.monitMain();
     assert.deepEqual(main.argv.slice(1), ['supervise', '--monit-compat'], 'monit.service runs bpm supervise');
     assert.ok(existsSync(DROPIN));
@@ -365,6 +368,9 @@ describe('the bpm release, installed as the BOSH agent installs it', { skip }, (
     install(releases.new, { bpm: { supervisor: 'monit' } });
     assert.equal(stemcell.monit('reload').code, 0);
     t.diagnostic(preStart());
+    t.diagnostic(
+      `switch back: the supervisor stopped to monit started in ${stemcell.lastRestartSpanMs()} ms`,
+    );
     assert.equal(existsSync(DROPIN), false);
     assert.equal(readFileSync(stemcell.command, 'utf8'), Stemcell.COMMAND_TEXT);
     assert.equal(existsSync(join(R, 'bosh', 'bin', 'monit.stemcell')), false);

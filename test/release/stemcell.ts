@@ -101,6 +101,25 @@ export class Stemcell {
     return map;
   }
 
+  /**
+   * After a `systemctl restart` of monit.service: the time from its stop's start (SIGTERM to the old
+   * daemon) to the new one being active (for the supervisor: its READY=1, sent once its API listens).
+   * Port 2822 is refused within that span at most.
+   */
+  lastRestartSpanMs(): number {
+    const out = sh('systemctl', [
+      'show',
+      '-p',
+      'ActiveExitTimestampMonotonic',
+      '-p',
+      'ActiveEnterTimestampMonotonic',
+      MONIT_UNIT,
+    ]);
+    const us = (key: string): number =>
+      Number(new RegExp(`^${key}=(\\d+)$`, 'm').exec(out)?.[1] ?? Number.NaN);
+    return Math.round((us('ActiveEnterTimestampMonotonic') - us('ActiveExitTimestampMonotonic')) / 1000);
+  }
+
   /** monit.service's main process: its pid and command line (words). */
   monitMain(): { pid: number; argv: string[] } {
     const pid = Number(sh('systemctl', ['show', '-p', 'MainPID', '--value', MONIT_UNIT]).trim());
