@@ -286,8 +286,9 @@ describe('the bpm release, installed as the BOSH agent installs it', { skip }, (
     const monitBefore = stemcell.monitMain();
     assert.ok(monitBefore.argv.includes('-I'), `monit runs: ${monitBefore.argv.join(' ')}`);
     t.diagnostic(preStart());
+    const swap = stemcell.lastRestart();
     t.diagnostic(
-      `switch in: monit stopped to the supervisor's READY=1 in ${stemcell.lastRestartSpanMs()} ms`,
+      `switch in: monit stopped in ${swap.stop} ms, the supervisor's READY=1 ${swap.start} ms later`,
     );
     const main = stemcell.monitMain();
     assert.deepEqual(main.argv.slice(1), ['supervise', '--monit-compat'], 'monit.service runs bpm supervise');
@@ -368,8 +369,9 @@ describe('the bpm release, installed as the BOSH agent installs it', { skip }, (
     install(releases.new, { bpm: { supervisor: 'monit' } });
     assert.equal(stemcell.monit('reload').code, 0);
     t.diagnostic(preStart());
+    const back = stemcell.lastRestart();
     t.diagnostic(
-      `switch back: the supervisor stopped to monit started in ${stemcell.lastRestartSpanMs()} ms`,
+      `switch back: the supervisor stopped in ${back.stop} ms, monit started ${back.start} ms later`,
     );
     assert.equal(existsSync(DROPIN), false);
     assert.equal(readFileSync(stemcell.command, 'utf8'), Stemcell.COMMAND_TEXT);

@@ -102,22 +102,17 @@ export class Stemcell {
   }
 
   /**
-   * After a `systemctl restart` of monit.service: the time from its stop's start (SIGTERM to the old
-   * daemon) to the new one being active (for the supervisor: its READY=1, sent once its API listens).
-   * Port 2822 is refused within that span at most.
+   * After a `systemctl restart` of monit.service, in ms: `stop`, from SIGTERM to the old daemon to
+   * its exit, and `start`, from then to the new one being active (for the supervisor: its READY=1,
+   * sent once its API listens). Port 2822 is refused within `stop + start` at most.
    */
-  lastRestartSpanMs(): number {
-    const out = sh('systemctl', [
-      'show',
-      '-p',
-      'ActiveExitTimestampMonotonic',
-      '-p',
-      'ActiveEnterTimestampMonotonic',
-      MONIT_UNIT,
-    ]);
-    const us = (key: string): number =>
-      Number(new RegExp(`^${key}=(\\d+)$`, 'm').exec(out)?.[1] ?? Number.NaN);
-    return Math.round((us('ActiveEnterTimestampMonotonic') - us('ActiveExitTimestampMonotonic')) / 1000);
+  lastRestart(): { stop: number; start: number } {
+    const keys = ['ActiveExit', 'InactiveEnter', 'ActiveEnter'].map((k) => `${k}TimestampMonotonic`);
+    const out = sh('systemctl', ['show', ...keys.flatMap((k) => ['-p', k]), MONIT_UNIT]);
+    const [exit, inactive, active] = keys.map((key) =>
+      Number(new RegExp(`^${key}=(\\d+)$`, 'm').exec(out)?.[1] ?? Number.NaN),
+    ) as [number, number, number];
+    return { stop: Math.round((inactive - exit) / 1000), start: Math.round((active - inactive) / 1000) };
   }
 
   /** monit.service's main process: its pid and command line (words). */
