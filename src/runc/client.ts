@@ -1,13 +1,15 @@
 // The only place bpm spawns runc (docs/behaviour/container.md §6):
 //   R/packages/bpm/bin/runc --root R/sys/run/bpm-runc [--systemd-cgroup] <operation>
 import type { ChildProcess } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RootPaths } from '../bosh/paths.ts';
 import { hasCode } from '../sys/errno.ts';
 import { type ExitResult, exitText, succeeded } from '../text/exit-status.ts';
 import { clearRuncLog, runcErrorFromLog } from './error-log.ts';
 import { RuncError } from './errors.ts';
-import { killExecTree } from './exec-tree.ts';
+import { endExec } from './exec-tree.ts';
 import { attached, cancellable, capture, captureApart, type TeeTargets, teed, withStdio } from './spawn.ts';
 import { type ContainerState, interpretList, interpretState, type StateResult } from './state.ts';
 import { stateFilePath } from './state-file.ts';
@@ -224,14 +226,24 @@ export class RuncClient {
   /**
    * `runc exec CID <argv…>` for a supervisor's probe: no stdio (the command's output is discarded),
    * the container process's user, environment and restrictions; resolves with the command's end.
-   * When `abort` aborts, the command is killed with its process group (exec-tree.ts), and runc
-   * itself at once when it has no child yet, else if it has not exited a second later.
+   * When `abort` aborts, the command is killed with its process group as soon as runc has named it
+   * in its `--pid-file` (exec-tree.ts's endExec; never a set-up stage mid-way); runc then exits.
    */
-  execProbe(cid: string, argv: readonly string[], abort: AbortSignal): Promise<ExitResult> {
-    return cancellable(this.options.binary, this.args('exec', cid, ...argv), abort, (child) => {
-      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-      if (killExecTree(child.pid) === 0) child.kill('SIGKILL');
-      else setTimeout(() => child.kill('SIGKILL'), 1_000).unref();
-    });
+  async execProbe(cid: string, argv: readonly string[], abort: AbortSignal): Promise<ExitResult> {
+    // runc names the command's pid here, in a directory only root can enter (exec-tree.ts).
+    const dir = mkdtempSync(join(tmpdir(), 'bpm-exec-'));
+    const pidFile = join(dir, 'pid');
+    try {
+      return await cancellable(
+        this.options.binary,
+        this.args('exec', '--pid-file', pidFile, cid, ...argv),
+        abort,
+        (child) => {
+          if (child.exitCode === null && child.signalCode === null) endExec(child, dir, pidFile);
+        },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 }

@@ -1,8 +1,12 @@
-// Ending what a `runc exec` started (runc/client.ts's execProbe, when a probe times out). runc's one
-// child is `runc init`, which joins the container, becomes a session (and group) leader and
-// replaces itself with the command: the same pid throughout. Killing that child's group ends the
-// command and whatever it started that stayed in its group; runc then exits by itself.
-import { readdirSync, readFileSync } from 'node:fs';
+// Ending what a `runc exec` started (runc/client.ts's execProbe, when a probe times out). runc's
+// children while it sets the process up are `runc init` and the stages it clones (as runc's own
+// children, CLONE_PARENT); the last of them joins the container, leads a session of its own and
+// becomes the command. Killing a stage mid-way can leave the next one to start the command
+// anyway, with nobody left to end it, so the command is ended once it exists: runc names it in its
+// `--pid-file` (in a root-only directory of ours) before it waits for it. Killing that process's
+// group ends the command and whatever it started in its group; runc then exits by itself.
+import type { ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, watch } from 'node:fs';
 
 /** The children of `pid` (every thread's), from /proc. */
 function childrenOf(pid: number): number[] {
@@ -53,4 +57,62 @@ export function killExecTree(runcPid: number): number {
   const children = childrenOf(runcPid);
   for (const child of children) kill(sessionOf(child) === child ? -child : child);
   return children.length;
+}
+
+/** Parent pid of `pid` (field 4 of /proc/PID/stat), or undefined once it is gone. */
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * SIGKILL the command runc (`runcPid`) named in `pidFile`, with its group when it leads one.
+ * False while there is no such command yet (no pid file). The pid is acted on only while it is
+ * runc's child: runc has not reaped it, so it is still that process.
+ */
+export function killExecCommand(runcPid: number, pidFile: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return false;
+  }
+  if (!Number.isInteger(pid) || pid <= 1) return false;
+  if (parentOf(pid) === runcPid) kill(sessionOf(pid) === pid ? -pid : pid);
+  return true;
+}
+
+/** How long a cut-off exec waits for runc to name its command before it kills runc's tree. */
+export const EXEC_SETUP_GRACE_MS = 10_000;
+
+/**
+ * End what `runc exec --pid-file PIDFILE` (our child `runc`) started: the command at once if runc
+ * named it already, else as soon as runc writes the pid file (inotify on its directory, `dir`).
+ * Should runc neither name one nor exit within EXEC_SETUP_GRACE_MS, its tree is killed, then runc.
+ */
+export function endExec(runc: ChildProcess, dir: string, pidFile: string): void {
+  const runcPid = runc.pid;
+  if (runcPid === undefined) return;
+  if (killExecCommand(runcPid, pidFile)) return;
+  const watcher = watch(dir, () => {
+    if (killExecCommand(runcPid, pidFile)) done();
+  });
+  watcher.on('error', () => watcher.close());
+  const grace = setTimeout(() => {
+    done();
+    if (killExecTree(runcPid) === 0) runc.kill('SIGKILL');
+    else setTimeout(() => runc.kill('SIGKILL'), 1_000).unref();
+  }, EXEC_SETUP_GRACE_MS);
+  grace.unref();
+  function done(): void {
+    watcher.close();
+    clearTimeout(grace);
+  }
+  runc.once('exit', done);
+  // Written between the first look and the watch.
+  if (killExecCommand(runcPid, pidFile)) done();
 }

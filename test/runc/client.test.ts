@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   chmodSync,
   closeSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   openSync,
@@ -12,7 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, test } from 'node:test';
 import { failureText, RuncClient } from '../../src/runc/client.ts';
@@ -27,6 +28,7 @@ writeFileSync(
   fake,
   `#!/bin/sh
 printf '%s\\n' "$@" > ${argvFile}
+pidfile=; prev=; for a in "$@"; do [ "$prev" = --pid-file ] && pidfile=$a; prev=$a; done
 case "$FAKE_MODE" in
   missing) echo '{"level":"error","msg":"container does not exist","time":"t"}' >&2; exit 1 ;;
   state) echo '{"id":"bpm-web","pid":77,"status":"running"}' ;;
@@ -40,7 +42,10 @@ case "$FAKE_MODE" in
   tee) echo out; echo err >&2; exit 6 ;;
   fds) echo to-stdout-log; echo to-stderr-log >&2 ;;
   fail) exit 3 ;;
-  hang) setsid /bin/sh -c 'sleep 1001.${process.pid} & sleep 999' & wait ;;
+  hang) setsid /bin/sh -c 'sleep 1001.${process.pid} & sleep 999' & echo $! > "$pidfile"; wait ;;
+  slowsetup)
+    sleep 0.4
+    setsid /bin/sh -c 'sleep 1002.${process.pid} & sleep 999' & echo $! > "$pidfile"; wait ;;
   runcfail)
     while [ "$1" != --log ]; do shift; done
     echo '{"level":"warning","msg":"a warning","time":"t"}' >> "$2"
@@ -238,7 +243,10 @@ test('a failed run carries the reason runc logged, from this run only', async ()
 test("execProbe: runc exec CID ARGV with no stdio; resolves with the command's status", async () => {
   mode('fail');
   const end = await client().execProbe('bpm-web', ['/bin/check', '-q'], new AbortController().signal);
-  assert.deepEqual(argv(), ['--root', root, 'exec', 'bpm-web', '/bin/check', '-q']);
+  const args = argv();
+  assert.match(args[4] ?? '', /^\/.*\/bpm-exec-[^/]+\/pid$/, 'a pid file in a fresh directory');
+  assert.deepEqual(args, ['--root', root, 'exec', '--pid-file', args[4], 'bpm-web', '/bin/check', '-q']);
+  assert.equal(existsSync(dirname(args[4]!)), false, 'its directory is removed');
   assert.deepEqual(end, { code: 3, signal: null });
 });
 
@@ -254,6 +262,19 @@ test("execProbe: an abort kills the command's process tree; runc then ends", asy
   assert.equal(end.signal, null, 'runc ended by itself once its child was gone');
   const left = processesNamed(`sleep 1001.${process.pid}`);
   assert.deepEqual(left, [], 'the command and what it started are gone');
+});
+
+test('execProbe: an abort while runc still sets the process up ends the command once runc names it', async () => {
+  mode('slowsetup');
+  const abort = new AbortController();
+  const pending = client().execProbe('bpm-web', ['sleep'], abort.signal);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const t0 = performance.now();
+  abort.abort(); // during the set-up: only the fake's `sleep 0.4` runs
+  const end = await pending;
+  assert.ok(performance.now() - t0 < 2_000, 'ended soon after the command existed');
+  assert.equal(end.signal, null, 'runc ended by itself once the command was gone');
+  assert.deepEqual(processesNamed(`sleep 1002.${process.pid}`), [], 'the command did not outlive the abort');
 });
 
 /** Live processes whose command line is `cmdline`. */
