@@ -7,6 +7,7 @@
 // group ends the command and whatever it started in its group; runc then exits by itself.
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, watch } from 'node:fs';
+import { readProcStat } from '../sys/pidfd.ts';
 
 /** The children of `pid` (every thread's), from /proc. */
 function childrenOf(pid: number): number[] {
@@ -29,14 +30,9 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
-/** Field 6 of /proc/PID/stat (after the parenthesised command name). */
-function sessionOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
-  } catch {
-    return undefined;
-  }
+/** `pid` itself, negated (its whole group) when it leads its own session. */
+function target(pid: number, stat = readProcStat(pid)): number {
+  return stat?.session === pid ? -pid : pid;
 }
 
 function kill(target: number): void {
@@ -55,18 +51,8 @@ function kill(target: number): void {
  */
 export function killExecTree(runcPid: number): number {
   const children = childrenOf(runcPid);
-  for (const child of children) kill(sessionOf(child) === child ? -child : child);
+  for (const child of children) kill(target(child));
   return children.length;
-}
-
-/** Parent pid of `pid` (field 4 of /proc/PID/stat), or undefined once it is gone. */
-function parentOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -82,7 +68,8 @@ export function killExecCommand(runcPid: number, pidFile: string): boolean {
     return false;
   }
   if (!Number.isInteger(pid) || pid <= 1) return false;
-  if (parentOf(pid) === runcPid) kill(sessionOf(pid) === pid ? -pid : pid);
+  const stat = readProcStat(pid);
+  if (stat?.ppid === runcPid) kill(target(pid, stat));
   return true;
 }
 

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { readProcStat } from '../../src/sys/pidfd.ts';
 import { BoshRoot, eventually, skipReason, sleep } from '../helpers/bosh-root.ts';
 import { processEvents as events } from '../helpers/supervisor-log.ts';
 import {
@@ -24,18 +25,13 @@ const CRASHER = '#!/bin/sh\nsleep 1\nexit 3\n';
 
 /** Zombie children of `pid` (state Z, parent `pid`), from /proc. */
 function zombiesOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
-      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (state === 'Z' && Number(ppid) === pid) out.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((p) => {
+      const stat = readProcStat(p);
+      return stat?.state === 'Z' && stat.ppid === pid;
+    });
 }
 
 describe('bpm supervise --monit-compat: exit status and orphans', { skip }, () => {
@@ -79,13 +75,16 @@ describe('bpm supervise --monit-compat: exit status and orphans', { skip }, () =
         }, 30_000),
       );
       const sleeper = pidOf();
-      assert.ok(await eventually(() => ppidOf(sleeper) === info.pid, 10_000), 'reparented to the supervisor');
+      assert.ok(
+        await eventually(() => readProcStat(sleeper)?.ppid === info.pid, 10_000),
+        'reparented to the supervisor',
+      );
       await sleep(1_500);
       assert.deepEqual(zombiesOf(info.pid), [], 'the untracked child that died was reaped');
       process.kill(sleeper, 'SIGKILL');
       assert.ok(
         await eventually(
-          () => !zombiesOf(info.pid).includes(sleeper) && ppidOf(sleeper) === undefined,
+          () => !zombiesOf(info.pid).includes(sleeper) && readProcStat(sleeper)?.ppid === undefined,
           10_000,
         ),
         'the dead daemon was reaped',
@@ -96,12 +95,3 @@ describe('bpm supervise --monit-compat: exit status and orphans', { skip }, () =
     }
   });
 });
-
-function ppidOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return undefined;
-  }
-}
