@@ -10,7 +10,15 @@ import { type ExitResult, exitText, succeeded } from '../text/exit-status.ts';
 import { clearRuncLog, runcErrorFromLog } from './error-log.ts';
 import { RuncError } from './errors.ts';
 import { endExec } from './exec-tree.ts';
-import { attached, cancellable, capture, captureApart, type TeeTargets, teed, withStdio } from './spawn.ts';
+import {
+  attached,
+  cancellable,
+  captureApart,
+  captureCombined,
+  type TeeTargets,
+  teed,
+  withStdio,
+} from './spawn.ts';
 import { type ContainerState, interpretList, interpretState, type StateResult } from './state.ts';
 import { stateFilePath } from './state-file.ts';
 
@@ -114,10 +122,9 @@ export class RuncClient {
     } catch (err) {
       if (isMissing(err)) return { exists: false };
     }
-    const { exit, output } = await capture(
+    const { exit, output } = await captureCombined(
       this.options.binary,
       this.args('--log-format', 'json', 'state', cid),
-      true,
     );
     return interpretState(exit, output);
   }

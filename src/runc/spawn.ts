@@ -49,14 +49,14 @@ function settle(
 
 export interface Captured {
   exit: ExitResult;
-  /** stdout, or stdout and stderr interleaved in arrival order when combined. */
+  /** stdout and stderr interleaved in arrival order. */
   output: Buffer;
 }
 
-/** Run with stdin /dev/null and capture stdout (plus stderr when `combine`, else discarded). */
-export async function capture(binary: string, args: string[], combine: boolean): Promise<Captured> {
+/** Run with stdin /dev/null and capture stdout and stderr together. */
+export async function captureCombined(binary: string, args: string[]): Promise<Captured> {
   const chunks: Buffer[] = [];
-  const exit = await settle(binary, args, ['ignore', 'pipe', combine ? 'pipe' : 'ignore'], (child) => {
+  const exit = await settle(binary, args, ['ignore', 'pipe', 'pipe'], (child) => {
     child.stdout?.on('data', (c: Buffer) => chunks.push(c));
     child.stderr?.on('data', (c: Buffer) => chunks.push(c));
   });
