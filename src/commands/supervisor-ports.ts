@@ -3,11 +3,13 @@
 // (sys/reaper.ts), Node's timers and the shared probe thread. Made once per `bpm supervise`.
 import { closeSync, existsSync } from 'node:fs';
 import type { RootPaths } from '../bosh/paths.ts';
+import { bpmContainers } from '../lifecycle/bpm-containers.ts';
 import { type Operation, probeHost } from '../lifecycle/context.ts';
 import { recordLastExit } from '../lifecycle/last-exit.ts';
 import { withLifecycleLock } from '../lifecycle/lock.ts';
 import { assertOwnContainer } from '../lifecycle/ownership.ts';
 import { removeProcess } from '../lifecycle/remove.ts';
+import { liveRunOwner } from '../lifecycle/run-owner.ts';
 import { startProcess } from '../lifecycle/start.ts';
 import { stopProcess } from '../lifecycle/stop.ts';
 import { readInitProcess } from '../runc/state-file.ts';
@@ -86,6 +88,7 @@ export function lifecycleProcessPort(root: RootPaths, op: Operation): ProcessPor
       return init === undefined ? undefined : reapExited(init.pid, init.startTime);
     },
     recordLastExit: (ref, exit) => recordLastExit(ref.paths, ref.proc, exit),
+    runOwner: (ref) => liveRunOwner(ref, op.host),
   };
 }
 
@@ -105,5 +108,6 @@ export function supervisorPorts(root: RootPaths, op: Operation): SupervisorPorts
     process: lifecycleProcessPort(root, op),
     clock: nodeTimers,
     probes: (ref, configs, log) => new ProcessProbes(ref, configs, { log, thread: probeThread(), runc }),
+    containers: () => bpmContainers(root),
   };
 }

@@ -5,17 +5,25 @@
 // created from, and bpm's bundle for JOB/PROC is R/data/bpm/bundles/JOB/PROC. One file read, no
 // runc spawn. No state file, or none readable: nothing to tell, and recovery deals with it.
 import { relative } from 'node:path';
+import type { RootPaths } from '../bosh/paths.ts';
 import { BpmError } from '../errors.ts';
 import { resolveExisting } from '../host/inside-root.ts';
 import { readBundle } from '../runc/state-file.ts';
 import type { ProcessRef } from './process-ref.ts';
 
-/** `job J, process P` for a bpm bundle R/data/bpm/bundles/J/P, else undefined. */
-function ownerOf(bundle: string, bundlesRoots: readonly string[]): string | undefined {
-  for (const root of bundlesRoots) {
-    const parts = relative(root, bundle).split('/');
-    if (parts.length === 2 && parts[0] !== '..' && parts[0] !== '' && parts[1] !== '') {
-      return `job ${parts[0]}, process ${parts[1]}`;
+/** The job and process of a bpm bundle R/data/bpm/bundles/JOB/PROC, else undefined. */
+export function bundleOwner(root: RootPaths, bundle: string): { job: string; proc: string } | undefined {
+  for (const bundles of [root.bundlesRoot, resolveExisting(root.bundlesRoot)]) {
+    const [job, proc, ...more] = relative(bundles, bundle).split('/');
+    if (
+      more.length === 0 &&
+      job !== undefined &&
+      proc !== undefined &&
+      job !== '..' &&
+      job !== '' &&
+      proc !== ''
+    ) {
+      return { job, proc };
     }
   }
   return undefined;
@@ -27,9 +35,9 @@ export function assertOwnContainer(ref: ProcessRef, stateFile: string): void {
   if (bundle === undefined) return;
   const mine = ref.paths.bundle(ref.proc);
   if (bundle === mine || bundle === resolveExisting(mine)) return;
-  const roots = [ref.root.bundlesRoot, resolveExisting(ref.root.bundlesRoot)];
-  const owner = ownerOf(bundle, roots);
-  const whose = owner === undefined ? `bundle ${bundle}` : `${owner} (bundle ${bundle})`;
+  const owner = bundleOwner(ref.root, bundle);
+  const whose =
+    owner === undefined ? `bundle ${bundle}` : `job ${owner.job}, process ${owner.proc} (bundle ${bundle})`;
   throw new BpmError(
     `container ${ref.cid} belongs to ${whose}, not to job ${ref.job}, process ${ref.proc}: refusing to act on it`,
   );

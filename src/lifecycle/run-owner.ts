@@ -6,7 +6,7 @@
 // lock; the stop finds nothing left to stop (docs/supervisor.md, "Running under systemd").
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HostPort, RecordedProcess } from './ports.ts';
+import type { HostPort, InitHandle, RecordedProcess } from './ports.ts';
 import type { ProcessRef } from './process-ref.ts';
 
 function ownerFile(ref: ProcessRef): string {
@@ -45,15 +45,35 @@ export async function askRunOwnerToStop(
   ref: ProcessRef,
   host: Pick<HostPort, 'openProcess'>,
 ): Promise<number | undefined> {
-  const owner = readOwner(ref);
-  const handle = owner === undefined ? undefined : host.openProcess(owner);
-  if (owner === undefined || handle === undefined) return undefined;
+  const run = openRunOwner(ref, host);
+  if (run === undefined) return undefined;
   try {
-    await handle.signal('TERM');
-    return owner.pid;
+    await run.handle.signal('TERM');
+    return run.pid;
   } catch {
     return undefined; // it ended meanwhile
   } finally {
-    handle.close();
+    run.handle.close();
   }
+}
+
+/**
+ * The pid of the `bpm run` that runs `ref` now, if any. It holds the lifecycle lock until its
+ * process ends, so a stop that is not asked for by an operator (the supervisor's reload, shutdown
+ * or start-up sweep) leaves that container to its run instead of waiting for the lock.
+ */
+export function liveRunOwner(ref: ProcessRef, host: Pick<HostPort, 'openProcess'>): number | undefined {
+  const run = openRunOwner(ref, host);
+  run?.handle.close();
+  return run?.pid;
+}
+
+/** A verified handle on the recorded run (pid and start time), if it still runs. */
+function openRunOwner(
+  ref: ProcessRef,
+  host: Pick<HostPort, 'openProcess'>,
+): { pid: number; handle: InitHandle } | undefined {
+  const owner = readOwner(ref);
+  const handle = owner === undefined ? undefined : host.openProcess(owner);
+  return owner === undefined || handle === undefined ? undefined : { pid: owner.pid, handle };
 }

@@ -5,6 +5,7 @@
 // (commands/supervisor-ports.ts); the unit tests pass fakes (test/supervisor/fakes/).
 import type { ProbeConfig } from '../config/supervision.ts';
 import type { ProcessConfig } from '../config/types.ts';
+import type { FoundContainer } from '../lifecycle/bpm-containers.ts';
 import type { LastExit } from '../lifecycle/last-exit.ts';
 import type { ProcessRef } from '../lifecycle/process-ref.ts';
 import type { Logger } from '../log/logger.ts';
@@ -43,6 +44,11 @@ export interface ProcessPort {
   /** The end of the init runc's state file names, if it is the supervisor's child and exited. */
   reapDeadInit(ref: ProcessRef): ExitResult | undefined;
   recordLastExit(ref: ProcessRef, exit: LastExit): void;
+  /**
+   * The pid of a live `bpm run` that runs the process now (it holds the lifecycle lock until its
+   * process ends), if any.
+   */
+  runOwner(ref: ProcessRef): number | undefined;
 }
 
 /** Many inits' exits waited on at once (sys/exit-watcher.ts's ExitWatcher is the real one). */
@@ -77,4 +83,6 @@ export interface SupervisorPorts {
   process: ProcessPort;
   clock: SupervisorClock;
   probes(ref: ProcessRef, configs: ProbeConfigs, log: Logger): ProbesPort;
+  /** The containers of R's runc root, traced back to their job and process where they are bpm's. */
+  containers(): FoundContainer[];
 }

@@ -58,7 +58,7 @@ export async function supervise(opts: SuperviseOptions): Promise<number> {
     const unsubscribe = opts.onReload?.(() => {
       if (!shuttingDown) void reload().catch(() => {});
     });
-    const first = await supervision.reload();
+    const first = await supervision.start();
     void first.ups.then(() => {
       log.info('supervising', { processes: String(supervision.processes.length) });
       opts.ready?.();

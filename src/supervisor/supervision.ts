@@ -2,11 +2,15 @@
 // bpm.yml: start what is new, stop what went, restart what changed, leave the rest), and the
 // shutdown. Starts wait for dependencies to be ready (SupervisedProcess); stops go dependents
 // first, each process as soon as everything depending on it is down, in parallel otherwise.
+// Without --job the first start also sweeps the bpm containers the job files no longer name, by
+// the reload's rule, alongside the starts (docs/supervisor.md, "Start-up sweep").
 import { isDeepStrictEqual } from 'node:util';
 import type { RootPaths } from '../bosh/paths.ts';
+import { emptyProcess } from '../config/decode-job.ts';
 import { processKey } from '../config/depends-on.ts';
 import type { ProcessConfig } from '../config/types.ts';
-import { processRef } from '../lifecycle/process-ref.ts';
+import type { FoundContainer } from '../lifecycle/bpm-containers.ts';
+import { type ProcessRef, processRef } from '../lifecycle/process-ref.ts';
 import type { Logger } from '../log/logger.ts';
 import { resolveDependencies, stopDependentsFirst } from './dependencies.ts';
 import { jobsWithConfig, loadJobs, type SupervisedSpec } from './jobs.ts';
@@ -54,7 +58,23 @@ export function planReload(
 interface Loaded {
   specs: Map<string, SupervisedSpec>;
   dependencies: Map<string, string[]>;
+  /** Jobs whose bpm.yml did not load. */
+  failed: Set<string>;
 }
+
+/**
+ * A job whose bpm.yml no longer loads keeps its processes as they are: those of `held` (key →
+ * spec) whose job is in `failed`. A reload keeps supervising them; the start-up sweep leaves them.
+ */
+function keptAsTheyAre(
+  held: ReadonlyMap<string, SupervisedSpec>,
+  failed: ReadonlySet<string>,
+): [string, SupervisedSpec][] {
+  return [...held].filter(([, spec]) => failed.has(spec.job));
+}
+
+const configsOf = (specs: ReadonlyMap<string, SupervisedSpec>): Map<string, ProcessConfig> =>
+  new Map([...specs].map(([key, spec]) => [key, spec.config]));
 
 export class Supervision {
   private readonly opts: SupervisionOptions;
@@ -63,6 +83,8 @@ export class Supervision {
   private dependencies = new Map<string, string[]>();
   /** The reload in progress; the next one waits for it. */
   private applying: Promise<unknown> = Promise.resolve();
+  /** The start-up sweep's stops in flight; the shutdown waits for them. */
+  private sweeping: Promise<unknown> = Promise.resolve();
 
   constructor(opts: SupervisionOptions) {
     this.opts = opts;
@@ -81,7 +103,19 @@ export class Supervision {
    * been asked for (`ups` resolves when those starts are through, however long dependencies take).
    */
   reload(): Promise<ReloadSummary> {
-    const next = this.applying.then(() => this.apply());
+    return this.queue([]);
+  }
+
+  /**
+   * The first load. Without --job it also sweeps: the containers of R's runc root that the job
+   * files do not name are stopped (the sweep runs alongside the starts; see sweep()).
+   */
+  start(): Promise<ReloadSummary> {
+    return this.queue(this.opts.jobs.length === 0 ? this.opts.ports.containers() : []);
+  }
+
+  private queue(found: readonly FoundContainer[]): Promise<ReloadSummary> {
+    const next = this.applying.then(() => this.apply(found));
     this.applying = next.catch(() => {});
     return next;
   }
@@ -93,9 +127,8 @@ export class Supervision {
     const specs = new Map<string, SupervisedSpec>();
     for (const s of loaded.specs) specs.set(processKey(s.job, s.config.name), s);
     // A bpm.yml that no longer loads keeps its job's processes as they are.
-    for (const [key, p] of this.byKey) {
-      if (loaded.failed.has(p.ref.job)) specs.set(key, { job: p.ref.job, config: p.config });
-    }
+    const held = new Map([...this.byKey].map(([key, p]) => [key, { job: p.ref.job, config: p.config }]));
+    for (const [key, spec] of keptAsTheyAre(held, loaded.failed)) specs.set(key, spec);
     const graph = resolveDependencies(
       [...specs.values()].map((s) => ({
         job: s.job,
@@ -108,11 +141,12 @@ export class Supervision {
       log.error('process-not-supervised', new Error(reason), { job: s.job, process: s.config.name, reason });
       specs.delete(key);
     }
-    return { specs, dependencies: graph.dependencies };
+    return { specs, dependencies: graph.dependencies, failed: loaded.failed };
   }
 
-  private async apply(): Promise<ReloadSummary> {
-    const { specs, dependencies } = this.load();
+  private async apply(found: readonly FoundContainer[]): Promise<ReloadSummary> {
+    const loaded = this.load();
+    const { specs, dependencies } = loaded;
     const plan = planReload(
       new Map([...this.byKey].map(([k, p]) => [k, p.config])),
       new Map([...specs].map(([k, spec]) => [k, spec.config])),
@@ -122,9 +156,8 @@ export class Supervision {
     for (const p of going) this.byKey.delete(p.key);
     for (const [key, spec] of specs) {
       if (this.byKey.has(key)) continue;
-      const { root, watcher, log, ports } = this.opts;
-      const ref = processRef(root, spec.job, spec.config.name);
-      this.byKey.set(key, new SupervisedProcess(ref, spec.config, { ports, watcher, log }));
+      const ref = processRef(this.opts.root, spec.job, spec.config.name);
+      this.byKey.set(key, new SupervisedProcess(ref, spec.config, this.deps()));
     }
     this.dependencies = dependencies;
     for (const [key, p] of this.byKey) {
@@ -132,13 +165,82 @@ export class Supervision {
     }
     const fresh = [...plan.started, ...plan.restarted].map((k) => this.byKey.get(k)!);
     const ups = Promise.all(fresh.map((p) => p.up())).then(() => {});
+    if (found.length > 0) this.sweeping = this.sweep(found, loaded);
     return { ...plan, ups };
   }
 
-  /** Stop every process, dependents first. */
+  /**
+   * Stop the bpm containers of `found` that the job files just loaded do not name, the way a reload
+   * stops a process that went: planReload's `stopped`, with the processes of a job whose bpm.yml
+   * does not load kept, each stopped through a SupervisedProcess's down() (the lifecycle's stop
+   * under the lifecycle lock). What they do name is adopted by its own process as always. A
+   * container found without a config has none to stop it by: the defaults (TERM, then the
+   * operation's 20 s, QUIT, 2 s, kill). Not awaited by the start: the starts go on meanwhile.
+   */
+  private async sweep(found: readonly FoundContainer[], { specs, failed }: Loaded): Promise<void> {
+    const { log } = this.opts;
+    const held = new Map<string, SupervisedSpec>();
+    const refs = new Map<string, ProcessRef>();
+    for (const c of found) {
+      if ('problem' in c) {
+        log.error('not-swept', new Error(c.problem), { container: c.cid, reason: c.problem });
+        continue;
+      }
+      const key = processKey(c.ref.job, c.ref.proc);
+      held.set(key, { job: c.ref.job, config: { ...emptyProcess(), name: c.ref.proc } });
+      refs.set(key, c.ref);
+    }
+    const next = configsOf(specs);
+    for (const [key, spec] of keptAsTheyAre(held, failed)) {
+      next.set(key, spec.config);
+      const ref = refs.get(key)!;
+      const reason = `the bpm.yml of job ${ref.job} does not load (job-not-supervised)`;
+      log.info('not-swept', { container: ref.cid, job: ref.job, process: ref.proc, reason });
+    }
+    const { stopped } = planReload(configsOf(held), next);
+    await Promise.all(
+      stopped.map(async (key) => {
+        const ref = refs.get(key)!;
+        const gone = new SupervisedProcess(ref, held.get(key)!.config, this.deps());
+        if (!(await this.stopUnlessRun(gone))) return;
+        const data = { container: ref.cid, job: ref.job, process: ref.proc };
+        if (this.opts.ports.process.hasContainer(ref)) {
+          log.error('failed-to-sweep', new Error('the container is still there'), data);
+        } else log.info('swept', data);
+      }),
+    );
+  }
+
+  /**
+   * Stop `p`: true once down() is through. A container a live `bpm run` runs is left to that run
+   * (false): the run holds the lifecycle lock until its process ends, so a stop would only wait
+   * for it — holding up a reload, the shutdown or the sweep for as long as an errand runs.
+   */
+  private async stopUnlessRun(p: SupervisedProcess): Promise<boolean> {
+    const runner = this.opts.ports.process.runOwner(p.ref);
+    if (runner === undefined) {
+      await p.down();
+      return true;
+    }
+    p.detach();
+    this.opts.log.info('left-to-bpm-run', {
+      container: p.ref.cid,
+      job: p.ref.job,
+      process: p.ref.proc,
+      pid: String(runner),
+    });
+    return false;
+  }
+
+  private deps(): { ports: SupervisorPorts; watcher: ExitWatch; log: Logger } {
+    const { ports, watcher, log } = this.opts;
+    return { ports, watcher, log };
+  }
+
+  /** Stop every process, dependents first, once the start-up sweep's stops are through too. */
   async stopAll(): Promise<void> {
     await this.applying;
-    await this.stopInOrder(this.processes);
+    await Promise.all([this.sweeping, this.stopInOrder(this.processes)]);
   }
 
   /** Stop `procs`, each once every process of `procs` that depends on it is down. */
@@ -146,7 +248,9 @@ export class Supervision {
     return stopDependentsFirst(
       procs.map((p) => p.key),
       this.dependencies,
-      (key) => this.byKey.get(key)!.down(),
+      async (key) => {
+        await this.stopUnlessRun(this.byKey.get(key)!);
+      },
     );
   }
 }

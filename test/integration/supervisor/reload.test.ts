@@ -100,4 +100,34 @@ describe('bpm supervise: reload', { skip }, () => {
     }
     assert.equal((await sup.done).code, 0);
   });
+  test("a removed job whose container an errand's bpm run owns is left to that run, and the reload does not wait for it", async () => {
+    const errand = r.uniqueJob('errand');
+    job(errand);
+    const run = r.spawnBpm(['run', errand], { timeoutMs: 120_000 });
+    assert.ok(await eventually(() => r.containerState(errand)?.status === 'running', 20_000), 'errand runs');
+    const pid = r.containerState(errand)!.pid;
+    const sup = r.spawnBpm(['supervise']);
+    try {
+      assert.ok(await eventually(() => events(r, errand, 'adopted').length === 1, 30_000), 'adopted');
+      rmSync(join(r.root, 'jobs', errand), { recursive: true });
+      // The run holds the lifecycle lock until its process ends: a stop would wait that long.
+      const reloaded = await Promise.race([r.bpm('reload'), sleep(scaledMs(15_000)).then(() => undefined)]);
+      assert.ok(reloaded !== undefined, 'bpm reload came back while the errand runs');
+      assert.equal(reloaded.code, 0, reloaded.stderr);
+      assert.equal(reloads().at(-1)?.data['stopped'], `${errand}/${errand}`);
+      const left = supervisorLog(r).filter((l) => l.message === 'bpm.supervise.left-to-bpm-run');
+      assert.deepEqual(
+        left.map((l) => [l.data['job'], l.data['pid']]),
+        [[errand, String(run.child.pid)]],
+      );
+      assert.equal(r.containerState(errand)?.pid, pid, 'the errand runs on');
+    } finally {
+      sup.child.kill('SIGTERM');
+    }
+    assert.equal((await sup.done).code, 0);
+    assert.equal(r.containerState(errand)?.pid, pid, 'and outlives the supervisor');
+    run.child.kill('SIGTERM');
+    assert.equal((await run.done).code, 143);
+    assert.equal(r.containerState(errand), undefined);
+  });
 });

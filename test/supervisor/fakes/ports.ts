@@ -124,6 +124,13 @@ export class FakeProcessPort implements ProcessPort {
     this.lastExits.push(exit);
   }
 
+  /** The pid of the `bpm run` the test says runs the container, if any. */
+  runner: number | undefined;
+
+  runOwner(_ref: ProcessRef): number | undefined {
+    return this.runner;
+  }
+
   /** Every container made, by its init's pid: an end stays known after a stop removed it. */
   private readonly byPid = new Map<number, Container>();
 
@@ -289,6 +296,7 @@ export function fakeSupervisor(): FakeSupervisor {
       probes.push(p);
       return p;
     },
+    containers: () => [],
   };
   return {
     ports,
