@@ -9,6 +9,7 @@ import type { RootPaths } from '../bosh/paths.ts';
 import { emptyProcess } from '../config/decode-job.ts';
 import { processKey } from '../config/depends-on.ts';
 import type { ProcessConfig } from '../config/types.ts';
+import { messageOf } from '../errors.ts';
 import type { FoundContainer } from '../lifecycle/bpm-containers.ts';
 import { type ProcessRef, processRef } from '../lifecycle/process-ref.ts';
 import type { Logger } from '../log/logger.ts';
@@ -165,7 +166,11 @@ export class Supervision {
     }
     const fresh = [...plan.started, ...plan.restarted].map((k) => this.byKey.get(k)!);
     const ups = Promise.all(fresh.map((p) => p.up())).then(() => {});
-    if (found.length > 0) this.sweeping = this.sweep(found, loaded);
+    if (found.length > 0) {
+      this.sweeping = this.sweep(found, loaded).catch((err: unknown) =>
+        this.opts.log.error('failed-to-sweep', err, { reason: messageOf(err) }),
+      );
+    }
     return { ...plan, ups };
   }
 

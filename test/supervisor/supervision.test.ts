@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
+import { RootPaths } from '../../src/bosh/paths.ts';
 import type { ProcessConfig } from '../../src/config/types.ts';
-import { planReload } from '../../src/supervisor/supervision.ts';
+import { processRef } from '../../src/lifecycle/process-ref.ts';
+import { planReload, Supervision } from '../../src/supervisor/supervision.ts';
+import { type FakeSupervisor, fakeSupervisor, settle } from './fakes/ports.ts';
 
 const config = (name: string, env: Record<string, string> = {}) =>
   ({ name, executable: `/bin/${name}`, env: new Map(Object.entries(env)) }) as unknown as ProcessConfig;
@@ -28,4 +31,66 @@ test('planReload: new started, gone stopped, changed (env Maps included) restart
     ['j/keep', 'j/change', 'j/new'],
     'the first load starts all',
   );
+});
+
+// The start-up sweep (docs/supervisor.md, "Start-up sweep") through the fakes: a root without jobs,
+// so every container found is one the job files do not name. With real runc and job files:
+// test/integration/supervisor/sweep.test.ts.
+describe('Supervision: the start-up sweep', () => {
+  const root = new RootPaths('/nonexistent-bosh-root');
+  const gone = { cid: 'bpm-gone', ref: processRef(root, 'gone', 'gone') };
+  const supervision = (f: FakeSupervisor, jobs: string[] = []) =>
+    new Supervision({ root, jobs, watcher: f.watcher, log: f.logger, ports: f.ports });
+  const messages = (f: FakeSupervisor) => f.log.lines.map((l) => l.message.replace(/^bpm\.supervise\./, ''));
+
+  test('a container no job file names is stopped beside the starts; the shutdown waits for that stop', async () => {
+    const f = fakeSupervisor();
+    f.found.push(gone, { cid: 'other', problem: 'invalid job ID (missing prefix): "other"' });
+    f.process.running();
+    const release = f.process.holdLock(); // the sweep's stop waits for the lifecycle lock
+    const s = supervision(f);
+    const first = await s.start();
+    await first.ups;
+    let down = false;
+    const shutdown = s.stopAll().then(() => {
+      down = true;
+    });
+    await settle();
+    assert.equal(down, false, 'the shutdown waits for the sweep in flight');
+    release();
+    await shutdown;
+    assert.deepEqual(f.process.calls, ['clear'], "the lifecycle's stop of a container it did not start");
+    assert.deepEqual(messages(f), ['not-swept', 'process.stopping', 'process.stopped', 'swept']);
+    const [notSwept, , , swept] = f.log.lines;
+    assert.equal(notSwept?.data['container'], 'other');
+    assert.equal(notSwept?.data['reason'], 'invalid job ID (missing prefix): "other"');
+    assert.deepEqual([swept?.data['job'], swept?.data['process']], ['gone', 'gone']);
+  });
+
+  test('a container a live bpm run owns is left to it: no stop, no wait', async () => {
+    const f = fakeSupervisor();
+    f.found.push(gone);
+    f.process.running();
+    f.process.runner = 4242;
+    const release = f.process.holdLock(); // the run holds it until its process ends
+    const s = supervision(f);
+    await s.start();
+    await s.stopAll();
+    release();
+    assert.deepEqual(f.process.calls, []);
+    assert.deepEqual(messages(f), ['left-to-bpm-run']);
+    assert.equal(f.log.lines[0]?.data['pid'], '4242');
+  });
+
+  test('with --job nothing is swept: the runc root is not even looked at', async () => {
+    const f = fakeSupervisor();
+    f.found.push(gone);
+    f.process.running();
+    f.ports.containers = () => assert.fail('containers() is for plain bpm supervise only');
+    const s = supervision(f, ['mine']);
+    await s.start();
+    await s.stopAll();
+    assert.deepEqual(f.process.calls, []);
+    assert.ok(!messages(f).some((m) => m.includes('swept')));
+  });
 });

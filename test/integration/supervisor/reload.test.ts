@@ -10,6 +10,8 @@ import { processEvents as events, supervisorLog } from '../../helpers/supervisor
 
 const skip = skipReason();
 const SLEEPER = '#!/bin/sh\nexec sleep 1000\n';
+// Says when it runs: removing its job directory before the shell has read the script would end it.
+const ERRAND = '#!/bin/sh\necho up\nexec sleep 1000\n';
 
 describe('bpm supervise: reload', { skip }, () => {
   let r: BoshRoot;
@@ -103,8 +105,15 @@ describe('bpm supervise: reload', { skip }, () => {
   test("a removed job whose container an errand's bpm run owns is left to that run, and the reload does not wait for it", async () => {
     const errand = r.uniqueJob('errand');
     job(errand);
+    r.writeScript(errand, 'run', ERRAND);
     const run = r.spawnBpm(['run', errand], { timeoutMs: 120_000 });
-    assert.ok(await eventually(() => r.containerState(errand)?.status === 'running', 20_000), 'errand runs');
+    assert.ok(
+      await eventually(
+        () => run.child.exitCode === null && /up/.test(r.readLog(errand, `${errand}.stdout.log`)),
+        20_000,
+      ),
+      'errand runs',
+    );
     const pid = r.containerState(errand)!.pid;
     const sup = r.spawnBpm(['supervise']);
     try {

@@ -11,6 +11,8 @@ import { processEvents as events, supervisorLog } from '../../helpers/supervisor
 
 const skip = skipReason();
 const SLEEPER = '#!/bin/sh\nexec sleep 1000\n';
+// Says when it runs: removing its job directory before the shell has read the script would end it.
+const ERRAND = '#!/bin/sh\necho up\nexec sleep 1000\n';
 
 describe('bpm supervise: the start-up sweep', { skip }, () => {
   // A root per test: plain `bpm supervise` looks at every job and container of R.
@@ -125,8 +127,15 @@ describe('bpm supervise: the start-up sweep', { skip }, () => {
   test("an errand's bpm run keeps its container, and the shutdown does not wait for it", async () => {
     const errand = r.uniqueJob('errand');
     job(errand);
+    r.writeScript(errand, 'run', ERRAND);
     const run = r.spawnBpm(['run', errand], { timeoutMs: 120_000 });
-    assert.ok(await eventually(() => r.containerState(errand)?.status === 'running', 20_000), 'errand runs');
+    assert.ok(
+      await eventually(
+        () => run.child.exitCode === null && /up/.test(r.readLog(errand, `${errand}.stdout.log`)),
+        20_000,
+      ),
+      'errand runs',
+    );
     const pid = r.containerState(errand)!.pid;
     rmSync(join(r.root, 'jobs', errand), { recursive: true });
     const sup = r.spawnBpm(['supervise']);

@@ -3,6 +3,7 @@
 // the test fires, virtual time with timers the test advances, and probes the test passes or fails.
 // Nothing touches runc, pidfds or real time, so the tests are fast and deterministic.
 import type { ProcessConfig } from '../../../src/config/types.ts';
+import type { FoundContainer } from '../../../src/lifecycle/bpm-containers.ts';
 import type { LastExit } from '../../../src/lifecycle/last-exit.ts';
 import type { ProcessRef } from '../../../src/lifecycle/process-ref.ts';
 import { Logger, type LogSink } from '../../../src/log/logger.ts';
@@ -278,6 +279,8 @@ export interface FakeSupervisor {
   logger: Logger;
   /** Aborting it is the supervisor's cancellation. */
   cancel: AbortController;
+  /** What `containers()` finds in the runc root (the start-up sweep's input). */
+  found: FoundContainer[];
 }
 
 export function fakeSupervisor(): FakeSupervisor {
@@ -287,6 +290,7 @@ export function fakeSupervisor(): FakeSupervisor {
   const probes: FakeProbes[] = [];
   const cancel = new AbortController();
   const log = new LogCapture();
+  const found: FoundContainer[] = [];
   const ports: SupervisorPorts = {
     signal: cancel.signal,
     process,
@@ -296,7 +300,7 @@ export function fakeSupervisor(): FakeSupervisor {
       probes.push(p);
       return p;
     },
-    containers: () => [],
+    containers: () => found,
   };
   return {
     ports,
@@ -307,5 +311,6 @@ export function fakeSupervisor(): FakeSupervisor {
     log,
     logger: new Logger(log, 'bpm.supervise', '1', {}),
     cancel,
+    found,
   };
 }
