@@ -148,10 +148,7 @@ export class Supervision {
   private async apply(found: readonly FoundContainer[]): Promise<ReloadSummary> {
     const loaded = this.load();
     const { specs, dependencies } = loaded;
-    const plan = planReload(
-      new Map([...this.byKey].map(([k, p]) => [k, p.config])),
-      new Map([...specs].map(([k, spec]) => [k, spec.config])),
-    );
+    const plan = planReload(new Map([...this.byKey].map(([k, p]) => [k, p.config])), configsOf(specs));
     const going = [...plan.stopped, ...plan.restarted].map((k) => this.byKey.get(k)!);
     await this.stopInOrder(going);
     for (const p of going) this.byKey.delete(p.key);
