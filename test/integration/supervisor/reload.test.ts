@@ -7,11 +7,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BoshRoot, eventually, scaledMs, skipReason, sleep } from '../../helpers/bosh-root.ts';
 import { processEvents as events, supervisorLog } from '../../helpers/supervisor-log.ts';
+import { runErrand } from './errand-support.ts';
 
 const skip = skipReason();
 const SLEEPER = '#!/bin/sh\nexec sleep 1000\n';
-// Says when it runs: removing its job directory before the shell has read the script would end it.
-const ERRAND = '#!/bin/sh\necho up\nexec sleep 1000\n';
 
 describe('bpm supervise: reload', { skip }, () => {
   let r: BoshRoot;
@@ -104,17 +103,8 @@ describe('bpm supervise: reload', { skip }, () => {
   });
   test("a removed job whose container an errand's bpm run owns is left to that run, and the reload does not wait for it", async () => {
     const errand = r.uniqueJob('errand');
-    job(errand);
-    r.writeScript(errand, 'run', ERRAND);
-    const run = r.spawnBpm(['run', errand], { timeoutMs: 120_000 });
-    assert.ok(
-      await eventually(
-        () => run.child.exitCode === null && /up/.test(r.readLog(errand, `${errand}.stdout.log`)),
-        20_000,
-      ),
-      'errand runs',
-    );
-    const pid = r.containerState(errand)!.pid;
+    const run = await runErrand(r, errand);
+    const pid = run.initPid;
     const sup = r.spawnBpm(['supervise']);
     try {
       assert.ok(await eventually(() => events(r, errand, 'adopted').length === 1, 30_000), 'adopted');
@@ -127,7 +117,7 @@ describe('bpm supervise: reload', { skip }, () => {
       const left = supervisorLog(r).filter((l) => l.message === 'bpm.supervise.left-to-bpm-run');
       assert.deepEqual(
         left.map((l) => [l.data['job'], l.data['pid']]),
-        [[errand, String(run.child.pid)]],
+        [[errand, String(run.runPid)]],
       );
       assert.equal(r.containerState(errand)?.pid, pid, 'the errand runs on');
     } finally {
@@ -135,8 +125,7 @@ describe('bpm supervise: reload', { skip }, () => {
     }
     assert.equal((await sup.done).code, 0);
     assert.equal(r.containerState(errand)?.pid, pid, 'and outlives the supervisor');
-    run.child.kill('SIGTERM');
-    assert.equal((await run.done).code, 143);
+    assert.equal((await run.stop()).code, 143);
     assert.equal(r.containerState(errand), undefined);
   });
 });

@@ -8,11 +8,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { BoshRoot, eventually, isAlive, scaledMs, skipReason } from '../../helpers/bosh-root.ts';
 import { processEvents as events, supervisorLog } from '../../helpers/supervisor-log.ts';
+import { runErrand } from './errand-support.ts';
 
 const skip = skipReason();
 const SLEEPER = '#!/bin/sh\nexec sleep 1000\n';
-// Says when it runs: removing its job directory before the shell has read the script would end it.
-const ERRAND = '#!/bin/sh\necho up\nexec sleep 1000\n';
 
 describe('bpm supervise: the start-up sweep', { skip }, () => {
   // A root per test: plain `bpm supervise` looks at every job and container of R.
@@ -126,17 +125,8 @@ describe('bpm supervise: the start-up sweep', { skip }, () => {
 
   test("an errand's bpm run keeps its container, and the shutdown does not wait for it", async () => {
     const errand = r.uniqueJob('errand');
-    job(errand);
-    r.writeScript(errand, 'run', ERRAND);
-    const run = r.spawnBpm(['run', errand], { timeoutMs: 120_000 });
-    assert.ok(
-      await eventually(
-        () => run.child.exitCode === null && /up/.test(r.readLog(errand, `${errand}.stdout.log`)),
-        20_000,
-      ),
-      'errand runs',
-    );
-    const pid = r.containerState(errand)!.pid;
+    const run = await runErrand(r, errand);
+    const pid = run.initPid;
     rmSync(join(r.root, 'jobs', errand), { recursive: true });
     const sup = r.spawnBpm(['supervise']);
     try {
@@ -146,7 +136,7 @@ describe('bpm supervise: the start-up sweep', { skip }, () => {
       );
       const left = lines('left-to-bpm-run')[0]!.data;
       assert.deepEqual([left['job'], left['process']], [errand, errand]);
-      assert.equal(left['pid'], String(run.child.pid), 'the bpm run named by its pid');
+      assert.equal(left['pid'], String(run.runPid), 'the bpm run named by its pid');
       assert.equal(lines('swept').length, 0);
       assert.equal(r.containerState(errand)?.pid, pid, 'the errand runs on');
     } finally {
@@ -158,8 +148,7 @@ describe('bpm supervise: the start-up sweep', { skip }, () => {
     assert.equal(done.code, 0);
     assert.ok(ms < scaledMs(15_000), `the supervisor's shutdown took ${ms} ms`);
     assert.equal(r.containerState(errand)?.pid, pid, 'the errand outlives the supervisor');
-    run.child.kill('SIGTERM'); // the run stops its own container
-    const ran = await run.done;
+    const ran = await run.stop(); // the run stops its own container
     assert.equal(ran.code, 143, ran.stderr);
     assert.equal(r.containerState(errand), undefined);
   });
