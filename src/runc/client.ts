@@ -17,6 +17,7 @@ import {
   captureCombined,
   type TeeTargets,
   teed,
+  withDescriptors,
   withStdio,
 } from './spawn.ts';
 import { type ContainerState, interpretList, interpretState, type StateResult } from './state.ts';
@@ -76,6 +77,8 @@ export function failureText(exit: ExitResult, runcError: string | undefined): st
   return runcError === undefined ? exitText(exit) : `${exitText(exit)}: runc: ${runcError}`;
 }
 
+const NO_STDIO = ['ignore', 'ignore', 'ignore'] as const;
+
 /** How many times `list` asks runc when a container vanished while runc listed (see there). */
 const LIST_ATTEMPTS = 5;
 
@@ -102,7 +105,7 @@ export class RuncClient {
   }
 
   private async check(operation: string[]): Promise<void> {
-    const exit = await withStdio(this.options.binary, this.args(...operation), 'ignore');
+    const exit = await withDescriptors(this.options.binary, this.args(...operation), NO_STDIO);
     if (!succeeded(exit)) throw RuncError.fromExit(exit);
   }
 
@@ -164,7 +167,7 @@ export class RuncClient {
    * container init runs. A failure carries runc's logged reason.
    */
   async runDetached(run: DetachedRun): Promise<void> {
-    const exit = await withStdio(
+    const exit = await withDescriptors(
       this.options.binary,
       this.args(
         ...this.logTo(run.logFile),

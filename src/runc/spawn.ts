@@ -5,6 +5,7 @@ import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process'
 import { writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { traceTiming } from '../log/trace-timing.ts';
+import { type ChildStdio, type SpawnedChild, spawnChild } from '../sys/posix-spawn.ts';
 import type { ExitResult } from '../text/exit-status.ts';
 import { execFailureText, RuncError } from './errors.ts';
 
@@ -75,6 +76,30 @@ export async function captureApart(
     child.stderr?.on('data', (c: Buffer) => err.push(c));
   });
   return { exit, stdout: Buffer.concat(out), stderr: Buffer.concat(err) };
+}
+
+/**
+ * Run with descriptors (or /dev/null) as stdio and nothing read back; resolves when runc exits.
+ * posix_spawn on a worker thread (sys/posix-spawn.ts): the event loop neither copies bpm's memory
+ * nor waits for runc's exec, which is what keeps a supervisor's 30 parallel starts from queueing
+ * behind one another.
+ */
+export async function withDescriptors(
+  binary: string,
+  args: string[],
+  stdio: readonly [ChildStdio, ChildStdio, ChildStdio],
+): Promise<ExitResult> {
+  traceTiming('spawn');
+  let child: SpawnedChild;
+  try {
+    child = await spawnChild(binary, [binary, ...args], runcEnvironment(), stdio);
+  } catch (err) {
+    throw new RuncError(execFailureText(binary, err));
+  }
+  traceTiming('spawned');
+  const exit = await child.exited;
+  traceTiming('runc-exit');
+  return exit;
 }
 
 /** Run with the given stdio (fds, 'ignore', 'inherit'); resolves when runc exits. */

@@ -56,6 +56,35 @@ export interface Libc {
    * report, the kernel leaves si_pid 0). Returns 0 or -1 (errno).
    */
   waitid(idtype: number, id: number, info: Buffer, options: number): number;
+  /** waitid(2) on a worker thread: may block until the child exits without blocking the event loop. */
+  waitidAsync(idtype: number, id: number, info: Buffer, options: number): Promise<AsyncResult>;
+  /**
+   * posix_spawn(3) on a worker thread (glibc: clone(CLONE_VM|CLONE_VFORK), so no copy of bpm's
+   * address space; only that worker waits for the exec). `pid` (4 bytes) receives the child's pid;
+   * `fileActions` and `attr` were set up with the functions below. Resolves with posix_spawn's own
+   * return value in `result`: 0, or the errno number (it does not set errno).
+   */
+  posixSpawnAsync(
+    pid: Buffer,
+    path: string,
+    fileActions: Buffer,
+    attr: Buffer,
+    argv: readonly string[],
+    envp: readonly string[],
+  ): Promise<AsyncResult>;
+  /** posix_spawn_file_actions_init / adddup2 / addopen / destroy: 0 or an errno number. */
+  spawnFileActionsInit(fa: Buffer): number;
+  spawnFileActionsAddDup2(fa: Buffer, fd: number, newfd: number): number;
+  spawnFileActionsAddOpen(fa: Buffer, fd: number, path: string, flags: number, mode: number): number;
+  spawnFileActionsDestroy(fa: Buffer): number;
+  /** posix_spawnattr_init / setflags / setsigdefault / setsigmask / destroy: 0 or an errno number. */
+  spawnAttrInit(attr: Buffer): number;
+  spawnAttrSetFlags(attr: Buffer, flags: number): number;
+  spawnAttrSetSigDefault(attr: Buffer, sigset: Buffer): number;
+  spawnAttrSetSigMask(attr: Buffer, sigset: Buffer): number;
+  spawnAttrDestroy(attr: Buffer): number;
+  /** sigemptyset(3) on a sigset_t buffer. */
+  sigEmptySet(set: Buffer): number;
 }
 
 type Callback = (err: unknown, result: number) => void;
@@ -145,6 +174,25 @@ function bind(): Libc {
     lib.func('int waitid(int idtype, unsigned int id, _Inout_ uint8_t *infop, int options)'),
   );
   const syscall = lazy(() => lib.func('long syscall(long number, ...)'));
+  const posixSpawn = lazy(() =>
+    lib.func(
+      'int posix_spawn(_Out_ uint8_t *pid, const char *path, const uint8_t *fa, const uint8_t *attr, const char **argv, const char **envp)',
+    ),
+  );
+  const spawnFn = lazy(() => ({
+    faInit: lib.func('int posix_spawn_file_actions_init(uint8_t *fa)'),
+    faDup2: lib.func('int posix_spawn_file_actions_adddup2(uint8_t *fa, int fd, int newfd)'),
+    faOpen: lib.func(
+      'int posix_spawn_file_actions_addopen(uint8_t *fa, int fd, const char *path, int flags, unsigned int mode)',
+    ),
+    faDestroy: lib.func('int posix_spawn_file_actions_destroy(uint8_t *fa)'),
+    attrInit: lib.func('int posix_spawnattr_init(uint8_t *attr)'),
+    attrFlags: lib.func('int posix_spawnattr_setflags(uint8_t *attr, short flags)'),
+    attrSigDefault: lib.func('int posix_spawnattr_setsigdefault(uint8_t *attr, const uint8_t *set)'),
+    attrSigMask: lib.func('int posix_spawnattr_setsigmask(uint8_t *attr, const uint8_t *set)'),
+    attrDestroy: lib.func('int posix_spawnattr_destroy(uint8_t *attr)'),
+    empty: lib.func('int sigemptyset(uint8_t *set)'),
+  }));
   const socket = lazy(() => lib.func('int socket(int domain, int type, int protocol)'));
   const bind = lazy(() => lib.func('int bind(int fd, const uint8_t *addr, unsigned int addrlen)'));
   const sendto = lazy(() =>
@@ -239,5 +287,19 @@ function bind(): Libc {
     sendto: (fd, data, flags, addr) => Number(sendto()(fd, data, data.length, flags, addr, addr.length)),
     recv: (fd, buf, flags) => Number(recv()(fd, buf, buf.length, flags)),
     waitid: (idtype, id, info, options) => waitid()(idtype, id, info, options) as number,
+    waitidAsync: (idtype, id, info, options) => runAsync(waitid(), [idtype, id, info, options]),
+    posixSpawnAsync: (pid, path, fileActions, attr, argv, envp) =>
+      runAsync(posixSpawn(), [pid, path, fileActions, attr, [...argv, null], [...envp, null]]),
+    spawnFileActionsInit: (fa) => spawnFn().faInit(fa) as number,
+    spawnFileActionsAddDup2: (fa, fd, newfd) => spawnFn().faDup2(fa, fd, newfd) as number,
+    spawnFileActionsAddOpen: (fa, fd, path, flags, mode) =>
+      spawnFn().faOpen(fa, fd, path, flags, mode) as number,
+    spawnFileActionsDestroy: (fa) => spawnFn().faDestroy(fa) as number,
+    spawnAttrInit: (attr) => spawnFn().attrInit(attr) as number,
+    spawnAttrSetFlags: (attr, flags) => spawnFn().attrFlags(attr, flags) as number,
+    spawnAttrSetSigDefault: (attr, set) => spawnFn().attrSigDefault(attr, set) as number,
+    spawnAttrSetSigMask: (attr, set) => spawnFn().attrSigMask(attr, set) as number,
+    spawnAttrDestroy: (attr) => spawnFn().attrDestroy(attr) as number,
+    sigEmptySet: (set) => spawnFn().empty(set) as number,
   };
 }

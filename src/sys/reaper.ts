@@ -58,6 +58,11 @@ function waitExited(idtype: number, id: number): ExitResult | undefined {
     throw new SysError('waitid', errno);
   }
   if (info.readInt32LE(SI_PID) === 0) return undefined;
+  return decodeSiginfo(info);
+}
+
+/** The end a waitid(2) wrote into the siginfo_t `info`: exit code, or the signal that killed it. */
+export function decodeSiginfo(info: Buffer): ExitResult {
   const status = info.readInt32LE(SI_STATUS);
   return info.readInt32LE(SI_CODE) === CLD_EXITED
     ? { code: status, signal: null }

@@ -1,0 +1,118 @@
+// Starting a program with posix_spawn(3) on a libuv worker thread, and waiting for its end there.
+//
+// Node's child_process forks: the kernel copies the page tables of the whole process (a supervisor
+// of 30 jobs is ~75 MiB with ~70 threads) and the calling thread — the event loop — waits until the
+// child has exec'd, which under load means waiting for a CPU for the child. glibc's posix_spawn
+// uses clone(CLONE_VM|CLONE_VFORK): nothing is copied, and only the worker thread that calls it
+// waits for the exec. The child's end is taken by a blocking waitid(2) on another worker, so the
+// event loop never waits for either.
+//
+// For programs bpm runs with descriptors or /dev/null as stdio and nothing read back (runc run
+// --detach, kill, delete). The child is claimed from the orphan reaper (reaper.ts) until it is
+// reaped here; it is a worker thread's child, which the reaper's sweep does not list anyway.
+import { constants as fsConstants } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import type { ExitResult } from '../text/exit-status.ts';
+import { SysError } from './errno.ts';
+import { libc } from './libc.ts';
+import { claimChild, decodeSiginfo, unclaimChild } from './reaper.ts';
+
+/** A descriptor the child gets as that stdio fd, or /dev/null. */
+export type ChildStdio = number | 'ignore';
+
+export interface SpawnedChild {
+  pid: number;
+  /** Resolves once the child has exited and been reaped. */
+  exited: Promise<ExitResult>;
+}
+
+// glibc's posix_spawn_file_actions_t is 80 bytes, posix_spawnattr_t 336 and sigset_t 128 on
+// x86_64 and arm64; the buffers leave room.
+const FILE_ACTIONS_BYTES = 256;
+const ATTR_BYTES = 512;
+const SIGSET_BYTES = 128;
+const SIGINFO_BYTES = 128;
+const POSIX_SPAWN_SETSIGDEF = 0x04;
+const POSIX_SPAWN_SETSIGMASK = 0x08;
+const P_PID = 1;
+const WEXITED = 4;
+const { EINTR } = osConstants.errno;
+const { O_RDONLY, O_WRONLY } = fsConstants;
+
+function check(call: string, rc: number): void {
+  if (rc !== 0) throw new SysError(call, rc);
+}
+
+/** The environment as `NAME=value` strings (unset entries left out). */
+function environ(env: NodeJS.ProcessEnv): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) out.push(`${name}=${value}`);
+  return out;
+}
+
+/**
+ * Start `path` with `argv` (argv[0] included), `env`, and `stdio` as fds 0, 1 and 2; every other
+ * descriptor bpm holds is close-on-exec (Node's and bpm's own are). Every signal is reset to its
+ * default and none is blocked, as Node does for its children. Rejects with a SysError (ENOENT,
+ * EACCES, …) when the program cannot be started.
+ */
+export async function spawnChild(
+  path: string,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  stdio: readonly [ChildStdio, ChildStdio, ChildStdio],
+): Promise<SpawnedChild> {
+  const c = libc();
+  const actions = Buffer.alloc(FILE_ACTIONS_BYTES);
+  const attr = Buffer.alloc(ATTR_BYTES);
+  check('posix_spawn_file_actions_init', c.spawnFileActionsInit(actions));
+  try {
+    check('posix_spawnattr_init', c.spawnAttrInit(attr));
+    try {
+      stdio.forEach((s, fd) => {
+        if (s === 'ignore')
+          check(
+            'posix_spawn_file_actions_addopen',
+            c.spawnFileActionsAddOpen(actions, fd, '/dev/null', fd === 0 ? O_RDONLY : O_WRONLY, 0),
+          );
+        else check('posix_spawn_file_actions_adddup2', c.spawnFileActionsAddDup2(actions, s, fd));
+      });
+      // Every bit set by hand: sigfillset(3) leaves out glibc's two internal signals (32, 33),
+      // which its posix_spawn then sets to SIG_IGN in the child, and an ignored signal stays
+      // ignored across exec — into runc, and from there into the job's processes.
+      const all = Buffer.alloc(SIGSET_BYTES, 0xff);
+      const none = Buffer.alloc(SIGSET_BYTES);
+      c.sigEmptySet(none);
+      check('posix_spawnattr_setsigdefault', c.spawnAttrSetSigDefault(attr, all));
+      check('posix_spawnattr_setsigmask', c.spawnAttrSetSigMask(attr, none));
+      check(
+        'posix_spawnattr_setflags',
+        c.spawnAttrSetFlags(attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK),
+      );
+      const pidOut = Buffer.alloc(4);
+      const { result } = await c.posixSpawnAsync(pidOut, path, actions, attr, argv, environ(env));
+      if (result !== 0) throw new SysError('posix_spawn', result, path);
+      const pid = pidOut.readInt32LE(0);
+      claimChild(pid);
+      return { pid, exited: reap(pid) };
+    } finally {
+      c.spawnAttrDestroy(attr);
+    }
+  } finally {
+    c.spawnFileActionsDestroy(actions);
+  }
+}
+
+/** waitid(P_PID, pid, WEXITED) on a worker thread until the child `pid` has exited. */
+async function reap(pid: number): Promise<ExitResult> {
+  const info = Buffer.alloc(SIGINFO_BYTES);
+  try {
+    for (;;) {
+      const { result, errno } = await libc().waitidAsync(P_PID, pid, info, WEXITED);
+      if (result === 0) return decodeSiginfo(info);
+      if (errno !== EINTR) throw new SysError('waitid', errno);
+    }
+  } finally {
+    unclaimChild(pid);
+  }
+}
