@@ -40,7 +40,10 @@ test('a child killed by a signal ends with that signal', async () => {
 });
 
 test('stdin "ignore" is /dev/null; the environment is the one given, and only it', async () => {
-  const r = await sh('read x; echo "read=$? FOO=$FOO HOME=$(printenv HOME || echo unset)"', { ...env, FOO: 'bar' });
+  const r = await sh('read x; echo "read=$? FOO=$FOO HOME=$(printenv HOME || echo unset)"', {
+    ...env,
+    FOO: 'bar',
+  });
   assert.equal(r.stdout, 'read=1 FOO=bar HOME=unset\n');
 });
 
