@@ -148,8 +148,10 @@ function nodeChildPids(): Set<number> {
  * The main thread's children: /proc/self/task/PID/children, or a /proc scan where that file is
  * missing. Node's child_process spawns from the main thread and the kernel hands orphans to the
  * subreaper's main thread, so both are there; a child another thread forked (the probe thread's
- * `runc exec`, which that thread's libuv waits for) is listed under that thread only and left alone.
- * The scan cannot tell threads apart: without CONFIG_PROC_CHILDREN such a child could be taken.
+ * `runc exec`, which that thread's libuv waits for; a runc posix-spawn.ts started from a libuv
+ * worker) is listed under that thread only and left alone. The scan cannot tell threads apart:
+ * without CONFIG_PROC_CHILDREN the probe thread's child could be taken (posix-spawn.ts claims its
+ * own, so they are skipped either way).
  */
 export function childPids(): number[] {
   const out: number[] = [];
