@@ -4,10 +4,11 @@
 // spec.
 //
 // Errors: writeBundle throws a BpmError `bundle build failure: <cause>` (final text of this step).
-// removeBundle throws the bare Go-style cause; a missing bundle is fine.
+// removeBundle rejects with the bare Go-style cause; a missing bundle is fine.
 import type { JobPaths } from '../bosh/paths.ts';
 import { BpmError, messageOf } from '../errors.ts';
-import { mkdirAll, removeAll, writeFileAtomic } from '../go/os.ts';
+import { mkdirAll, writeFileAtomic } from '../go/os.ts';
+import { removeTree } from './remove-tree.ts';
 
 /** Create the bundle of `proc` and write its serialised spec. */
 export function writeBundle(paths: JobPaths, proc: string, specJson: string): void {
@@ -22,8 +23,7 @@ export function writeBundle(paths: JobPaths, proc: string, specJson: string): vo
   }
 }
 
-/** `rm -rf` the bundle of `proc`. */
-export function removeBundle(paths: JobPaths, proc: string): void {
-  const dir = paths.bundle(proc);
-  removeAll(dir);
+/** `rm -rf` the bundle of `proc`, off the main thread (src/host/remove-tree.ts). */
+export function removeBundle(paths: JobPaths, proc: string): Promise<void> {
+  return removeTree(paths.bundle(proc));
 }

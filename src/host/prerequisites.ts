@@ -147,7 +147,7 @@ async function create(input: PrerequisitesInput): Promise<Prerequisites> {
     stdout = openLogFile(input.paths.stdoutLog(input.proc), input.user);
     stderr = openLogFile(input.paths.stderrLog(input.proc), input.user);
     const shared = new Set(input.volumes.filter((v) => v.shared).map((v) => v.path));
-    const mountSources = stageSources(input.paths, input.proc, sources, shared);
+    const mountSources = await stageSources(input.paths, input.proc, sources, shared);
     return { stdout, stderr, mountSources };
   } catch (err) {
     closeQuietly(stdout);

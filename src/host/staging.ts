@@ -19,7 +19,8 @@
 // The points are needed only until runc has made the container's own mounts: start removes them
 // when `runc run --detach` returns, run when runc exits. A bpm killed in between leaves them; the
 // next start, run or stop of the process removes them first (clearStaging).
-import { closeSync, constants, fstatSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, fstatSync } from 'node:fs';
+import { type FileHandle, open, readdir, rmdir, unlink } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { JobPaths } from '../bosh/paths.ts';
 import {
@@ -29,11 +30,12 @@ import {
   closeQuietly,
   fdPath,
   mkdirAt,
+  O_PATH,
   openAt,
   openPathAt,
 } from '../sys/at.ts';
 import { goPathError, hasCode } from '../sys/errno.ts';
-import { makePrivate, unmount } from '../sys/mount.ts';
+import { MNT_DETACH, makePrivate, makePrivateAsync, unmountAsync } from '../sys/mount.ts';
 import { openBeneath } from './open-beneath.ts';
 
 /**
@@ -41,9 +43,6 @@ import { openBeneath } from './open-beneath.ts';
  * and chowned, or `null` for a `mount_only` volume that does not exist.
  */
 export type SourceFds = Map<string, number | null>;
-
-const MNT_DETACH = 2;
-const UMOUNT_NOFOLLOW = 8;
 
 /** Create the point `name` in `dirfd` of the same kind as `source` (a directory or a file). */
 function makePoint(dirfd: number, name: string, source: number, shown: string): number {
@@ -91,13 +90,13 @@ function openStagingDir(paths: JobPaths, dir: string): number {
  * runc fails on it as it would on the missing path, and no link planted later is followed. The
  * clones of the `shared` volumes keep their peer group; all others are made private.
  */
-export function stageSources(
+export async function stageSources(
   paths: JobPaths,
   proc: string,
   sources: SourceFds,
   shared: ReadonlySet<string> = new Set(),
-): Map<string, string> {
-  clearStaging(paths, proc);
+): Promise<Map<string, string>> {
+  await clearStaging(paths, proc);
   const dir = paths.stagingDir(proc);
   const staged = new Map<string, string>();
   let dirfd: number | undefined;
@@ -123,7 +122,7 @@ export function stageSources(
   } catch (err) {
     closeQuietly(dirfd);
     dirfd = undefined;
-    clearStaging(paths, proc);
+    await clearStaging(paths, proc);
     throw err;
   } finally {
     closeQuietly(dirfd);
@@ -131,51 +130,82 @@ export function stageSources(
   return staged;
 }
 
+/** An O_PATH handle of the entry itself: a link there is not followed (it yields the link). */
+const ENTRY_NOFOLLOW = O_PATH | constants.O_NOFOLLOW;
+
 /**
- * Detach every mount on `point` (stacked ones too), each made private first so that its
- * unmounting does not propagate to its former peers (a container's mount of a shared volume).
+ * Detach every mount on `point` (stacked ones too), on libuv's worker pool. Each round opens the
+ * point without following a link and acts on that descriptor (`/proc/self/fd/N`): the mount there
+ * is made private first, so that its unmounting does not propagate to its former peers (a
+ * container's mount of a shared volume), then detached. A link is left alone: bpm makes none, and
+ * neither call goes through one.
  */
-function unmountAll(point: string): void {
+async function unmountAll(point: string): Promise<void> {
   for (;;) {
+    let handle: FileHandle;
     try {
-      makePrivate(point, true);
+      handle = await open(point, ENTRY_NOFOLLOW);
     } catch (err) {
-      if (hasCode(err, 'EINVAL') || hasCode(err, 'ENOENT')) return; // not (or no longer) a mount
-      throw goPathError('mount', point, err);
+      if (hasCode(err, 'ENOENT')) return;
+      throw goPathError('open', point, err);
     }
     try {
-      unmount(point, MNT_DETACH | UMOUNT_NOFOLLOW);
-    } catch (err) {
-      throw goPathError('umount', point, err);
+      if ((await handle.stat()).isSymbolicLink()) return;
+      const mounted = fdPath(handle.fd);
+      try {
+        await makePrivateAsync(mounted, true);
+      } catch (err) {
+        if (hasCode(err, 'EINVAL')) return; // not (or no longer) a mount
+        throw goPathError('mount', point, err);
+      }
+      try {
+        await unmountAsync(mounted, MNT_DETACH);
+      } catch (err) {
+        throw goPathError('umount', point, err);
+      }
+    } finally {
+      await handle.close();
     }
   }
 }
 
-/** Remove the staging points of `proc` and their directory; a missing directory is fine. */
-export function clearStaging(paths: JobPaths, proc: string): void {
+/** rmdir `path`, or unlink it when it is not a directory (a file's point, a link); `remove <path>: …`. */
+async function removeEmpty(path: string): Promise<void> {
+  try {
+    await rmdir(path);
+  } catch (err) {
+    if (!hasCode(err, 'ENOTDIR')) throw goPathError('remove', path, err);
+    try {
+      await unlink(path);
+    } catch (unlinkErr) {
+      throw goPathError('remove', path, unlinkErr);
+    }
+  }
+}
+
+/**
+ * Remove the staging points of `proc` and their directory, each unmounted before it is removed; a
+ * missing directory is fine. The mount calls and removals run on libuv's worker pool.
+ */
+export async function clearStaging(paths: JobPaths, proc: string): Promise<void> {
   const dir = paths.stagingDir(proc);
   let names: string[];
   try {
-    names = readdirSync(dir);
+    names = await readdir(dir);
   } catch (err) {
     if (hasCode(err, 'ENOENT')) return;
     throw goPathError('open', dir, err);
   }
   for (const name of names) {
     const point = `${dir}/${name}`;
-    unmountAll(point);
+    await unmountAll(point);
     // Never recursive: a point still mounted fails here instead of emptying a job's volume.
-    try {
-      rmdirSync(point);
-    } catch (err) {
-      if (!hasCode(err, 'ENOTDIR')) throw goPathError('remove', point, err);
-      unlinkSync(point);
-    }
+    await removeEmpty(point);
   }
-  unmountAll(dir);
-  rmdirSync(dir);
+  await unmountAll(dir);
+  await removeEmpty(dir);
   try {
-    rmdirSync(paths.stagingJobDir);
+    await rmdir(paths.stagingJobDir);
   } catch {
     // other processes of the job are staged there, or it is gone already
   }

@@ -73,7 +73,7 @@ export interface HostPort {
   /** Make bpm the subreaper of what it starts (prctl), so it can read an init's early exit. */
   becomeSubreaper(): void;
   /** Remove the staging points of a process's host mounts (host/staging.ts) once runc is done. */
-  clearStaging(paths: JobPaths, proc: string): void;
+  clearStaging(paths: JobPaths, proc: string): Promise<void>;
   /** The pid file's contents, never read through a link (host/pid-file.ts); throws when missing. */
   readPidFile(paths: JobPaths, proc: string): string;
   /** Replace the pid file as runc writes it (temporary file and rename, no newline, no link followed). */

@@ -37,9 +37,9 @@ function expandUnrestricted(proc: ProcessConfig, user: User, session: Logger): V
 }
 
 /** The container has its own mounts by now (or none): a failure here is logged, not fatal. */
-function clearStagingQuietly(ref: ProcessRef, op: Operation, session: Logger): void {
+async function clearStagingQuietly(ref: ProcessRef, op: Operation, session: Logger): Promise<void> {
   try {
-    op.host.clearStaging(ref.paths, ref.proc);
+    await op.host.clearStaging(ref.paths, ref.proc);
   } catch (err) {
     session.error('failed-to-remove-staging-mounts', err);
   }
@@ -116,7 +116,7 @@ export async function withProcessSession<T>(
         closeSync(logs.stdout);
         closeSync(logs.stderr);
       }
-      clearStagingQuietly(ref, op, session);
+      await clearStagingQuietly(ref, op, session);
     }
   });
 }

@@ -1,5 +1,7 @@
 // Remove a process (docs/behaviour/commands.md §10.3): force-delete the container, its bundle and its pid file; also
-// any staging mounts a killed bpm left behind (src/host/staging.ts).
+// any staging mounts a killed bpm left behind (src/host/staging.ts). Both removals run on libuv's
+// worker pool; the caller holds the process's lifecycle lock until they are done, so no start of
+// the same process meets a half-removed bundle.
 import { removeBundle } from '../host/bundle.ts';
 import type { Logger } from '../log/logger.ts';
 import type { HostPort, RuncPort } from './ports.ts';
@@ -14,8 +16,8 @@ export async function removeProcess(
   log.info('forcefully-deleting-container');
   await runc.delete(ref.cid);
   log.info('destroying-bundle');
-  removeBundle(ref.paths, ref.proc);
-  host.clearStaging(ref.paths, ref.proc);
+  await removeBundle(ref.paths, ref.proc);
+  await host.clearStaging(ref.paths, ref.proc);
   log.info('deleting-pidfile');
   host.removePidFile(ref.paths, ref.proc);
 }

@@ -112,7 +112,7 @@ async function initFromRunc(
   }
   if (!state.exists) {
     log.info('job-already-stopped');
-    removeLeftovers(ref, op.host, log);
+    await removeLeftovers(ref, op.host, log);
     return undefined;
   }
   return runcInit(ref, host, op, state.state.status === 'stopped' ? 0 : state.state.pid);
@@ -172,11 +172,15 @@ export function stopProcess(
  * their removal: remove them now, so that no stale pid file (whose number the kernel may reuse)
  * outlives the container. Nothing is logged when there is nothing to remove.
  */
-function removeLeftovers(ref: ProcessRef, host: Pick<HostPort, 'removePidFile'>, log: Logger): void {
+async function removeLeftovers(
+  ref: ProcessRef,
+  host: Pick<HostPort, 'removePidFile'>,
+  log: Logger,
+): Promise<void> {
   try {
     if (existsSync(ref.paths.bundle(ref.proc))) {
       log.info('destroying-bundle');
-      removeBundle(ref.paths, ref.proc);
+      await removeBundle(ref.paths, ref.proc);
     }
     if (existsSync(ref.paths.pidFile(ref.proc))) {
       log.info('deleting-pidfile');

@@ -31,6 +31,16 @@ export interface Libc {
     data: string | null,
   ): number;
   umount2(target: string, flags: number): number;
+  /** mount(2) on a libuv worker thread (which shares the process's mount namespace unless the main thread unshared its own). */
+  mountAsync(
+    source: string | null,
+    target: string,
+    fstype: string | null,
+    flags: number,
+    data: string | null,
+  ): Promise<AsyncResult>;
+  /** umount2(2) on a libuv worker thread (same caveat as mountAsync). */
+  umount2Async(target: string, flags: number): Promise<AsyncResult>;
   unshare(flags: number): number;
   openat(dirfd: number, path: string, flags: number, mode: number): number;
   mkdirat(dirfd: number, path: string, mode: number): number;
@@ -256,6 +266,9 @@ function bind(): Libc {
     pidfdSendSignal: (fd, sig) => pidfdSendSignal()(fd, sig),
     mount: (source, target, fstype, flags, data) => mount()(source, target, fstype, flags, data) as number,
     umount2: (target, flags) => umount2()(target, flags) as number,
+    mountAsync: (source, target, fstype, flags, data) =>
+      runAsync(mount(), [source, target, fstype, flags, data]),
+    umount2Async: (target, flags) => runAsync(umount2(), [target, flags]),
     unshare: (flags) => unshare()(flags) as number,
     openat: (dirfd, path, flags, mode) => openat()(dirfd, path, flags, mode) as number,
     mkdirat: (dirfd, path, mode) => mkdirat()(dirfd, path, mode) as number,

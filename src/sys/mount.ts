@@ -1,5 +1,8 @@
 // mount(2)/umount2(2) for shared volumes and cgroup setup, and the cgroup2 statfs check. Failures
-// are SysErrors whose message is the bare Go errno text ("device or resource busy").
+// are SysErrors whose message is the bare Go errno text ("device or resource busy"). The *Async
+// variants run the call on a libuv worker thread (the staging points' removal, src/host/staging.ts):
+// the workers share the process's mount namespace, so they must not be used after
+// privateMountNamespace(), which moves only the calling thread.
 import { statfsSync } from 'node:fs';
 import { SysError } from './errno.ts';
 import { libc } from './libc.ts';
@@ -33,6 +36,12 @@ export function unmount(target: string, flags = 0): void {
   if (libc().umount2(target, flags) !== 0) throw new SysError('umount', libc().errno());
 }
 
+/** umount2(2) on a libuv worker thread. */
+export async function unmountAsync(target: string, flags = 0): Promise<void> {
+  const { result, errno } = await libc().umount2Async(target, flags);
+  if (result !== 0) throw new SysError('umount', errno);
+}
+
 /**
  * Give the calling thread (Node's main thread, from which child processes are forked) a mount
  * namespace of its own in which nothing propagates back to the host (`unshare -m
@@ -49,6 +58,13 @@ export function privateMountNamespace(): void {
  */
 export function makePrivate(path: string, recursive: boolean): void {
   mount('none', path, null, MS_PRIVATE | (recursive ? MS_REC : 0), null);
+}
+
+/** makePrivate on a libuv worker thread. */
+export async function makePrivateAsync(path: string, recursive: boolean): Promise<void> {
+  const flags = MS_PRIVATE | (recursive ? MS_REC : 0);
+  const { result, errno } = await libc().mountAsync('none', path, null, flags, null);
+  if (result !== 0) throw new SysError('mount', errno);
 }
 
 /** `mount --make-shared path`. */

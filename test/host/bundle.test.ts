@@ -61,10 +61,10 @@ describe('bundles', () => {
     });
   });
 
-  it('removes the bundle, and a missing bundle is fine', () => {
-    removeBundle(job, 'worker');
+  it('removes the bundle, and a missing bundle is fine', async () => {
+    await removeBundle(job, 'worker');
     assert.throws(() => statSync(job.bundle('worker')), { code: 'ENOENT' });
     assert.ok(statSync(job.bundlesDir).isDirectory());
-    removeBundle(job, 'worker');
+    await removeBundle(job, 'worker');
   });
 });

@@ -26,10 +26,10 @@ const roots: string[] = [];
 before(() => {
   vcap = ensureVcap();
 });
-after(() => {
+after(async () => {
   for (const r of roots) {
     // The staging mounts go first: a recursive removal would descend into them.
-    clearStaging(new RootPaths(r).job('web'), 'worker');
+    await clearStaging(new RootPaths(r).job('web'), 'worker');
     rmSync(r, { recursive: true, force: true });
   }
 });

@@ -5,6 +5,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -25,9 +26,9 @@ const skip = needsRoot('mount(2)');
 const base = skip ? '' : mkdtempSync(join(tmpdir(), 'bpm-staging-'));
 const paths = new RootPaths(join(base, 'R'));
 const job = paths.job('web');
-after(() => {
+after(async () => {
   if (skip) return;
-  clearStaging(job, 'worker');
+  await clearStaging(job, 'worker');
   rmSync(base, { recursive: true, force: true });
 });
 
@@ -52,7 +53,7 @@ function closeAll(fds: SourceFds): void {
 }
 
 describe('staging points', { skip }, () => {
-  it('mount what the descriptor was, whatever the name leads to by now, and go away again', () => {
+  it('mount what the descriptor was, whatever the name leads to by now, and go away again', async () => {
     const vol = join(paths.root, 'data', 'web', 'vol');
     const file = join(paths.root, 'data', 'web', 'file');
     const missing = join(paths.root, 'data', 'web', 'missing');
@@ -66,7 +67,7 @@ describe('staging points', { skip }, () => {
     renameSync(vol, `${vol}.moved`);
     symlinkSync(elsewhere, vol);
 
-    const staged = stageSources(job, 'worker', fds);
+    const staged = await stageSources(job, 'worker', fds);
     closeAll(fds);
     const dir = job.stagingDir('worker');
     assert.deepEqual(
@@ -87,7 +88,7 @@ describe('staging points', { skip }, () => {
     // The mount is of the directory bpm opened (now named vol.moved), not of the link.
     assert.ok(mounts().some((f) => f[3] === `${vol}.moved` && f[4] === `${dir}/0_data_web_vol`));
 
-    clearStaging(job, 'worker');
+    await clearStaging(job, 'worker');
     assert.equal(existsSync(job.stagingJobDir), false);
     assert.equal(
       mounts().some((f) => f[4]?.startsWith(paths.root)),
@@ -106,10 +107,10 @@ describe('staging points', { skip }, () => {
     await makeVolumeShared(shared, paths.locksDir, paths.root);
     try {
       const leftover = sources([shared, true]);
-      stageSources(job, 'worker', leftover, new Set([shared])); // as a bpm killed before it cleared them leaves them
+      await stageSources(job, 'worker', leftover, new Set([shared])); // as a bpm killed before it cleared them leaves them
       closeAll(leftover);
       const fds = sources([shared, true], [plain, true]);
-      const staged = stageSources(job, 'worker', fds, new Set([shared]));
+      const staged = await stageSources(job, 'worker', fds, new Set([shared]));
       closeAll(fds);
       const dir = job.stagingDir('worker');
       const point = `${dir}/0_data_shared`;
@@ -124,13 +125,55 @@ describe('staging points', { skip }, () => {
       assert.equal(peerGroup(at(`${dir}/1_data_shared_plain`)[0]), undefined, 'a plain source is private');
       assert.equal(at(dir).length, 1, 'the staging dir is a mount of its own');
       assert.equal(peerGroup(at(dir)[0]), undefined, 'the staging dir is private');
-      clearStaging(job, 'worker');
+      await clearStaging(job, 'worker');
       assert.equal(mounts().filter((f) => f[4]?.startsWith(dir)).length, 0);
       assert.equal(existsSync(dir), false);
     } finally {
-      clearStaging(job, 'worker');
+      await clearStaging(job, 'worker');
       unmount(shared, MNT_DETACH);
     }
+  });
+
+  it('a link planted in the staging dir is removed; no mount call goes through it', async () => {
+    // A shared mount elsewhere: a mount(MS_PRIVATE) through the link would take it out of its peer group.
+    const elsewhere = join(base, 'shared-elsewhere');
+    mkdirSync(elsewhere);
+    assert.equal(spawnSync('mount', ['--bind', elsewhere, elsewhere]).status, 0);
+    assert.equal(spawnSync('mount', ['--make-shared', elsewhere]).status, 0);
+    try {
+      const vol = join(paths.root, 'data', 'web', 'linked');
+      mkdirSync(vol, { recursive: true });
+      const fds = sources([vol, true]);
+      await stageSources(job, 'worker', fds);
+      closeAll(fds);
+      const link = join(job.stagingDir('worker'), '9_planted');
+      symlinkSync(elsewhere, link);
+      await clearStaging(job, 'worker');
+      assert.equal(existsSync(job.stagingDir('worker')), false, 'the link and the staging dir are gone');
+      const at = mounts().filter((f) => f[4] === elsewhere);
+      assert.equal(at.length, 1, 'the link target is still mounted');
+      assert.ok(
+        at[0]?.slice(6, at[0].indexOf('-')).some((o) => o.startsWith('shared:')),
+        'the link target is still shared',
+      );
+    } finally {
+      unmount(elsewhere, MNT_DETACH);
+    }
+  });
+
+  it('a mount stacked on a point after staging goes too; the volume below is untouched', async () => {
+    const vol = join(paths.root, 'data', 'web', 'stacked');
+    mkdirSync(vol, { recursive: true });
+    writeFileSync(join(vol, 'marker'), 'real');
+    const fds = sources([vol, true]);
+    const point = (await stageSources(job, 'worker', fds)).get(vol) as string;
+    closeAll(fds);
+    assert.equal(spawnSync('mount', ['-t', 'tmpfs', 'tmpfs', point]).status, 0);
+    writeFileSync(join(point, 'on-top'), 'x');
+    await clearStaging(job, 'worker');
+    assert.equal(mounts().filter((f) => f[4]?.startsWith(job.stagingDir('worker'))).length, 0);
+    assert.equal(existsSync(job.stagingDir('worker')), false);
+    assert.deepEqual(readdirSync(vol), ['marker'], 'nothing of the stacked mount reached the volume');
   });
 
   it('unmounting a staged shared volume leaves what was mounted below its peers', async () => {
@@ -143,7 +186,7 @@ describe('staging points', { skip }, () => {
     const mounted: string[] = [];
     try {
       const fds = sources([shared, true]);
-      stageSources(job, 'worker', fds, new Set([shared]));
+      await stageSources(job, 'worker', fds, new Set([shared]));
       closeAll(fds);
       // A peer of the volume (what a container's mount of it is), and a mount made below it there
       // (what runc makes for a volume inside the shared one): it propagates to the staging point.
@@ -156,14 +199,14 @@ describe('staging points', { skip }, () => {
         mounts().some((f) => f[4] === `${point}/sub`),
         'propagated to the staging point',
       );
-      clearStaging(job, 'worker');
+      await clearStaging(job, 'worker');
       assert.ok(
         mounts().some((f) => f[4] === join(peer, 'sub')),
         'still mounted in the peer',
       );
     } finally {
       for (const m of mounted.reverse()) spawnSync('umount', ['-l', m]);
-      clearStaging(job, 'worker');
+      await clearStaging(job, 'worker');
       unmount(shared, MNT_DETACH);
     }
   });

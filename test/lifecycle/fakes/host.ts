@@ -140,9 +140,12 @@ export class FakeHost implements HostPort {
 
   /** The processes whose staging points were cleared, as `JOB/PROC`, in order. */
   readonly stagingClears: string[] = [];
+  /** Called as each clearing begins; it ends when the returned promise does (a slow removal). */
+  stagingGate: (() => Promise<void>) | undefined;
 
-  clearStaging(paths: JobPaths, proc: string): void {
+  async clearStaging(paths: JobPaths, proc: string): Promise<void> {
     this.stagingClears.push(`${paths.job}/${proc}`);
+    await this.stagingGate?.();
   }
 
   /** The resources each container's cgroup was prepared for, in order. */
