@@ -1,6 +1,6 @@
 // `rm -rf` of a root-only tree (a process's bundle, src/host/bundle.ts) on libuv's worker pool, so
 // that a supervisor stopping 30 processes does not spend its main thread in ~750 rmdir(2) calls
-// (docs/performance.md, "The supervisor", change 6). Every call below is one fs.promises request;
+// (docs/performance.md, "The supervisor", change 6). Every call below is one request on the pool;
 // a CLI command has nothing to overlap them with, but the pool's round trips cost it ~0.7 ms per
 // bundle on an idle disk, and less than the synchronous calls' stalls on a busy one.
 //
@@ -18,9 +18,9 @@
 // cannot be opened or listed), the first one found; everything else is removed all the same.
 // A missing path is fine.
 import { constants, type Dirent } from 'node:fs';
-import { type FileHandle, open, readdir, rmdir, unlink } from 'node:fs/promises';
 import { fdPath } from '../sys/at.ts';
 import { goPathError, hasCode } from '../sys/errno.ts';
+import { closeOnPool, entriesOnPool, openOnPool, rmdirOnPool, unlinkOnPool } from './pool-fs.ts';
 
 const DIRECTORY_NOFOLLOW = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 
@@ -32,7 +32,7 @@ export function removeTree(path: string): Promise<void> {
 /** Remove the entry `at` (a name below a descriptor, or the top path), named `shown` in errors. */
 async function removeEntry(at: string, shown: string): Promise<void> {
   try {
-    await rmdir(at);
+    await rmdirOnPool(at);
     return;
   } catch (err) {
     if (hasCode(err, 'ENOENT')) return;
@@ -40,21 +40,21 @@ async function removeEntry(at: string, shown: string): Promise<void> {
     // EBUSY (a mount point), EPERM, ...: not entered.
     if (!hasCode(err, 'ENOTEMPTY') && !hasCode(err, 'EEXIST')) throw goPathError('unlinkat', shown, err);
   }
-  let handle: FileHandle;
+  let fd: number;
   try {
-    handle = await open(at, DIRECTORY_NOFOLLOW);
+    fd = await openOnPool(at, DIRECTORY_NOFOLLOW);
   } catch (err) {
     if (hasCode(err, 'ENOENT')) return;
     throw goPathError('openfdat', shown, err); // ELOOP/ENOTDIR: it became a link meanwhile
   }
   let first: Error | undefined;
   try {
-    first = await emptyDirectory(fdPath(handle.fd), shown);
+    first = await emptyDirectory(fdPath(fd), shown);
   } finally {
     // An open descriptor does not keep a directory from being removed: both go at once.
-    const closing = handle.close();
+    const closing = closeOnPool(fd);
     try {
-      await rmdir(at);
+      await rmdirOnPool(at);
     } catch (err) {
       if (!hasCode(err, 'ENOENT')) first ??= goPathError('unlinkat', shown, err);
     } finally {
@@ -67,7 +67,7 @@ async function removeEntry(at: string, shown: string): Promise<void> {
 /** unlink(2) `at`; a directory (where the listing gave no type) is removed as a tree. */
 async function removeFile(at: string, shown: string): Promise<void> {
   try {
-    await unlink(at);
+    await unlinkOnPool(at);
   } catch (err) {
     if (hasCode(err, 'ENOENT')) return;
     if (hasCode(err, 'EISDIR')) return removeEntry(at, shown);
@@ -79,7 +79,7 @@ async function removeFile(at: string, shown: string): Promise<void> {
 async function emptyDirectory(dir: string, shown: string): Promise<Error | undefined> {
   let entries: Dirent[];
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = await entriesOnPool(dir);
   } catch (err) {
     return goPathError('openfdat', shown, err);
   }

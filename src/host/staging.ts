@@ -20,7 +20,6 @@
 // when `runc run --detach` returns, run when runc exits. A bpm killed in between leaves them; the
 // next start, run or stop of the process removes them first (clearStaging).
 import { closeSync, constants, fstatSync } from 'node:fs';
-import { type FileHandle, open, readdir, rmdir, unlink } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { JobPaths } from '../bosh/paths.ts';
 import {
@@ -37,6 +36,7 @@ import {
 import { goPathError, hasCode } from '../sys/errno.ts';
 import { MNT_DETACH, makePrivate, makePrivateAsync, unmountAsync } from '../sys/mount.ts';
 import { openBeneath } from './open-beneath.ts';
+import { closeOnPool, fstatOnPool, namesOnPool, openOnPool, rmdirOnPool, unlinkOnPool } from './pool-fs.ts';
 
 /**
  * Job-writable bind-mount sources by host path: the O_PATH descriptor of what was checked, created
@@ -142,16 +142,16 @@ const ENTRY_NOFOLLOW = O_PATH | constants.O_NOFOLLOW;
  */
 async function unmountAll(point: string): Promise<void> {
   for (;;) {
-    let handle: FileHandle;
+    let fd: number;
     try {
-      handle = await open(point, ENTRY_NOFOLLOW);
+      fd = await openOnPool(point, ENTRY_NOFOLLOW);
     } catch (err) {
       if (hasCode(err, 'ENOENT')) return;
       throw goPathError('open', point, err);
     }
     try {
-      if ((await handle.stat()).isSymbolicLink()) return;
-      const mounted = fdPath(handle.fd);
+      if ((await fstatOnPool(fd)).isSymbolicLink()) return;
+      const mounted = fdPath(fd);
       try {
         await makePrivateAsync(mounted, true);
       } catch (err) {
@@ -164,7 +164,7 @@ async function unmountAll(point: string): Promise<void> {
         throw goPathError('umount', point, err);
       }
     } finally {
-      await handle.close();
+      await closeOnPool(fd);
     }
   }
 }
@@ -172,11 +172,11 @@ async function unmountAll(point: string): Promise<void> {
 /** rmdir `path`, or unlink it when it is not a directory (a file's point, a link); `remove <path>: …`. */
 async function removeEmpty(path: string): Promise<void> {
   try {
-    await rmdir(path);
+    await rmdirOnPool(path);
   } catch (err) {
     if (!hasCode(err, 'ENOTDIR')) throw goPathError('remove', path, err);
     try {
-      await unlink(path);
+      await unlinkOnPool(path);
     } catch (unlinkErr) {
       throw goPathError('remove', path, unlinkErr);
     }
@@ -191,7 +191,7 @@ export async function clearStaging(paths: JobPaths, proc: string): Promise<void>
   const dir = paths.stagingDir(proc);
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = await namesOnPool(dir);
   } catch (err) {
     if (hasCode(err, 'ENOENT')) return;
     throw goPathError('open', dir, err);
@@ -205,7 +205,7 @@ export async function clearStaging(paths: JobPaths, proc: string): Promise<void>
   await unmountAll(dir);
   await removeEmpty(dir);
   try {
-    await rmdir(paths.stagingJobDir);
+    await rmdirOnPool(paths.stagingJobDir);
   } catch {
     // other processes of the job are staged there, or it is gone already
   }
