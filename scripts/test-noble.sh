@@ -14,7 +14,10 @@
 #
 # Environment: NOBLE_VM_DIR (default ../shared/noble-vm), BPM_TEST_TIME_SCALE, NOBLE_TEST_TIMEOUT
 # (seconds for the whole VM run, default 3600; 5400 with --full), NOBLE_TEST_CPUS (guest CPUs,
-# default 1) and run.sh's own NOBLE_VM_* knobs.
+# default 1) and run.sh's own NOBLE_VM_* knobs. The guest gets no environment of this shell but
+# what is passed with run.sh -e: BPM_TEST_TIME_SCALE, BPM_TEST_ROOT_PARENT=/var/tmp, and, when
+# set here, BPM_RELIABILITY_SCALE and BPM_RELIABILITY_SEED (test/reliability/support.ts: the
+# full trial counts, a replayed seed).
 set -euo pipefail
 # The whole script is one { } block: bash parses it before running, so editing this file during a
 # run (which lasts minutes) cannot change what the run does.
@@ -37,7 +40,7 @@ for arg in "$@"; do
   case $arg in
     --full) full=1 ;;
     -h | --help)
-      sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2
+      sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2
       exit 0
       ;;
     -*)
@@ -89,10 +92,15 @@ tar -C "$repo" --exclude=./.git --exclude=./node_modules/@biomejs --exclude=./no
 flock -u 9
 exec 9<&-
 
-say "${#files[@]} test files in the VM, time scale ${scale}x: ${files[*]}"
+# What reaches the guest's environment (nothing else does).
+guest_env=(-e "BPM_TEST_TIME_SCALE=$scale" -e BPM_TEST_ROOT_PARENT=/var/tmp)
+for name in BPM_RELIABILITY_SCALE BPM_RELIABILITY_SEED; do
+  if [ -n "${!name:-}" ]; then guest_env+=(-e "$name=${!name}"); fi
+done
+say "${#files[@]} test files in the VM, time scale ${scale}x${BPM_RELIABILITY_SCALE:+, BPM_RELIABILITY_SCALE=$BPM_RELIABILITY_SCALE}: ${files[*]}"
 # Nothing is printed after this: the output ends with node's summary (its duration_ms is the time).
 set +e
-"$vm/run.sh" -t "$timeout" -c "$cpus" -e "BPM_TEST_TIME_SCALE=$scale" -e BPM_TEST_ROOT_PARENT=/var/tmp "$copy" \
+"$vm/run.sh" -t "$timeout" -c "$cpus" "${guest_env[@]}" "$copy" \
   node_modules/node/bin/node --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
 rc=$?
 exit $rc
