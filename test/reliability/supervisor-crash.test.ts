@@ -22,7 +22,30 @@ import {
 const skip = skipReason();
 const SCENARIOS = ['start-up', 'stop', 'start', 'restart', 'shutdown', 'crash'] as const;
 type Scenario = (typeof SCENARIOS)[number];
+/** Per scenario: the kills that landed while its work was under way, and all its kills. */
+type Landings = Record<Scenario, [underWay: number, all: number]>;
 const SUPERVISING = 'bpm.supervise.supervising';
+const STARTED = 'bpm.supervise.process.started';
+
+/**
+ * Watches `done` (every 20 ms, as eventually() does) from now; stop() says after how many ms it
+ * first held, or undefined if it does not hold yet.
+ */
+function timeUntil(done: () => boolean): { stop(): number | undefined } {
+  const t0 = performance.now();
+  let at: number | undefined;
+  const check = () => {
+    if (at === undefined && done()) at = performance.now() - t0;
+  };
+  const timer = setInterval(check, 20);
+  return {
+    stop() {
+      clearInterval(timer);
+      check();
+      return at;
+    },
+  };
+}
 
 describe('SIGKILL of bpm supervise', { skip }, () => {
   let r: BoshRoot;
@@ -60,31 +83,60 @@ describe('SIGKILL of bpm supervise', { skip }, () => {
     const trials = scaled(6, 60);
     const jobs = Array.from({ length: 3 }, () => addSleeperJob(r, 'supkill'));
     const failures: string[] = [];
+    // The kill comes at a random point of the scenario's work: up to 1.25x the time the same
+    // scenario's work took when it last finished before the kill (so the range follows this
+    // machine's speed), at first up to 1 s of start-up or 0.5 s of an action (3 jobs start in
+    // ~0.2-1 s here, one action takes ~0.1-0.4 s), scaled. The diagnostic counts the kills that
+    // landed while the work was still under way.
+    const range: Record<Scenario, number> = {
+      'start-up': scaledMs(1000),
+      stop: scaledMs(500),
+      start: scaledMs(500),
+      restart: scaledMs(500),
+      shutdown: scaledMs(500),
+      crash: scaledMs(500),
+    };
+    const landed = Object.fromEntries(SCENARIOS.map((sc) => [sc, [0, 0]])) as Landings;
     for (let i = 0; i < trials && failures.length < 5; i++) {
       const scenario: Scenario = SCENARIOS[i % SCENARIOS.length]!;
       const job = rnd.pick(jobs);
       // Some processes already run (started by bpm start under monit), the others do not.
       for (const j of jobs) if (rnd.next() < 0.5) assert.equal((await r.bpm('start', j)).code, 0);
       const first = await supervisor(jobs);
-      // start-up: killed while adopting and starting; the others: once it is up, during an action.
+      // start-up: killed while adopting and starting, done at `supervising`; the others: once it is
+      // up, during an action, done when the request is answered, at the shutdown's exit, once the
+      // crashed process is started again.
       let request: Promise<BpmResult> | undefined;
+      let done = first.up;
       if (scenario !== 'start-up') {
         assert.ok(await first.converged(), `trial ${i}: the first supervisor came up`);
         if (scenario === 'start') assert.equal((await r.bpm('stop', job)).code, 0);
-        if (scenario === 'stop' || scenario === 'start' || scenario === 'restart')
-          request = r.bpmWith({ timeoutMs: 120_000 }, scenario, job);
-        else if (scenario === 'shutdown') first.child.kill('SIGTERM');
-        else {
+        if (scenario === 'stop' || scenario === 'start' || scenario === 'restart') {
+          let answered = false;
+          request = r.bpmWith({ timeoutMs: 120_000 }, scenario, job).finally(() => {
+            answered = true;
+          });
+          done = () => answered;
+        } else if (scenario === 'shutdown') {
+          first.child.kill('SIGTERM');
+          done = () => first.child.exitCode !== null || first.child.signalCode !== null;
+        } else {
           // crash: the job's init dies behind the supervisor's back; it restarts it at once.
+          const startedBefore = supervisorLogCount(r, STARTED, job);
           const pid = r.containerState(job)?.pid ?? 0;
           if (pid > 0) process.kill(pid, 'SIGKILL');
+          done = () => supervisorLogCount(r, STARTED, job) > startedBefore;
         }
       }
-      // Supervisor start-up for 3 jobs takes ~0.3-1 s here, one action ~0.1-0.4 s.
-      const delay = scaledMs(rnd.int(0, scenario === 'start-up' ? 1000 : 500));
+      const work = timeUntil(done);
+      const delay = rnd.int(0, range[scenario]);
       await new Promise((res) => setTimeout(res, delay));
+      const tookMs = work.stop();
       first.child.kill('SIGKILL');
       const killed = await first.done;
+      landed[scenario][1]++;
+      if (tookMs === undefined) landed[scenario][0]++;
+      else range[scenario] = Math.max(1, Math.round(tookMs * 1.25));
       await request; // its connection ends with the supervisor: an error, or done just before
       const racing = rnd.next() < 0.5;
       const label = `trial ${i}: ${scenario} of ${job}, supervisor killed after ${delay} ms (${killed.signal ?? `exit ${killed.code}`}${racing ? ', racing its runc' : ''})`;
@@ -108,6 +160,9 @@ describe('SIGKILL of bpm supervise', { skip }, () => {
       }
     }
     t.diagnostic(`${trials} trials`);
+    t.diagnostic(
+      `killed with the work under way: ${SCENARIOS.map((sc) => `${sc} ${landed[sc][0]}/${landed[sc][1]}`).join(', ')}`,
+    );
     assert.deepEqual(failures, []);
   });
 });
