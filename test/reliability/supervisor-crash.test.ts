@@ -20,7 +20,8 @@ import {
 } from './support.ts';
 
 const skip = skipReason();
-const SCENARIOS = ['start-up', 'stop', 'start', 'restart', 'shutdown', 'crash'] as const;
+// start-up last: by then it has learned its range from the next supervisors' start-ups (below).
+const SCENARIOS = ['stop', 'start', 'restart', 'shutdown', 'crash', 'start-up'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 /** Per scenario: the kills that landed while its work was under way, and all its kills. */
 type Landings = Record<Scenario, [underWay: number, all: number]>;
@@ -83,18 +84,19 @@ describe('SIGKILL of bpm supervise', { skip }, () => {
     const trials = scaled(6, 60);
     const jobs = Array.from({ length: 3 }, () => addSleeperJob(r, 'supkill'));
     const failures: string[] = [];
-    // The kill comes at a random point of the scenario's work: up to 1.25x the time the same
-    // scenario's work took when it last finished before the kill (so the range follows this
-    // machine's speed), at first up to 1 s of start-up or 0.5 s of an action (3 jobs start in
-    // ~0.2-1 s here, one action takes ~0.1-0.4 s), scaled. The diagnostic counts the kills that
-    // landed while the work was still under way.
-    const range: Record<Scenario, number> = {
-      'start-up': scaledMs(1000),
-      stop: scaledMs(500),
-      start: scaledMs(500),
-      restart: scaledMs(500),
-      shutdown: scaledMs(500),
-      crash: scaledMs(500),
+    // The kill comes at a random point of the scenario's work: up to 1.25x the time that work took
+    // when it last finished before the kill, so the range follows this machine's speed. Until a
+    // scenario has such a time, an action's range is the last one any action learned, and the
+    // start-up's also learns from every next supervisor's start-up; at the very first, 1 s of
+    // start-up or 0.5 s of an action (3 jobs start in ~0.2-1 s here, one action takes ~0.1-0.4 s),
+    // scaled. The diagnostic counts the kills that landed while the work was still under way.
+    const learned: Partial<Record<Scenario, number>> = {};
+    let lastAction: number | undefined;
+    const rangeOf = (sc: Scenario): number =>
+      learned[sc] ?? (sc === 'start-up' ? scaledMs(1000) : (lastAction ?? scaledMs(500)));
+    const learn = (sc: Scenario, tookMs: number) => {
+      learned[sc] = Math.max(1, Math.round(tookMs * 1.25));
+      if (sc !== 'start-up') lastAction = learned[sc];
     };
     const landed = Object.fromEntries(SCENARIOS.map((sc) => [sc, [0, 0]])) as Landings;
     for (let i = 0; i < trials && failures.length < 5; i++) {
@@ -129,23 +131,25 @@ describe('SIGKILL of bpm supervise', { skip }, () => {
         }
       }
       const work = timeUntil(done);
-      const delay = rnd.int(0, range[scenario]);
+      const delay = rnd.int(0, rangeOf(scenario));
       await new Promise((res) => setTimeout(res, delay));
       const tookMs = work.stop();
       first.child.kill('SIGKILL');
       const killed = await first.done;
       landed[scenario][1]++;
       if (tookMs === undefined) landed[scenario][0]++;
-      else range[scenario] = Math.max(1, Math.round(tookMs * 1.25));
+      else learn(scenario, tookMs);
       await request; // its connection ends with the supervisor: an error, or done just before
       const racing = rnd.next() < 0.5;
       const label = `trial ${i}: ${scenario} of ${job}, supervisor killed after ${delay} ms (${killed.signal ?? `exit ${killed.code}`}${racing ? ', racing its runc' : ''})`;
       // Half the time the next supervisor comes at once and races runc calls the dead one left.
       if (!racing) await settle(r, 5000);
 
+      const secondAt = performance.now();
       const second = await supervisor(jobs);
       if (!(await second.converged())) failures.push(`${label}: the next supervisor did not converge`);
       else {
+        learn('start-up', performance.now() - secondAt);
         const problems = problemsWhenUp(jobs);
         if (problems.length > 0) failures.push(`${label}: ${problems.join('; ')}`);
       }
