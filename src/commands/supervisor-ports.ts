@@ -9,7 +9,7 @@ import { recordLastExit } from '../lifecycle/last-exit.ts';
 import { withLifecycleLock } from '../lifecycle/lock.ts';
 import { assertOwnContainer } from '../lifecycle/ownership.ts';
 import { removeProcess } from '../lifecycle/remove.ts';
-import { liveRunOwner } from '../lifecycle/run-owner.ts';
+import { askRunOwnerToStop, liveRunOwner } from '../lifecycle/run-owner.ts';
 import { startProcess } from '../lifecycle/start.ts';
 import { stopProcess } from '../lifecycle/stop.ts';
 import { readInitProcess } from '../runc/state-file.ts';
@@ -89,6 +89,7 @@ export function lifecycleProcessPort(root: RootPaths, op: Operation): ProcessPor
     },
     recordLastExit: (ref, exit) => recordLastExit(ref.paths, ref.proc, exit),
     runOwner: (ref) => liveRunOwner(ref, op.host),
+    askRunToStop: (ref) => askRunOwnerToStop(ref, op.host),
   };
 }
 

@@ -49,6 +49,8 @@ export interface ProcessPort {
    * process ends), if any.
    */
   runOwner(ref: ProcessRef): number | undefined;
+  /** SIGTERM that `bpm run`, if one runs the process now (it then stops its container): its pid. */
+  askRunToStop(ref: ProcessRef): Promise<number | undefined>;
 }
 
 /** Many inits' exits waited on at once (sys/exit-watcher.ts's ExitWatcher is the real one). */

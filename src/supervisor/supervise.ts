@@ -113,7 +113,7 @@ async function handle(
   const target = supervision.find(request.job, request.process);
   if (target === undefined) return { ok: false, error: 'not supervised', unsupervised: true };
   if (request.op === 'start') await target.up();
-  else if (request.op === 'stop') await target.down();
+  else if (request.op === 'stop') await target.down('by-operator');
   else await target.restart();
   const snapshot = target.snapshot();
   if (request.op !== 'stop' && snapshot.actual !== 'running' && snapshot.actual !== 'ready') {

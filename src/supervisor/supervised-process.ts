@@ -154,8 +154,12 @@ export class SupervisedProcess {
     return this.serial(() => this.bringUp());
   }
 
-  /** Want it stopped: cancel a planned restart and stop it through the lifecycle's stop. */
-  down(): Promise<void> {
+  /**
+   * Want it stopped: cancel a planned restart and stop it through the lifecycle's stop. An
+   * operator's stop (`asked`) first asks a `bpm run` that runs the container to stop it, as `bpm
+   * stop` does without a supervisor: that run holds the lifecycle lock until its process ends.
+   */
+  down(asked: 'by-operator' | undefined = undefined): Promise<void> {
     this.desired = 'stopped';
     this.cancelRestart();
     this.upCancel.abort();
@@ -166,7 +170,7 @@ export class SupervisedProcess {
         this.setActual('stopped');
         return;
       }
-      await this.stopContainer();
+      await this.stopContainer(asked === 'by-operator');
       this.startedAt = undefined;
       this.setActual('stopped');
       this.log.info('stopped', this.data());
@@ -179,13 +183,15 @@ export class SupervisedProcess {
    * is done, to reap the init after it (no zombie). A container that exited already (back-off,
    * failed, kept down by the policy) is only removed: no signal to send, nothing to wait for.
    */
-  private async stopContainer(): Promise<ExitResult | undefined> {
+  private async stopContainer(askRun = false): Promise<ExitResult | undefined> {
     this.probes.stop();
     const live = this.init;
     if (live !== undefined) this.watcher.unwatch(live.fd);
     this.setActual('stopping');
     this.log.info('stopping', this.data());
     try {
+      const run = askRun ? await this.port.askRunToStop(this.ref) : undefined;
+      if (run !== undefined) this.log.info('asked-bpm-run-to-stop', { ...this.data(), pid: String(run) });
       if (live !== undefined) await this.port.stop(this.ref, this.config, this.signal);
       else await this.port.clearExited(this.ref, this.config, this.signal);
     } catch (err) {
@@ -196,7 +202,7 @@ export class SupervisedProcess {
 
   /** down() then up(): an operator's restart. */
   async restart(): Promise<void> {
-    await this.down();
+    await this.down('by-operator');
     await this.up();
   }
 

@@ -14,6 +14,7 @@ import type { FoundContainer } from '../lifecycle/bpm-containers.ts';
 import { type ProcessRef, processRef } from '../lifecycle/process-ref.ts';
 import type { Logger } from '../log/logger.ts';
 import { resolveDependencies, stopDependentsFirst } from './dependencies.ts';
+import { errandOnlyReason, readJobLayout } from './errand-jobs.ts';
 import { jobsWithConfig, loadJobs, type SupervisedSpec } from './jobs.ts';
 import type { ExitWatch, SupervisorPorts } from './process-port.ts';
 import { SupervisedProcess } from './supervised-process.ts';
@@ -61,6 +62,8 @@ interface Loaded {
   dependencies: Map<string, string[]>;
   /** Jobs whose bpm.yml did not load. */
   failed: Set<string>;
+  /** Errand-only jobs plain mode leaves alone, with the reason (errand-jobs.ts). */
+  errands: Map<string, string>;
 }
 
 /**
@@ -123,7 +126,18 @@ export class Supervision {
 
   private load(): Loaded {
     const { root, jobs, log } = this.opts;
-    const names = jobs.length > 0 ? jobs : jobsWithConfig(root);
+    const errands = new Map<string, string>();
+    let names = jobs;
+    if (jobs.length === 0) {
+      // Plain mode: an errand-only job is its `bpm run`'s; a job named with --job is supervised.
+      names = jobsWithConfig(root).filter((job) => {
+        const reason = errandOnlyReason(job, readJobLayout(root, job));
+        if (reason === undefined) return true;
+        errands.set(job, reason);
+        log.info('not-supervised', { job, reason });
+        return false;
+      });
+    }
     const loaded = loadJobs(root, names, log);
     const specs = new Map<string, SupervisedSpec>();
     for (const s of loaded.specs) specs.set(processKey(s.job, s.config.name), s);
@@ -142,7 +156,7 @@ export class Supervision {
       log.error('process-not-supervised', new Error(reason), { job: s.job, process: s.config.name, reason });
       specs.delete(key);
     }
-    return { specs, dependencies: graph.dependencies, failed: loaded.failed };
+    return { specs, dependencies: graph.dependencies, failed: loaded.failed, errands };
   }
 
   private async apply(found: readonly FoundContainer[]): Promise<ReloadSummary> {
@@ -179,7 +193,7 @@ export class Supervision {
    * container found without a config has none to stop it by: the defaults (TERM, then the
    * operation's 20 s, QUIT, 2 s, kill). Not awaited by the start: the starts go on meanwhile.
    */
-  private async sweep(found: readonly FoundContainer[], { specs, failed }: Loaded): Promise<void> {
+  private async sweep(found: readonly FoundContainer[], { specs, failed, errands }: Loaded): Promise<void> {
     const { log } = this.opts;
     const held = new Map<string, SupervisedSpec>();
     const refs = new Map<string, ProcessRef>();
@@ -193,10 +207,15 @@ export class Supervision {
       refs.set(key, c.ref);
     }
     const next = configsOf(specs);
-    for (const [key, spec] of keptAsTheyAre(held, failed)) {
+    // Kept: a job whose bpm.yml does not load, and an errand-only job (its `bpm run`'s container).
+    for (const [key, spec] of held) {
+      const errand = errands.get(spec.job);
+      let reason: string | undefined;
+      if (failed.has(spec.job)) reason = `the bpm.yml of job ${spec.job} does not load (job-not-supervised)`;
+      else if (errand !== undefined) reason = `${errand} (not-supervised)`;
+      if (reason === undefined) continue;
       next.set(key, spec.config);
       const ref = refs.get(key)!;
-      const reason = `the bpm.yml of job ${ref.job} does not load (job-not-supervised)`;
       log.info('not-swept', { container: ref.cid, job: ref.job, process: ref.proc, reason });
     }
     const { stopped } = planReload(configsOf(held), next);

@@ -265,6 +265,39 @@ describe('SupervisedProcess', () => {
     release();
   });
 
+  test("an operator's stop of a container a bpm run runs asks that run to stop first, then takes the lock", async () => {
+    const f = fakeSupervisor();
+    f.process.running();
+    const p = make(f);
+    await p.up(); // adopted: the errand's container
+    f.process.runner = 4242;
+    f.process.onRunAsked = f.process.holdLock(); // the run holds the lock until it has stopped
+    await p.down('by-operator');
+    assert.deepEqual(f.process.calls, ['ask-run', 'stop', 'release']);
+    assert.deepEqual(f.log.events(), ['adopted', 'stopping', 'asked-bpm-run-to-stop', 'stopped']);
+    assert.equal(f.log.lines[2]?.data['pid'], '4242');
+    assert.equal(p.snapshot().actual, 'stopped');
+  });
+
+  test("an operator's restart asks the run too; a stop the supervisor decides (shutdown, reload) does not", async () => {
+    const f = fakeSupervisor();
+    f.process.running();
+    const p = make(f);
+    await p.up();
+    f.process.runner = 4242;
+    await p.down();
+    assert.ok(
+      !f.process.calls.includes('ask-run'),
+      'not asked: such a stop leaves the run alone (Supervision)',
+    );
+    f.process.running();
+    await p.up(); // adopted again
+    f.process.runner = 4243;
+    const before = f.process.calls.length;
+    await p.restart();
+    assert.deepEqual(f.process.calls.slice(before), ['ask-run', 'stop', 'release', 'start']);
+  });
+
   test("the supervisor's signal ends a start's wait for the lock; no crash, no restart", async () => {
     const f = fakeSupervisor();
     f.process.holdLock();

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { RootPaths } from '../../src/bosh/paths.ts';
 import type { ProcessConfig } from '../../src/config/types.ts';
@@ -92,5 +95,67 @@ describe('Supervision: the start-up sweep', () => {
     await s.stopAll();
     assert.deepEqual(f.process.calls, []);
     assert.ok(!messages(f).some((m) => m.includes('swept')));
+  });
+});
+
+// Errand-only jobs (docs/supervisor.md, "Errand-only jobs"), on a temporary root with job files:
+// `smoke` has a bin/run and an empty monit file, `web` a bin/run too (a colocated errand) and a
+// `check process` entry.
+describe('Supervision: errand-only jobs', () => {
+  const setUp = (t: { after: (fn: () => void) => void }): RootPaths => {
+    const dir = mkdtempSync(join(tmpdir(), 'bpm-errands-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    for (const [job, monit] of [
+      ['smoke', ''],
+      ['web', 'check process web\n  group vcap\n'],
+    ] as const) {
+      mkdirSync(join(dir, 'jobs', job, 'config'), { recursive: true });
+      mkdirSync(join(dir, 'jobs', job, 'bin'));
+      writeFileSync(join(dir, 'jobs', job, 'bin', 'run'), '#!/bin/sh\n');
+      writeFileSync(join(dir, 'jobs', job, 'monit'), monit);
+      writeFileSync(
+        join(dir, 'jobs', job, 'config', 'bpm.yml'),
+        `processes:\n- name: ${job}\n  executable: /var/vcap/jobs/${job}/bin/run\n`,
+      );
+    }
+    return new RootPaths(dir);
+  };
+  const reason = 'errand-only job: jobs/smoke/bin/run exists and its monit file has no check entry';
+  const linesOf = (f: FakeSupervisor, message: string) =>
+    f.log.lines.filter((l) => l.message === `bpm.supervise.${message}`).map((l) => l.data);
+
+  test('plain mode leaves one alone: not started, its container not swept, logged at start and on reload', async (t) => {
+    const root = setUp(t);
+    const f = fakeSupervisor();
+    f.found.push({ cid: 'bpm-smoke', ref: processRef(root, 'smoke', 'smoke') });
+    const s = new Supervision({ root, jobs: [], watcher: f.watcher, log: f.logger, ports: f.ports });
+    const first = await s.start();
+    await first.ups;
+    assert.deepEqual(first.started, ['web/web'], 'the colocated errand job stays supervised');
+    assert.deepEqual(
+      s.processes.map((p) => p.key),
+      ['web/web'],
+    );
+    await s.reload();
+    await s.stopAll();
+    assert.deepEqual(linesOf(f, 'not-supervised'), [
+      { job: 'smoke', reason, session: '1' },
+      { job: 'smoke', reason, session: '1' },
+    ]);
+    const notSwept = linesOf(f, 'not-swept');
+    assert.equal(notSwept.length, 1);
+    assert.equal(notSwept[0]?.['reason'], `${reason} (not-supervised)`);
+    assert.deepEqual(linesOf(f, 'swept'), []);
+    assert.deepEqual(f.process.calls, ['start', 'stop', 'release'], "web's start and stop only");
+  });
+
+  test('--job names it: supervised (the operator asked)', async (t) => {
+    const root = setUp(t);
+    const f = fakeSupervisor();
+    const s = new Supervision({ root, jobs: ['smoke'], watcher: f.watcher, log: f.logger, ports: f.ports });
+    const first = await s.start();
+    assert.deepEqual(first.started, ['smoke/smoke']);
+    assert.deepEqual(linesOf(f, 'not-supervised'), []);
+    await s.stopAll();
   });
 });

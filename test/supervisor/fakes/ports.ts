@@ -34,7 +34,7 @@ export type StartOutcome = 'runs' | 'fails' | { exitsAtOnce: ExitResult };
 export const TERMINATED: ExitResult = { code: 143, signal: null };
 
 export class FakeProcessPort implements ProcessPort {
-  /** The calls, in order: `start`, `stop`, `clear`, `release`, `reap-dead`. */
+  /** The calls, in order: `start`, `stop`, `clear`, `release`, `reap-dead`, `ask-run`. */
   readonly calls: string[] = [];
   readonly lastExits: LastExit[] = [];
   container: Container | undefined;
@@ -130,6 +130,18 @@ export class FakeProcessPort implements ProcessPort {
 
   runOwner(_ref: ProcessRef): number | undefined {
     return this.runner;
+  }
+
+  /** Asking the run to stop: it stops its container and ends (releasing the lock, if held). */
+  onRunAsked: (() => void) | undefined;
+
+  async askRunToStop(_ref: ProcessRef): Promise<number | undefined> {
+    const run = this.runner;
+    if (run === undefined) return undefined;
+    this.calls.push('ask-run');
+    this.runner = undefined;
+    this.onRunAsked?.();
+    return run;
   }
 
   /** Every container made, by its init's pid: an end stays known after a stop removed it. */
