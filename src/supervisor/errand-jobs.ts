@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RootPaths } from '../bosh/paths.ts';
+import type { Logger } from '../log/logger.ts';
 
 /** What the rule looks at in `R/jobs/JOB`. */
 export interface JobLayout {
@@ -65,4 +66,24 @@ export function readJobLayout(root: RootPaths, job: string): JobLayout {
       }
     }),
   };
+}
+
+/**
+ * Plain mode's jobs: `jobs` without the errand-only ones, each of those logged `not-supervised`
+ * (once per load: at start-up and on each reload) and returned with its reason.
+ */
+export function leaveErrandsOut(
+  root: RootPaths,
+  jobs: readonly string[],
+  log: Logger,
+): { supervised: string[]; errands: Map<string, string> } {
+  const errands = new Map<string, string>();
+  const supervised = jobs.filter((job) => {
+    const reason = errandOnlyReason(job, readJobLayout(root, job));
+    if (reason === undefined) return true;
+    errands.set(job, reason);
+    log.info('not-supervised', { job, reason });
+    return false;
+  });
+  return { supervised, errands };
 }

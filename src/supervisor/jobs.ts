@@ -1,6 +1,7 @@
 // Which processes the supervisor looks after: every process of every job with a bpm.yml under R, or
-// of the jobs named with --job. A job whose bpm.yml does not load is reported and left out (on a
-// reload its old processes stay as they are).
+// of the jobs named with --job (plain mode leaves errand-only jobs out first: errand-jobs.ts). A
+// job whose bpm.yml does not load is reported and left out (on a reload its old processes stay as
+// they are).
 import { existsSync, readdirSync } from 'node:fs';
 import type { RootPaths } from '../bosh/paths.ts';
 import type { ProcessConfig } from '../config/types.ts';

@@ -3,7 +3,8 @@
 // shutdown. Starts wait for dependencies to be ready (SupervisedProcess); stops go dependents
 // first, each process as soon as everything depending on it is down, in parallel otherwise.
 // Without --job the first start also sweeps the bpm containers the job files no longer name, by
-// the reload's rule, alongside the starts (docs/supervisor.md, "Start-up sweep").
+// the reload's rule, alongside the starts (docs/supervisor.md, "Start-up sweep"), and leaves
+// errand-only jobs to their `bpm run` (errand-jobs.ts).
 import { isDeepStrictEqual } from 'node:util';
 import type { RootPaths } from '../bosh/paths.ts';
 import { emptyProcess } from '../config/decode-job.ts';
@@ -14,7 +15,7 @@ import type { FoundContainer } from '../lifecycle/bpm-containers.ts';
 import { type ProcessRef, processRef } from '../lifecycle/process-ref.ts';
 import type { Logger } from '../log/logger.ts';
 import { resolveDependencies, stopDependentsFirst } from './dependencies.ts';
-import { errandOnlyReason, readJobLayout } from './errand-jobs.ts';
+import { leaveErrandsOut } from './errand-jobs.ts';
 import { jobsWithConfig, loadJobs, type SupervisedSpec } from './jobs.ts';
 import type { ExitWatch, SupervisorPorts } from './process-port.ts';
 import { SupervisedProcess } from './supervised-process.ts';
@@ -126,19 +127,10 @@ export class Supervision {
 
   private load(): Loaded {
     const { root, jobs, log } = this.opts;
-    const errands = new Map<string, string>();
-    let names = jobs;
-    if (jobs.length === 0) {
-      // Plain mode: an errand-only job is its `bpm run`'s; a job named with --job is supervised.
-      names = jobsWithConfig(root).filter((job) => {
-        const reason = errandOnlyReason(job, readJobLayout(root, job));
-        if (reason === undefined) return true;
-        errands.set(job, reason);
-        log.info('not-supervised', { job, reason });
-        return false;
-      });
-    }
-    const loaded = loadJobs(root, names, log);
+    // Plain mode leaves errand-only jobs to their `bpm run`; a job named with --job is supervised.
+    const plain = jobs.length === 0 ? leaveErrandsOut(root, jobsWithConfig(root), log) : undefined;
+    const errands = plain?.errands ?? new Map<string, string>();
+    const loaded = loadJobs(root, plain?.supervised ?? jobs, log);
     const specs = new Map<string, SupervisedSpec>();
     for (const s of loaded.specs) specs.set(processKey(s.job, s.config.name), s);
     // A bpm.yml that no longer loads keeps its job's processes as they are.
@@ -188,8 +180,9 @@ export class Supervision {
   /**
    * Stop the bpm containers of `found` that the job files just loaded do not name, the way a reload
    * stops a process that went: planReload's `stopped`, with the processes of a job whose bpm.yml
-   * does not load kept, each stopped through a SupervisedProcess's down() (the lifecycle's stop
-   * under the lifecycle lock). What they do name is adopted by its own process as always. A
+   * does not load and those of an errand-only job kept, each stopped through a SupervisedProcess's
+   * down() (the lifecycle's stop under the lifecycle lock). What they do name is adopted by its
+   * own process as always. A
    * container found without a config has none to stop it by: the defaults (TERM, then the
    * operation's 20 s, QUIT, 2 s, kill). Not awaited by the start: the starts go on meanwhile.
    */
