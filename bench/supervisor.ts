@@ -4,6 +4,8 @@
 //   BPM_BENCH_RESTARTS=N     restarts in the crash-loop figure (default 1000, ~10-15 min here)
 //   BPM_BENCH_IDLE_S=60      seconds of the idle-CPU sample (default 60)
 //   BPM_BENCH_TRACE_GC=1     crash loop: run the supervisor under node --trace-gc, print the heap after full GCs
+//   BPM_BENCH_WAIT_SCALE=N   multiply the waits for the supervisor's log (60 s, 120 s) by N: 20 in the
+//                            Noble VM, whose emulated CPU starts 30 containers in more than a minute
 // Figures (docs/performance.md, "The supervisor"):
 //   thirty  30 jobs started then stopped: runc floor, 30 ∥ bpm start + 30 ∥ bpm stop, `bpm supervise`
 //           from exec until all run plus SIGTERM until it exits, and 30 ∥ start + 30 ∥ stop requests
@@ -45,6 +47,8 @@ const JOBS = 30;
 const RESTARTS = Number(process.env['BPM_BENCH_RESTARTS'] ?? 1000);
 const IDLE_S = Number(process.env['BPM_BENCH_IDLE_S'] ?? 60);
 const CLK_TCK = 100;
+const WAIT_SCALE = Number(process.env['BPM_BENCH_WAIT_SCALE'] ?? 1);
+const UP_WAIT_MS = 60_000 * WAIT_SCALE;
 
 const out: string[] = [];
 const say = (line: string) => {
@@ -194,7 +198,7 @@ async function thirty(b: BenchRoot): Promise<void> {
         const t0 = performance.now();
         const s = startSupervisor(b, jobs);
         runs++;
-        await tail.until(() => tail.count('bpm.supervise.supervising') >= runs, 60_000, 'supervising');
+        await tail.until(() => tail.count('bpm.supervise.supervising') >= runs, UP_WAIT_MS, 'supervising');
         const t1 = performance.now();
         freshRss.push(usage(s.child.pid!).rssMiB);
         await stopSupervisor(s);
@@ -206,7 +210,7 @@ async function thirty(b: BenchRoot): Promise<void> {
     // A supervisor that stays: everything stopped through it, then start/stop requests only.
     const s = startSupervisor(b, jobs);
     runs++;
-    await tail.until(() => tail.count('bpm.supervise.supervising') >= runs, 60_000, 'supervising');
+    await tail.until(() => tail.count('bpm.supervise.supervising') >= runs, UP_WAIT_MS, 'supervising');
     const pid = s.child.pid!;
     await Promise.all(jobs.map((j) => ask(b, { op: 'stop', job: j, process: j })));
     const cpu0 = usage(pid).cpuMs;
@@ -279,7 +283,7 @@ async function crash(b: BenchRoot): Promise<void> {
     const every = Math.max(1, Math.floor(RESTARTS / 20));
     const series: Array<{ restarts: number; cpuMs: number; rssMiB: number; anonMiB: number }> = [];
     for (let k = every; k <= RESTARTS; k += every) {
-      await tail.until(() => tail.count(planned) >= k, 120_000, `${k} restarts`);
+      await tail.until(() => tail.count(planned) >= k, 120_000 * WAIT_SCALE, `${k} restarts`);
       series.push({ restarts: k, ...usage(pid) });
     }
     const elapsed = performance.now() - t0;
