@@ -1,6 +1,6 @@
 // The real ports of the supervised processes (src/supervisor/process-port.ts): the lifecycle's own
 // start and stop under the per-process lifecycle lock, runc's state file, pidfds and the reaper
-// (sys/reaper.ts), Node's timers and the shared probe thread. Made once per `bpm supervise`.
+// (sys/reaper.ts), Node's timers and the probe loops' host (probe-host.ts). Made once per `bpm supervise`.
 import { closeSync, existsSync } from 'node:fs';
 import type { RootPaths } from '../bosh/paths.ts';
 import { bpmContainers } from '../lifecycle/bpm-containers.ts';
@@ -13,7 +13,7 @@ import { askRunOwnerToStop, liveRunOwner } from '../lifecycle/run-owner.ts';
 import { startProcess } from '../lifecycle/start.ts';
 import { stopProcess } from '../lifecycle/stop.ts';
 import { readInitProcess } from '../runc/state-file.ts';
-import { probeThread } from '../supervisor/probes/probe-thread.ts';
+import { probeLoops } from '../supervisor/probes/probe-host.ts';
 import { ProcessProbes, probeRunc } from '../supervisor/probes/process-probes.ts';
 import type { ProcessPort, SupervisorClock, SupervisorPorts } from '../supervisor/process-port.ts';
 import { openLiveProcess } from '../sys/pidfd.ts';
@@ -108,7 +108,7 @@ export function supervisorPorts(root: RootPaths, op: Operation): SupervisorPorts
     signal: op.signal,
     process: lifecycleProcessPort(root, op),
     clock: nodeTimers,
-    probes: (ref, configs, log) => new ProcessProbes(ref, configs, { log, thread: probeThread(), runc }),
+    probes: (ref, configs, log) => new ProcessProbes(ref, configs, { log, thread: probeLoops(), runc }),
     containers: () => bpmContainers(root),
   };
 }

@@ -248,9 +248,7 @@ export class RuncClient {
         this.options.binary,
         this.args('exec', '--pid-file', pidFile, cid, ...argv),
         abort,
-        (child) => {
-          if (child.exitCode === null && child.signalCode === null) endExec(child, dir, pidFile);
-        },
+        (child) => endExec(child, dir, pidFile),
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

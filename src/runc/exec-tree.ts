@@ -5,7 +5,6 @@
 // anyway, with nobody left to end it, so the command is ended once it exists: runc names it in its
 // `--pid-file` (in a root-only directory of ours) before it waits for it. Killing that process's
 // group ends the command and whatever it started in its group; runc then exits by itself.
-import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, watch } from 'node:fs';
 import { readProcStat } from '../sys/pidfd.ts';
 
@@ -76,14 +75,22 @@ export function killExecCommand(runcPid: number, pidFile: string): boolean {
 /** How long a cut-off exec waits for runc to name its command before it kills runc's tree. */
 export const EXEC_SETUP_GRACE_MS = 10_000;
 
+/** The `runc exec` being ended: its pid (not reused while `running`), a SIGKILL for it, its end. */
+export interface ExecRunc {
+  readonly pid: number;
+  readonly running: boolean;
+  kill(signal: 'SIGKILL'): void;
+  readonly exited: Promise<unknown>;
+}
+
 /**
  * End what `runc exec --pid-file PIDFILE` (our child `runc`) started: the command at once if runc
  * named it already, else as soon as runc writes the pid file (inotify on its directory, `dir`).
  * Should runc neither name one nor exit within EXEC_SETUP_GRACE_MS, its tree is killed, then runc.
  */
-export function endExec(runc: ChildProcess, dir: string, pidFile: string): void {
+export function endExec(runc: ExecRunc, dir: string, pidFile: string): void {
   const runcPid = runc.pid;
-  if (runcPid === undefined) return;
+  if (!runc.running) return;
   if (killExecCommand(runcPid, pidFile)) return;
   const watcher = watch(dir, () => {
     if (killExecCommand(runcPid, pidFile)) done();
@@ -99,7 +106,7 @@ export function endExec(runc: ChildProcess, dir: string, pidFile: string): void 
     watcher.close();
     clearTimeout(grace);
   }
-  runc.once('exit', done);
+  void runc.exited.finally(done).catch(() => {});
   // Written between the first look and the watch.
   if (killExecCommand(runcPid, pidFile)) done();
 }

@@ -78,6 +78,22 @@ export async function captureApart(
   return { exit, stdout: Buffer.concat(out), stderr: Buffer.concat(err) };
 }
 
+/** Start runc by posix_spawn (sys/posix-spawn.ts); a start failure becomes a RuncError. */
+async function spawned(
+  binary: string,
+  args: string[],
+  stdio: readonly [ChildStdio, ChildStdio, ChildStdio],
+): Promise<SpawnedChild> {
+  traceTiming('spawn');
+  try {
+    return await spawnChild(binary, [binary, ...args], runcEnvironment(), stdio);
+  } catch (err) {
+    throw new RuncError(execFailureText(binary, err));
+  } finally {
+    traceTiming('spawned');
+  }
+}
+
 /**
  * Run with descriptors (or /dev/null) as stdio and nothing read back; resolves when runc exits.
  * posix_spawn on a worker thread (sys/posix-spawn.ts): the event loop neither copies bpm's memory
@@ -89,14 +105,7 @@ export async function withDescriptors(
   args: string[],
   stdio: readonly [ChildStdio, ChildStdio, ChildStdio],
 ): Promise<ExitResult> {
-  traceTiming('spawn');
-  let child: SpawnedChild;
-  try {
-    child = await spawnChild(binary, [binary, ...args], runcEnvironment(), stdio);
-  } catch (err) {
-    throw new RuncError(execFailureText(binary, err));
-  }
-  traceTiming('spawned');
+  const child = await spawned(binary, args, stdio);
   const exit = await child.exited;
   traceTiming('runc-exit');
   return exit;
@@ -109,21 +118,24 @@ export function withStdio(binary: string, args: string[], stdio: StdioOptions): 
 
 /**
  * Run with no stdio until runc exits; once `abort` aborts (also when it already has), `onAbort` is
- * called with the child to end it. Resolves with runc's end either way.
+ * called with the child to end it. Resolves with runc's end either way. Started by posix_spawn, as
+ * withDescriptors: an exec probe's attempt costs the event loop no fork.
  */
-export function cancellable(
+export async function cancellable(
   binary: string,
   args: string[],
   abort: AbortSignal,
-  onAbort: (child: ChildProcess) => void,
+  onAbort: (child: SpawnedChild) => void,
 ): Promise<ExitResult> {
-  let off = (): void => {};
-  return settle(binary, args, 'ignore', (child) => {
-    const end = (): void => onAbort(child);
-    if (abort.aborted) return end();
-    abort.addEventListener('abort', end, { once: true });
-    off = () => abort.removeEventListener('abort', end);
-  }).finally(() => off());
+  const child = await spawned(binary, args, ['ignore', 'ignore', 'ignore']);
+  const end = (): void => onAbort(child);
+  if (abort.aborted) end();
+  else abort.addEventListener('abort', end, { once: true });
+  try {
+    return await child.exited;
+  } finally {
+    abort.removeEventListener('abort', end);
+  }
 }
 
 /**

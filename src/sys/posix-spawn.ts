@@ -8,8 +8,10 @@
 // event loop never waits for either.
 //
 // For programs bpm runs with descriptors or /dev/null as stdio and nothing read back (runc run
-// --detach, kill, delete). The child is claimed from the orphan reaper (reaper.ts) until it is
-// reaped here; it is a worker thread's child, which the reaper's sweep does not list anyway.
+// --detach, kill, delete, an exec probe's runc exec). The child is claimed from the orphan reaper
+// (reaper.ts) until it is reaped here; it is a worker thread's child, which the reaper's sweep does
+// not list anyway. The worker's waitid only waits (WNOWAIT); the main thread reaps, so a signal
+// sent from the main thread before it has (kill) reaches that child and never a reused pid.
 import { constants as fsConstants } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import type { ExitResult } from '../text/exit-status.ts';
@@ -24,6 +26,10 @@ export interface SpawnedChild {
   pid: number;
   /** Resolves once the child has exited and been reaped. */
   exited: Promise<ExitResult>;
+  /** True until the child has been reaped (its pid is its own until then). */
+  readonly running: boolean;
+  /** Send `signal` to the child; nothing once it has been reaped. */
+  kill(signal: NodeJS.Signals): void;
 }
 
 // glibc's posix_spawn_file_actions_t is 80 bytes, posix_spawnattr_t 336 and sigset_t 128 on
@@ -36,6 +42,8 @@ const POSIX_SPAWN_SETSIGDEF = 0x04;
 const POSIX_SPAWN_SETSIGMASK = 0x08;
 const P_PID = 1;
 const WEXITED = 4;
+const WNOHANG = 1;
+const WNOWAIT = 0x01000000;
 const { EINTR } = osConstants.errno;
 const { O_RDONLY, O_WRONLY } = fsConstants;
 
@@ -94,7 +102,7 @@ export async function spawnChild(
       if (result !== 0) throw new SysError('posix_spawn', result, path);
       const pid = pidOut.readInt32LE(0);
       claimChild(pid);
-      return { pid, exited: reap(pid) };
+      return child(pid);
     } finally {
       c.spawnAttrDestroy(attr);
     }
@@ -103,16 +111,45 @@ export async function spawnChild(
   }
 }
 
-/** waitid(P_PID, pid, WEXITED) on a worker thread until the child `pid` has exited. */
-async function reap(pid: number): Promise<ExitResult> {
+function child(pid: number): SpawnedChild {
+  let running = true;
+  const exited = reap(pid, () => {
+    running = false;
+  });
+  return {
+    pid,
+    exited,
+    get running() {
+      return running;
+    },
+    kill(signal) {
+      if (!running) return;
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // ESRCH cannot happen before the reap; EPERM neither (bpm's own child)
+      }
+    },
+  };
+}
+
+/**
+ * Until the child `pid` has exited: waitid(P_PID, pid, WEXITED | WNOWAIT) on a worker thread,
+ * which leaves it a zombie; then it is reaped here, on the calling thread (WNOHANG).
+ */
+async function reap(pid: number, reaped: () => void): Promise<ExitResult> {
   const info = Buffer.alloc(SIGINFO_BYTES);
   try {
     for (;;) {
-      const { result, errno } = await libc().waitidAsync(P_PID, pid, info, WEXITED);
-      if (result === 0) return decodeSiginfo(info);
+      const { result, errno } = await libc().waitidAsync(P_PID, pid, info, WEXITED | WNOWAIT);
+      if (result === 0) break;
       if (errno !== EINTR) throw new SysError('waitid', errno);
     }
+    info.fill(0);
+    if (libc().waitid(P_PID, pid, info, WEXITED | WNOHANG) < 0) throw new SysError('waitid', libc().errno());
+    return decodeSiginfo(info);
   } finally {
+    reaped();
     unclaimChild(pid);
   }
 }

@@ -83,3 +83,20 @@ test('under a subreaper sweeping orphans on SIGCHLD, the child is still reaped h
     stop();
   }
 });
+
+test('kill signals the child until it has been reaped; running says which, and a later kill does nothing', async () => {
+  const child = await spawnChild('/bin/sleep', ['sleep', '100'], env, NULL_STDIO);
+  assert.equal(child.running, true);
+  child.kill('SIGTERM');
+  assert.deepEqual(await child.exited, { code: null, signal: 'SIGTERM' });
+  assert.equal(child.running, false);
+  child.kill('SIGKILL');
+});
+
+test('a child that has exited but is not reaped yet stays killable without error (a zombie keeps its pid)', async () => {
+  const child = await spawnChild('/bin/sh', ['sh', '-c', 'exit 7'], env, NULL_STDIO);
+  // However soon the child exits, kill before the reap reaches it or its zombie, nothing else.
+  child.kill('SIGKILL');
+  const end = await child.exited;
+  assert.ok(end.code === 7 || end.signal === 'SIGKILL', JSON.stringify(end));
+});

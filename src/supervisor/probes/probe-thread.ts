@@ -54,11 +54,3 @@ export class ProbeThread {
     return worker;
   }
 }
-
-let shared: ProbeThread | undefined;
-
-/** The supervisor's probe thread (one per process). */
-export function probeThread(): ProbeThread {
-  shared ??= new ProbeThread();
-  return shared;
-}

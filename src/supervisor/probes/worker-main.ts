@@ -2,30 +2,27 @@
 // here, on its own event loop, so their timers, cut-offs and sockets are on time however busy the
 // main thread is with starts and stops (whose runc spawns and file work are synchronous there).
 import { parentPort } from 'node:worker_threads';
-import { RuncClient } from '../../runc/client.ts';
-import { checkRunner } from './check-runner.ts';
-import { ProbeLoop, type ProbeRunner, REAL_TIMERS } from './loop.ts';
+import { targetRunner } from './check-runner.ts';
+import { ProbeLoop, REAL_TIMERS } from './loop.ts';
 import type { FromProbeThread, ToProbeThread } from './thread-protocol.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('the probe thread runs as a worker');
 const loops = new Map<number, ProbeLoop>();
 
-function runner(message: Extract<ToProbeThread, { op: 'start' }>): ProbeRunner {
-  const target = message.exec;
-  if (target === undefined) return checkRunner(message.config.check, undefined);
-  const runc = new RuncClient(target.runc);
-  return checkRunner(message.config.check, { cid: target.cid, runc: () => runc });
-}
-
 port.on('message', (message: ToProbeThread) => {
   loops.get(message.id)?.stop();
   loops.delete(message.id);
   if (message.op !== 'start') return;
-  const loop = new ProbeLoop(message.config, runner(message), REAL_TIMERS, (outcome, changed, view) => {
-    const reply: FromProbeThread = { id: message.id, outcome, changed, view };
-    port.postMessage(reply);
-  });
+  const loop = new ProbeLoop(
+    message.config,
+    targetRunner(message.config.check, message.exec),
+    REAL_TIMERS,
+    (outcome, changed, view) => {
+      const reply: FromProbeThread = { id: message.id, outcome, changed, view };
+      port.postMessage(reply);
+    },
+  );
   loops.set(message.id, loop);
   loop.start();
 });
