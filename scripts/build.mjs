@@ -50,8 +50,13 @@ const cliExternal = {
 
 // The supervisor's probe thread (src/supervisor/probes/probe-thread.ts) runs its own small bundle,
 // carried in the CLI's as a string: a worker can then be started from the single executable too.
+// An eval'd worker has no file of its own (`__filename` is not a path), so its import.meta.url
+// (createRequire in src/sys/libc.ts, to load koffi) is the CLI bundle's, which probe-thread.ts
+// hands it as workerData.
 const probeWorker = await build({
   ...common,
+  define: { ...common.define, 'import.meta.url': 'BPM_WORKER_DATA.moduleUrl' },
+  banner: { js: '"use strict";const BPM_WORKER_DATA = require("node:worker_threads").workerData;' },
   entryPoints: ['src/supervisor/probes/worker-main.ts'],
   outdir: undefined,
   write: false,

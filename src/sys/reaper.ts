@@ -147,11 +147,10 @@ function nodeChildPids(): Set<number> {
 /**
  * The main thread's children: /proc/self/task/PID/children, or a /proc scan where that file is
  * missing. Node's child_process spawns from the main thread and the kernel hands orphans to the
- * subreaper's main thread, so both are there; a child another thread forked (the probe thread's
- * `runc exec`, which that thread's libuv waits for; a runc posix-spawn.ts started from a libuv
- * worker) is listed under that thread only and left alone. The scan cannot tell threads apart:
- * without CONFIG_PROC_CHILDREN the probe thread's child could be taken (posix-spawn.ts claims its
- * own, so they are skipped either way).
+ * subreaper's main thread, so both are there; a child another thread started (a runc
+ * posix-spawn.ts started from a libuv worker, which that module reaps) is listed under that thread
+ * only and left alone. The scan cannot tell threads apart, but posix-spawn.ts claims its children,
+ * so they are skipped either way.
  */
 export function childPids(): number[] {
   const out: number[] = [];

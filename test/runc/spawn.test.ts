@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { runcEnvironment, teed } from '../../src/runc/spawn.ts';
+import { cancellable, runcEnvironment, teed } from '../../src/runc/spawn.ts';
+import { childPids } from '../../src/sys/reaper.ts';
 
 /** A stream like bpm's stdout once the reader of its pipe went away (`bpm run JOB | head -1`). */
 function brokenPipe(): Writable {
@@ -42,4 +43,32 @@ test('runc never gets NOTIFY_SOCKET (it would bind the socket into the container
   assert.equal(env.NOTIFY_SOCKET, '/run/systemd/notify', 'the caller’s environment is not changed');
   const plain = { PATH: '/bin' };
   assert.equal(runcEnvironment(plain), plain);
+});
+
+test("cancellable: posix_spawn's child, off the main thread's children; an abort hands it over to be ended", async () => {
+  const abort = new AbortController();
+  let pid = 0;
+  const ended = cancellable('/bin/sleep', ['100'], abort.signal, (child) => {
+    assert.equal(child.running, true);
+    pid = child.pid;
+    child.kill('SIGKILL');
+  });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  abort.abort();
+  assert.deepEqual(await ended, { code: null, signal: 'SIGKILL' });
+  assert.ok(pid > 0);
+  assert.ok(!childPids().includes(pid), 'never a main-thread child the orphan sweep could take');
+});
+
+test('cancellable: an abort before the start ends the child at once; a start failure is a RuncError', async () => {
+  const abort = new AbortController();
+  abort.abort();
+  const end = await cancellable('/bin/sleep', ['100'], abort.signal, (child) => child.kill('SIGKILL'));
+  assert.deepEqual(end, { code: null, signal: 'SIGKILL' });
+  await assert.rejects(
+    cancellable('/nonexistent/runc', [], new AbortController().signal, () => {}),
+    {
+      name: 'RuncError',
+    },
+  );
 });

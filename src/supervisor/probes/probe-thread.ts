@@ -1,6 +1,7 @@
 // The supervisor's one probe thread (a worker thread running worker-main.ts): started on the first
 // probe, shared by every process. The bundle carries the thread's code as a string
 // (scripts/build.mjs), so it also runs from the single executable; from source the .ts file runs.
+// The string has no file of its own: it gets the bundle's module URL to load koffi from.
 import { Worker } from 'node:worker_threads';
 import type { ProbeConfig } from '../../config/supervision.ts';
 import type { ExecTarget, FromProbeThread, ToProbeThread } from './thread-protocol.ts';
@@ -36,7 +37,7 @@ export class ProbeThread {
     if (this.worker !== undefined) return this.worker;
     const worker =
       typeof BPM_PROBE_WORKER === 'string'
-        ? new Worker(BPM_PROBE_WORKER, { eval: true })
+        ? new Worker(BPM_PROBE_WORKER, { eval: true, workerData: { moduleUrl: import.meta.url } })
         : new Worker(new URL('./worker-main.ts', import.meta.url));
     worker.on('message', (result: FromProbeThread) => this.loops.get(result.id)?.listener(result));
     worker.on('error', () => {

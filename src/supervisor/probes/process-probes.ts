@@ -1,5 +1,5 @@
 // The probes of one supervised process (docs/supervisor.md#probes): its readiness and liveness
-// loops (on the probe thread), started when the process runs and stopped when it ends, their
+// loops (on the probe thread, or the main thread: probe-host.ts), started when the process runs and stopped when it ends, their
 // transitions logged to the supervisor log and handed to the process (readiness → ready or back
 // to running; liveness → restart).
 import type { RootPaths } from '../../bosh/paths.ts';
@@ -21,7 +21,7 @@ export interface ProbesSnapshot {
 
 export interface ProbeDeps {
   log: Logger;
-  /** Where the loops run (probe-thread.ts). */
+  /** Where the loops run (probe-host.ts). */
   thread: Pick<ProbeThread, 'start' | 'stop'>;
   /** The runc that exec probes use. */
   runc: () => RuncOptions;
@@ -46,7 +46,7 @@ export class ProcessProbes {
   private readonly ref: ProcessRef;
   private readonly configs: Partial<Record<ProbeKind, ProbeConfig>>;
   private readonly deps: ProbeDeps;
-  /** The running loops' ids on the probe thread. */
+  /** The running loops' ids on their host. */
   private running: number[] = [];
   private views: Partial<Record<ProbeKind, ProbeView>> = {};
 
