@@ -1,6 +1,6 @@
 // The probe thread's entry (probe-thread.ts starts it): every probe loop of the supervisor runs
 // here, on its own event loop, so their timers, cut-offs and sockets are on time however busy the
-// main thread is with starts and stops (whose file work is synchronous there: writing bundles, cgroup and state files).
+// main thread is with starts and stops (building and writing bundles, cgroup and state files).
 import { parentPort } from 'node:worker_threads';
 import { targetRunner } from './check-runner.ts';
 import { ProbeLoop, REAL_TIMERS } from './loop.ts';
