@@ -42,10 +42,11 @@ case "$FAKE_MODE" in
   tee) echo out; echo err >&2; exit 6 ;;
   fds) echo to-stdout-log; echo to-stderr-log >&2 ;;
   fail) exit 3 ;;
-  hang) setsid /bin/sh -c 'sleep 1001.${process.pid} & sleep 999' & echo $! > "$pidfile"; wait ;;
+  # The pid file is written by the session leader itself, as runc names a process that already runs.
+  hang) setsid /bin/sh -c 'echo $$ > "$1"; sleep 1001.${process.pid} & sleep 999' sh "$pidfile" & wait ;;
   slowsetup)
     sleep 0.4
-    setsid /bin/sh -c 'sleep 1002.${process.pid} & sleep 999' & echo $! > "$pidfile"; wait ;;
+    setsid /bin/sh -c 'echo $$ > "$1"; sleep 1002.${process.pid} & sleep 999' sh "$pidfile" & wait ;;
   runcfail)
     while [ "$1" != --log ]; do shift; done
     echo '{"level":"warning","msg":"a warning","time":"t"}' >> "$2"
