@@ -15,6 +15,7 @@ import {
   cancellable,
   captureApart,
   captureCombined,
+  NO_STDIO,
   type TeeTargets,
   teed,
   withDescriptors,
@@ -76,8 +77,6 @@ export interface ForegroundEnd extends ExitResult {
 export function failureText(exit: ExitResult, runcError: string | undefined): string {
   return runcError === undefined ? exitText(exit) : `${exitText(exit)}: runc: ${runcError}`;
 }
-
-const NO_STDIO = ['ignore', 'ignore', 'ignore'] as const;
 
 /** How many times `list` asks runc when a container vanished while runc listed (see there). */
 const LIST_ATTEMPTS = 5;

@@ -78,6 +78,9 @@ export async function captureApart(
   return { exit, stdout: Buffer.concat(out), stderr: Buffer.concat(err) };
 }
 
+/** stdin, stdout and stderr all /dev/null. */
+export const NO_STDIO = ['ignore', 'ignore', 'ignore'] as const;
+
 /** Start runc by posix_spawn (sys/posix-spawn.ts); a start failure becomes a RuncError. */
 async function spawned(
   binary: string,
@@ -127,7 +130,7 @@ export async function cancellable(
   abort: AbortSignal,
   onAbort: (child: SpawnedChild) => void,
 ): Promise<ExitResult> {
-  const child = await spawned(binary, args, ['ignore', 'ignore', 'ignore']);
+  const child = await spawned(binary, args, NO_STDIO);
   const end = (): void => onAbort(child);
   if (abort.aborted) end();
   else abort.addEventListener('abort', end, { once: true });

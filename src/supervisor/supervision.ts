@@ -69,7 +69,8 @@ interface Loaded {
 
 /**
  * A job whose bpm.yml no longer loads keeps its processes as they are: those of `held` (key →
- * spec) whose job is in `failed`. A reload keeps supervising them; the start-up sweep leaves them.
+ * spec) whose job is in `failed`: a reload keeps supervising them (the start-up sweep, which logs
+ * why it leaves each, checks `failed` itself).
  */
 function keptAsTheyAre(
   held: ReadonlyMap<string, SupervisedSpec>,
@@ -182,9 +183,9 @@ export class Supervision {
    * stops a process that went: planReload's `stopped`, with the processes of a job whose bpm.yml
    * does not load and those of an errand-only job kept, each stopped through a SupervisedProcess's
    * down() (the lifecycle's stop under the lifecycle lock). What they do name is adopted by its
-   * own process as always. A
-   * container found without a config has none to stop it by: the defaults (TERM, then the
-   * operation's 20 s, QUIT, 2 s, kill). Not awaited by the start: the starts go on meanwhile.
+   * own process as always. A container found without a config has none to stop it by: the
+   * defaults (TERM, then the operation's 20 s, QUIT, 2 s, kill). Not awaited by the start: the
+   * starts go on meanwhile.
    */
   private async sweep(found: readonly FoundContainer[], { specs, failed, errands }: Loaded): Promise<void> {
     const { log } = this.opts;
