@@ -22,6 +22,7 @@ const P_PID = 1;
 const P_PIDFD = 3;
 const WNOHANG = 1;
 const WEXITED = 4;
+const WNOWAIT = 0x01000000;
 const CLD_EXITED = 1;
 const SIGINFO_BYTES = 128;
 /** Offsets in siginfo_t (the same on every Linux architecture bpm runs on). */
@@ -168,12 +169,26 @@ export function childPids(): number[] {
   return out;
 }
 
+/** The siginfo_t the sweep's peeks write into (the sweep runs on the main thread only). */
+const peekInfo = Buffer.alloc(SIGINFO_BYTES);
+
+/**
+ * Whether bpm's child `pid` has exited, without reaping it: waitid(WEXITED | WNOHANG | WNOWAIT),
+ * one system call instead of reading /proc/PID/stat for every live child on every SIGCHLD.
+ */
+function hasExited(pid: number): boolean {
+  peekInfo.fill(0);
+  if (libc().waitid(P_PID, pid, peekInfo, WEXITED | WNOHANG | WNOWAIT) < 0) return false;
+  return peekInfo.readInt32LE(SI_PID) !== 0;
+}
+
 /** Reap every exited child that is neither Node's nor claimed; what it reaped, by pid. */
 export function sweepOrphans(): Map<number, ExitResult> {
   const node = nodeChildPids();
   const out = new Map<number, ExitResult>();
   for (const pid of childPids()) {
-    if (node.has(pid) || claimed.has(pid)) continue;
+    if (node.has(pid) || claimed.has(pid) || !hasExited(pid)) continue;
+    // A zombie: its stat still names it, with the start time its end is remembered by.
     const stat = readProcStat(pid);
     if (stat === undefined || stat.state !== 'Z') continue;
     // The pid cannot be reused meanwhile: a zombie keeps it, and only bpm may reap it.
@@ -186,8 +201,18 @@ export function sweepOrphans(): Map<number, ExitResult> {
   return out;
 }
 
+/**
+ * One sweep per turn of the event loop however many SIGCHLDs arrived in it: a 30-job start-up or
+ * shutdown delivers dozens in a burst, and each sweep reads every child's state.
+ */
+let sweepQueued = false;
 const onSigchld = (): void => {
-  sweepOrphans();
+  if (sweepQueued) return;
+  sweepQueued = true;
+  setImmediate(() => {
+    sweepQueued = false;
+    if (sweeping > 0) sweepOrphans();
+  });
 };
 
 /**
