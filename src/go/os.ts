@@ -128,6 +128,15 @@ function unlinkQuietly(path: string): void {
   }
 }
 
+/** The temporary file of an atomic write: unique per process and call; O_EXCL guards the rest (no node:crypto: ~3 ms to load). */
+export function atomicTempName(file: string, dir: string): string {
+  return join(dir, `.${basename(file)}.${process.pid}.${process.hrtime.bigint()}.tmp`);
+}
+
+/** How the temporary file is opened: created, never an existing file, never through a link. */
+export const ATOMIC_TEMP_FLAGS =
+  constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
 /**
  * Replace `file` with `contents` (mode 0600) by a temporary file `.NAME.<pid>.<time>.tmp` in `dir`
  * (default: the file's own directory), created O_EXCL|O_NOFOLLOW, then renamed over it: a reader
@@ -139,15 +148,10 @@ export function writeFileAtomic(
   contents: string | Uint8Array,
   dir: string = dirname(file),
 ): void {
-  // Unique per process and call; O_EXCL guards the rest (no node:crypto: ~3 ms to load).
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.${process.hrtime.bigint()}.tmp`);
+  const tmp = atomicTempName(file, dir);
   let fd: number;
   try {
-    fd = openSync(
-      tmp,
-      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-      0o600,
-    );
+    fd = openSync(tmp, ATOMIC_TEMP_FLAGS, 0o600);
   } catch (err) {
     throw goPathError('open', tmp, err);
   }

@@ -3,21 +3,23 @@
 // over config.json (docs/behaviour/policy.md fix #6), so runc never reads a half-written or stale-tailed
 // spec.
 //
-// Errors: writeBundle throws a BpmError `bundle build failure: <cause>` (final text of this step).
+// Errors: writeBundle rejects with a BpmError `bundle build failure: <cause>` (final text of this step).
 // removeBundle rejects with the bare Go-style cause; a missing bundle is fine.
 import type { JobPaths } from '../bosh/paths.ts';
 import { BpmError, messageOf } from '../errors.ts';
-import { mkdirAll, writeFileAtomic } from '../go/os.ts';
+import { mkdirAllOnPool, writeFileAtomicOnPool } from './pool-write.ts';
 import { removeTree } from './remove-tree.ts';
 
-/** Create the bundle of `proc` and write its serialised spec. */
-export function writeBundle(paths: JobPaths, proc: string, specJson: string): void {
+/**
+ * Create the bundle of `proc` and write its serialised spec; every call is a request on libuv's
+ * worker pool (src/host/pool-write.ts), so the supervisor's thread goes on with other processes.
+ */
+export async function writeBundle(paths: JobPaths, proc: string, specJson: string): Promise<void> {
   try {
     const dir = paths.bundle(proc);
-    mkdirAll(paths.bundlesDir, 0o700);
-    mkdirAll(dir, 0o700);
-    mkdirAll(paths.rootfs(proc), 0o755);
-    writeFileAtomic(paths.configJson(proc), specJson, dir);
+    await mkdirAllOnPool(dir, 0o700); // and the levels above it, the JOB level too, 0700
+    await mkdirAllOnPool(paths.rootfs(proc), 0o755);
+    await writeFileAtomicOnPool(paths.configJson(proc), specJson, dir);
   } catch (err) {
     throw new BpmError(`bundle build failure: ${messageOf(err)}`, { cause: err });
   }

@@ -101,7 +101,7 @@ export async function withProcessSession<T>(
       op.host.prepareContainerCgroup(host.features, spec.linux?.resources);
       traceTiming('spec');
       session.info('creating-bundle');
-      op.host.writeBundle(ref.paths, ref.proc, serializeSpec(spec));
+      await op.host.writeBundle(ref.paths, ref.proc, serializeSpec(spec));
       const hook = proc.hooks?.preStart ?? '';
       if (hook !== '')
         await op.host.runPreStartHook(hook, spec.process?.env ?? [], logs, {

@@ -24,8 +24,8 @@ function mode(path: string): number {
 }
 
 describe('bundles', () => {
-  it('creates the bundle tree with the exact modes and a 0600 config.json', () => {
-    writeBundle(job, 'worker', '{\n\t"ociVersion": "1.3.0"\n}\n');
+  it('creates the bundle tree with the exact modes and a 0600 config.json', async () => {
+    await writeBundle(job, 'worker', '{\n\t"ociVersion": "1.3.0"\n}\n');
     assert.equal(mode(join(dir, 'data', 'bpm', 'bundles')), 0o700);
     assert.equal(mode(job.bundlesDir), 0o700);
     assert.equal(mode(job.bundle('worker')), 0o700);
@@ -35,11 +35,11 @@ describe('bundles', () => {
     assert.equal(readFileSync(job.configJson('worker'), 'utf8'), '{\n\t"ociVersion": "1.3.0"\n}\n');
   });
 
-  it('replaces config.json atomically: a new file, no stale tail, no temporary leftovers', () => {
+  it('replaces config.json atomically: a new file, no stale tail, no temporary leftovers', async () => {
     const file = job.configJson('worker');
     const old = openSync(file, 'r');
     try {
-      writeBundle(job, 'worker', '{}\n');
+      await writeBundle(job, 'worker', '{}\n');
       assert.equal(readFileSync(file, 'utf8'), '{}\n');
       // The reader that had the old file open still sees the complete old document.
       const buf = Buffer.alloc(64);
@@ -52,11 +52,11 @@ describe('bundles', () => {
     assert.equal(mode(file), 0o600);
   });
 
-  it('reports failures as bundle build failures', () => {
+  it('reports failures as bundle build failures', async () => {
     const blocked = new RootPaths(join(dir, 'data', 'bpm', 'bundles', 'web', 'worker', 'config.json')).job(
       'x',
     );
-    assert.throws(() => writeBundle(blocked, 'p', '{}'), {
+    await assert.rejects(writeBundle(blocked, 'p', '{}'), {
       message: /^bundle build failure: mkdir .*: not a directory$/,
     });
   });

@@ -1,12 +1,12 @@
 // A fake HostPort (src/lifecycle/ports.ts): no root, no cgroups, no pidfds, no hook processes.
-// The bundle, the pid file and the last-exit records are the real ones (plain files under the
+// The bundle's files, the pid file and the last-exit records are the real ones (plain files under the
 // temporary BOSH root); prerequisites only open the two process logs; staging clears and cgroup
 // set-ups are only counted.
 import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { JobPaths } from '../../../src/bosh/paths.ts';
 import { BpmError } from '../../../src/errors.ts';
-import { writeBundle } from '../../../src/host/bundle.ts';
+import { mkdirAll, writeFileAtomic } from '../../../src/go/os.ts';
 import type { CgroupUsage } from '../../../src/host/cgroup-usage.ts';
 import { readPidFile, removePidFile, writePidFile } from '../../../src/host/pid-file.ts';
 import type { Prerequisites, PrerequisitesInput } from '../../../src/host/prerequisites.ts';
@@ -131,7 +131,16 @@ export class FakeHost implements HostPort {
     };
   }
 
-  writeBundle = writeBundle;
+  /**
+   * The real bundle's files, written synchronously: the real writeBundle's requests on libuv's pool
+   * would finish outside the virtual clock's view of what is pending.
+   */
+  async writeBundle(paths: JobPaths, proc: string, specJson: string): Promise<void> {
+    mkdirAll(paths.bundle(proc), 0o700);
+    mkdirAll(paths.rootfs(proc), 0o755);
+    writeFileAtomic(paths.configJson(proc), specJson, paths.bundle(proc));
+  }
+
   readPidFile = readPidFile;
   writePidFile = writePidFile;
   removePidFile = removePidFile;
