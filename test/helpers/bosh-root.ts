@@ -312,6 +312,24 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/**
+ * `promise`'s value, or undefined once `ms` milliseconds (not scaled) have passed first. The timer
+ * is cleared as soon as the race is decided: a pending one would keep the test file's process alive
+ * until it fires (with a race against `sleep`, a 30 s bound kept every run of the file 30 s longer,
+ * 10 minutes in the Noble VM at its time scale).
+ */
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Poll `check` every 20 ms until it returns true or `timeoutMs` (scaled) passes; returns the last result. */
 export async function eventually(check: () => boolean, timeoutMs = 5000): Promise<boolean> {
   const deadline = performance.now() + scaledMs(timeoutMs);

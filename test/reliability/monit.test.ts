@@ -7,7 +7,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BoshRoot, eventually, scaledMs, skipReason, sleep } from '../helpers/bosh-root.ts';
+import { BoshRoot, eventually, scaledMs, skipReason, sleep, within } from '../helpers/bosh-root.ts';
 import { MONIT, monitrc, parseSummary } from './monitrc.ts';
 import {
   addSleeperJob,
@@ -67,7 +67,7 @@ class Monit {
     if (d !== undefined && d.exitCode === null && d.signalCode === null) {
       const exited = new Promise((res) => d.once('exit', res));
       this.cli('quit');
-      await Promise.race([exited, sleep(10_000)]);
+      await within(exited, 10_000);
       if (d.exitCode === null && d.signalCode === null) d.kill('SIGKILL');
     }
     rmSync(this.dir, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BoshRoot, eventually, scaledMs, skipReason, sleep } from '../../helpers/bosh-root.ts';
+import { BoshRoot, eventually, scaledMs, skipReason, within } from '../../helpers/bosh-root.ts';
 import { processEvents as events, supervisorLog } from '../../helpers/supervisor-log.ts';
 import { addErrand, runErrand } from './errand-support.ts';
 
@@ -80,7 +80,7 @@ describe('bpm supervise: errands', { skip }, () => {
       assert.ok(await eventually(() => events(r, job, 'adopted').length === 1, 30_000), 'adopted');
       // The run holds the lifecycle lock until its process ends (sleep 1000): without the ask this
       // stop would wait that long.
-      const stopped = await Promise.race([r.bpm('stop', job), sleep(scaledMs(30_000)).then(() => undefined)]);
+      const stopped = await within(r.bpm('stop', job), scaledMs(30_000));
       assert.ok(stopped !== undefined, 'bpm stop came back while the errand had 1000 s to go');
       assert.equal(stopped.code, 0, stopped.stderr);
       assert.deepEqual(

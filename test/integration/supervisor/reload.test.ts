@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BoshRoot, eventually, scaledMs, skipReason, sleep } from '../../helpers/bosh-root.ts';
+import { BoshRoot, eventually, scaledMs, skipReason, within } from '../../helpers/bosh-root.ts';
 import { processEvents as events, supervisorLog } from '../../helpers/supervisor-log.ts';
 import { runErrand } from './errand-support.ts';
 
@@ -88,7 +88,7 @@ describe('bpm supervise: reload', { skip }, () => {
         { processes: [{ name: web, executable: r.jobBin(web, 'run'), depends_on: [`${db}/${db}`] }] },
         { run: SLEEPER },
       );
-      const reloaded = await Promise.race([r.bpm('reload'), sleep(scaledMs(20_000)).then(() => undefined)]);
+      const reloaded = await within(r.bpm('reload'), scaledMs(20_000));
       assert.ok(reloaded !== undefined, 'bpm reload came back although web waits for db');
       assert.equal(reloaded.code, 0, reloaded.stderr);
       assert.equal(reloads().at(-1)?.data['started'], `${web}/${web}`);
@@ -110,7 +110,7 @@ describe('bpm supervise: reload', { skip }, () => {
       assert.ok(await eventually(() => events(r, errand, 'adopted').length === 1, 30_000), 'adopted');
       rmSync(join(r.root, 'jobs', errand), { recursive: true });
       // The run holds the lifecycle lock until its process ends: a stop would wait that long.
-      const reloaded = await Promise.race([r.bpm('reload'), sleep(scaledMs(15_000)).then(() => undefined)]);
+      const reloaded = await within(r.bpm('reload'), scaledMs(15_000));
       assert.ok(reloaded !== undefined, 'bpm reload came back while the errand runs');
       assert.equal(reloaded.code, 0, reloaded.stderr);
       assert.equal(reloads().at(-1)?.data['stopped'], `${errand}/${errand}`);
