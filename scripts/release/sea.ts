@@ -36,6 +36,10 @@ export function buildSea(repo: string, srcDir: string, version: string): void {
       output: join(work, 'sea.blob'),
       disableExperimentalSEAWarning: true,
       useCodeCache: true,
+      // V8 flags come from a `--node-options=...` argument, which the release's wrapper gives
+      // `bpm supervise` only (--single-threaded-gc is not allowed in NODE_OPTIONS); NODE_OPTIONS
+      // is not read, so no environment can add options (a --require) to a root tool.
+      execArgvExtension: 'cli',
     };
     writeFileSync(join(work, 'sea.json'), JSON.stringify(config));
     run(node, ['--experimental-sea-config', join(work, 'sea.json')], { cwd: work });

@@ -181,9 +181,11 @@ describe('bpm supervise', { skip }, () => {
     const sup = r.spawnBpm(['supervise', '--job', job]);
     assert.ok(await eventually(() => events(r, job, 'started').length === 1, 20_000));
     // The launcher runs the supervisor, and only it, with small young-generation semi-spaces (its
-    // RSS, docs/performance.md "The supervisor"); the CLI stays free of V8 flags (its code cache).
+    // RSS) and a garbage collector without helper threads (docs/performance.md "The supervisor");
+    // the CLI stays free of V8 flags (its code cache).
     const argv = readFileSync(`/proc/${sup.child.pid}/cmdline`, 'utf8').split('\0');
-    assert.ok(argv.includes('--max-semi-space-size=1'), argv.join(' '));
+    assert.ok(argv.includes('--max-semi-space-size=2'), argv.join(' '));
+    assert.ok(argv.includes('--single-threaded-gc'), argv.join(' '));
     const second = await r.bpm('supervise', '--job', job);
     assert.equal(second.code, 1);
     assert.equal(second.stderr, 'Error: another bpm supervise is running for this BOSH root\n');
