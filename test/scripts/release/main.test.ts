@@ -128,6 +128,16 @@ test('package bpm: the single executable prints the release version; runc and ti
   assert.equal(lstatSync(bpm).mode & 0o777, 0o755);
   const r = spawnSync(bpm, ['--version'], { encoding: 'utf8', env: {} });
   assert.deepEqual([r.status, r.stdout, r.stderr], [0, `${VERSION}\n`, '']);
+  // The V8 flags the wrapper gives `bpm supervise` reach Node, not bpm's own argument parser.
+  const flagged = spawnSync(
+    bpm,
+    ['--node-options=--max-semi-space-size=2 --single-threaded-gc', '--version'],
+    {
+      encoding: 'utf8',
+      env: {},
+    },
+  );
+  assert.deepEqual([flagged.status, flagged.stdout, flagged.stderr], [0, `${VERSION}\n`, '']);
   assert.ok(
     lstatSync(
       join(
