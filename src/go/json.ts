@@ -93,7 +93,39 @@ function encode(v: GoJsonValue, indent: string): string {
   return `{\n${lines.join(',\n')}\n${indent}}`;
 }
 
+/** ECMAScript 2025's JSON.rawJSON (V8 11.4, so every Node bpm runs on): a primitive emitted verbatim. */
+const rawJSON = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON;
+/** Keys a plain object would not keep in insertion order (array indices come first). */
+const INDEX_KEY = /^(0|[1-9]\d*)$/;
+
+/**
+ * The same text through V8's native JSON.stringify, several times faster than `encode` (a spec is
+ * ~32 KB, half of it the seccomp list) and with far less garbage; undefined when a Map has a key
+ * an object cannot carry as it is (an index-like key, or one Go escapes otherwise).
+ */
+function encodeNative(v: GoJsonValue): string | undefined {
+  let representable = true;
+  const text = JSON.stringify(
+    v,
+    (_key, x: unknown) => {
+      switch (typeof x) {
+        case 'string':
+          // JSON.stringify escapes `"`, `\\` and controls as Go does; the rest Go's way.
+          return PLAIN.test(x) ? x : rawJSON(goQuoteJson(x));
+        case 'number':
+        case 'bigint':
+          return rawJSON(encodeNumber(x));
+      }
+      if (!(x instanceof Map)) return x;
+      for (const key of x.keys()) if (!PLAIN.test(key) || INDEX_KEY.test(key)) representable = false;
+      return Object.fromEntries(x);
+    },
+    '\t',
+  );
+  return representable ? text : undefined;
+}
+
 /** The bytes `json.NewEncoder(w).SetIndent("", "\t"); Encode(v)` writes, as a string. */
 export function encodeGoJsonIndented(v: GoJsonValue): string {
-  return `${encode(v, '')}\n`;
+  return `${encodeNative(v) ?? encode(v, '')}\n`;
 }

@@ -36,3 +36,31 @@ test('indented layout: tabs, colon-space, empty {} and [], trailing newline, big
 test('keys are escaped like strings', () => {
   assert.equal(encodeGoJsonIndented(new Map([['<k>', 'v']])), '{\n\t"\\u003ck\\u003e": "v"\n}\n');
 });
+
+test('index-like keys keep their insertion order, as a Go struct field order does', () => {
+  assert.equal(
+    encodeGoJsonIndented(
+      new Map<string, number>([
+        ['b', 1],
+        ['10', 2],
+        ['2', 3],
+      ]),
+    ),
+    '{\n\t"b": 1,\n\t"10": 2,\n\t"2": 3\n}\n',
+  );
+});
+
+test('strings deep in a document are escaped the Go way: HTML-safe, lone surrogates, controls', () => {
+  const v = new Map<string, import('../../src/go/json.ts').GoJsonValue>([
+    ['args', ['/bin/sh', '-c', 'a && b > c', 'x\ud800', 'tab\there', 'nul\u0000', '\u2028']],
+  ]);
+  assert.equal(
+    encodeGoJsonIndented(v),
+    '{\n\t"args": [\n\t\t"/bin/sh",\n\t\t"-c",\n\t\t"a \\u0026\\u0026 b \\u003e c",\n\t\t"x\\ufffd",\n' +
+      '\t\t"tab\\there",\n\t\t"nul\\u0000",\n\t\t"\\u2028"\n\t]\n}\n',
+  );
+});
+
+test('a number that is not an integer is refused, wherever it is', () => {
+  assert.throws(() => encodeGoJsonIndented(new Map([['a', [1.5]]])), RangeError);
+});
