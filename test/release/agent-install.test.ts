@@ -291,7 +291,12 @@ describe('the bpm release, installed as the BOSH agent installs it', { skip }, (
       `switch in: monit stopped in ${swap.stop} ms, the supervisor's READY=1 ${swap.start} ms later`,
     );
     const main = stemcell.monitMain();
-    assert.deepEqual(main.argv.slice(1), ['supervise', '--monit-compat'], 'monit.service runs bpm supervise');
+    // The wrapper gives the supervisor its V8 flags as the single executable's --node-options.
+    assert.deepEqual(
+      main.argv.slice(1),
+      ['--node-options=--max-semi-space-size=2 --single-threaded-gc', 'supervise', '--monit-compat'],
+      'monit.service runs bpm supervise',
+    );
     assert.ok(existsSync(DROPIN));
     assert.equal(readFileSync(join(R, 'bosh', 'bin', 'monit.stemcell'), 'utf8'), Stemcell.COMMAND_TEXT);
     assert.match(readFileSync(stemcell.command, 'utf8'), /exec \/var\/vcap\/jobs\/bpm\/bin\/bpm monit "\$@"/);
