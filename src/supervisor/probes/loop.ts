@@ -1,6 +1,9 @@
 // One probe's schedule (docs/supervisor.md#probes): one timer, armed `initial_delay` after the start
-// and then after each result, so that attempts begin every `period` (never two at once: a slow
-// attempt pushes the next one back). Each attempt is cut off at `timeout`: its AbortSignal aborts
+// and then after each result, so that attempts are due every `period` (never two at once: a slow
+// attempt pushes the next one back). The next attempt is due `period` after the previous one was
+// due, not after it began: a timer that fires late because the event loop was busy (the main
+// thread starting and stopping processes) delays that one attempt, not every one after it. Each
+// attempt is cut off at `timeout`: its AbortSignal aborts
 // (the runner ends what it started) and the attempt counts as a failure at that moment, whether or
 // not the runner has settled; the next one waits until it has.
 import type { ProbeConfig } from '../../config/supervision.ts';
@@ -38,6 +41,8 @@ export class ProbeLoop {
   private readonly onResult: ResultListener;
   private readonly tracker: ProbeTracker;
   private timer: unknown;
+  /** When the attempt armed or running was due (what the next one is due after). */
+  private due = 0;
   private inFlight: AbortController | undefined;
   private stopped = false;
 
@@ -50,6 +55,7 @@ export class ProbeLoop {
   }
 
   start(): void {
+    this.due = this.timers.now() + this.timing.initialDelayMs;
     this.arm(this.timing.initialDelayMs);
   }
 
@@ -74,7 +80,6 @@ export class ProbeLoop {
   }
 
   private async attempt(): Promise<void> {
-    const begun = this.timers.now();
     const controller = new AbortController();
     this.inFlight = controller;
     let settle!: (o: ProbeOutcome) => void;
@@ -99,6 +104,11 @@ export class ProbeLoop {
     this.onResult(outcome, changed, this.tracker.view());
     await running;
     this.inFlight = undefined;
-    this.arm(Math.max(0, begun + this.timing.periodMs - this.timers.now()));
+    // Due a period after this one was due; if that has passed (a slow attempt), at once, and the
+    // schedule goes on from now.
+    const now = this.timers.now();
+    const next = this.due + this.timing.periodMs;
+    this.due = Math.max(next, now);
+    this.arm(this.due - now);
   }
 }

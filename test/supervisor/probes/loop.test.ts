@@ -56,6 +56,18 @@ test('the first attempt comes after initial_delay, then one every period, from t
   assert.equal(h.timers.pending(), 0, 'stop leaves no timer');
 });
 
+test('a timer that fires late (a busy event loop) delays that attempt only: the next is due a period after the late one was due', async () => {
+  const h = harness(pass);
+  h.loop.start();
+  await h.timers.advance(1_400);
+  assert.deepEqual(h.begun, [500]);
+  // The event loop is busy from 1 400 to 1 700: the attempt due at 1 500 begins at 1 700.
+  await h.timers.busy(300);
+  await h.timers.advance(2_000);
+  assert.deepEqual(h.begun, [500, 1_700, 2_500, 3_500]);
+  h.loop.stop();
+});
+
 test('an attempt slower than the period delays the next one until its result: never two at once', async () => {
   const h = harness(pass, 250, { ...TIMING, periodMs: 100, timeoutMs: 1_000, initialDelayMs: 0 });
   h.loop.start();
