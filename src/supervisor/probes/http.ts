@@ -3,9 +3,9 @@
 // pass (redirects are not followed); anything else, a refused connection or an abort fails.
 //
 // The request is written on a plain node:net socket and only the status line of the response is
-// read, as Kubernetes' prober only looks at the code: node:http's client (its parser, agent and
-// request objects) cost the supervisor ~3 MiB more with 30 probes (docs/performance.md, "Probes
-// and the 80 MiB goal"). Interim 1xx responses (100 Continue, 103 Early Hints) are skipped, as Go's
+// read, as Kubernetes' prober only looks at the code: node:http's client (its parser, request and
+// response objects) cost ~6 MiB more with 30 probes on the probe thread, ~3 MiB on the main thread
+// (docs/performance.md, "Probes and the 80 MiB goal"). Interim 1xx responses (100 Continue, 103 Early Hints) are skipped, as Go's
 // client does; 101 is a final answer, and fails.
 import { connect } from 'node:net';
 import type { ProbeOutcome } from './tracker.ts';

@@ -1,6 +1,6 @@
 // The supervisor's probe loops on its main thread, opt-in with BPM_PROBE_THREAD=0 (probe-host.ts,
 // docs/supervisor.md#probes): the same loops as the probe thread's (worker-main.ts), run here,
-// with no worker and its ~15 MiB, but behind the starts' and stops' synchronous work. An http or tcp
+// with no worker and its ~16.5 MiB, but behind the starts' and stops' synchronous work. An http or tcp
 // attempt is a loopback socket; an exec attempt's `runc exec` is started by posix_spawn on a libuv
 // worker (runc/spawn.ts), so no attempt makes the event loop wait for a fork.
 import type { ProbeConfig } from '../../config/supervision.ts';
