@@ -211,3 +211,62 @@ describe('staging points', { skip }, () => {
     }
   });
 });
+
+// The supervisor's set-up (onPool): the same calls on libuv's worker pool, the same result.
+describe('staging points on the worker pool (onPool)', { skip }, () => {
+  const api = paths.job('api');
+  after(async () => {
+    if (!skip) await clearStaging(api, 'server');
+  });
+
+  it('mount what the descriptor was; shared clones keep their peer group, the rest is private', async () => {
+    const vol = join(paths.root, 'data', 'api', 'vol');
+    const shared = join(paths.root, 'data', 'api-shared');
+    mkdirSync(vol, { recursive: true });
+    mkdirSync(shared, { recursive: true });
+    mkdirSync(paths.locksDir, { recursive: true });
+    writeFileSync(join(vol, 'marker'), 'real');
+    await makeVolumeShared(shared, paths.locksDir, paths.root);
+    try {
+      const fds = sources([vol, true], [shared, true]);
+      renameSync(vol, `${vol}.moved`);
+      symlinkSync(join(base, 'elsewhere'), vol);
+      const staged = await stageSources(api, 'server', fds, new Set([shared]), true);
+      closeAll(fds);
+      const dir = api.stagingDir('server');
+      assert.deepEqual(
+        [...staged],
+        [
+          [vol, `${dir}/0_data_api_vol`],
+          [shared, `${dir}/1_data_api-shared`],
+        ],
+      );
+      assert.equal(readFileSync(join(dir, '0_data_api_vol', 'marker'), 'utf8'), 'real');
+      const at = (p: string) => mounts().filter((f) => f[4] === p);
+      const peerGroup = (f: string[] | undefined) =>
+        f?.slice(6, f.indexOf('-')).find((o) => /^(shared|master):/.test(o));
+      assert.ok(at(`${dir}/0_data_api_vol`).some((f) => f[3] === `${vol}.moved`));
+      assert.equal(peerGroup(at(`${dir}/0_data_api_vol`)[0]), undefined, 'a plain source is private');
+      assert.equal(peerGroup(at(`${dir}/1_data_api-shared`)[0]), peerGroup(at(shared)[0]));
+      assert.equal(peerGroup(at(dir)[0]), undefined, 'the staging dir is a private mount of its own');
+      await clearStaging(api, 'server');
+      assert.equal(mounts().filter((f) => f[4]?.startsWith(dir)).length, 0);
+    } finally {
+      unmount(shared, MNT_DETACH);
+    }
+  });
+
+  it('a failure half-way leaves nothing staged, on the pool as on the calling thread', async () => {
+    const vol = join(paths.root, 'data', 'api', 'ok');
+    mkdirSync(vol, { recursive: true });
+    for (const onPool of [false, true]) {
+      const fds = sources([vol, true]);
+      // A descriptor number nothing has open: fstat of it fails after the staging dir is set up.
+      fds.set(join(paths.root, 'data', 'api', 'gone'), 999_999);
+      await assert.rejects(stageSources(api, 'server', fds, new Set(), onPool), { code: 'EBADF' });
+      closeAll(new Map([...fds].filter(([p]) => p === vol)));
+      assert.equal(existsSync(api.stagingDir('server')), false, `onPool ${onPool}`);
+      assert.equal(mounts().filter((f) => f[4]?.startsWith(api.stagingDir('server'))).length, 0);
+    }
+  });
+});
