@@ -83,19 +83,12 @@ const superviseCommand: Command = async (inv) => {
  * so a death right after the start is seen when it happens, as a crash, and restarted by the
  * policy. The check stays with a zero window: an init already gone when `runc run` returns is
  * still reaped and recorded by the start, as before (docs/performance.md, "The supervisor").
- * And the staging set-up's calls are made on libuv's worker pool, so that the one thread that
- * starts every job does not wait in the kernel behind other containers' mounts (change 7 there);
- * the CLI, with nothing to overlap them with, makes the same calls directly.
  */
 function supervisorOperation(root: RootPaths): Operation {
   const op = commandOperation(root);
   return {
     ...op,
-    host: {
-      ...op.host,
-      watchEarlyExit: (ref, host) => op.host.watchEarlyExit(ref, host, 0),
-      createPrerequisites: (input) => op.host.createPrerequisites({ ...input, onPool: true }),
-    },
+    host: { ...op.host, watchEarlyExit: (ref, host) => op.host.watchEarlyExit(ref, host, 0) },
   };
 }
 

@@ -6,14 +6,11 @@
 // is followed is what root wrote, whoever renames things meanwhile. Any other symlink is refused.
 // With `create`, missing directories are made on the way with mkdirat (root-owned, that mode, like
 // `mkdir -p`). The result is an O_PATH descriptor: chown it, clone its mount tree, open below it.
-// The walk is a generator (src/host/fd-walk.ts): openBeneath makes its calls on the calling
-// thread, openBeneathAsync on libuv's worker pool, and staging runs it inside its own walk.
-import { closeSync, constants, fstatSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync } from 'node:fs';
 import { relative } from 'node:path';
 import { BpmError } from '../errors.ts';
-import { AT_FDCWD, closeQuietly, O_PATH } from '../sys/at.ts';
+import { AT_FDCWD, closeQuietly, mkdirAt, O_PATH, openAt, openPathAt, readlinkFd } from '../sys/at.ts';
 import { hasCode, SysError } from '../sys/errno.ts';
-import { type FdWalk, mkdir, open, readlink, runOnPool, runSync } from './fd-walk.ts';
 
 /** Symlinks followed in one walk before giving up with ELOOP (the kernel's limit). */
 const MAX_LINKS = 40;
@@ -21,11 +18,6 @@ const MAX_LINKS = 40;
 export interface BeneathOptions {
   /** Create missing directories with this mode (before umask), as `mkdir -p` would. */
   create?: number;
-}
-
-/** An O_PATH handle of `name` in `dirfd`, not following a link there. */
-function openPath(dirfd: number, name: string, shown: string): FdWalk<number> {
-  return open(dirfd, name, O_PATH | constants.O_NOFOLLOW, 0, shown);
 }
 
 /** The refusal worded as the static check words it (src/host/inside-root.ts). */
@@ -43,25 +35,11 @@ function components(p: string): string[] {
  * `stat <path>: <errno text>` (ENOENT, ENOTDIR, ELOOP), `mkdir <dir>: <errno text>`.
  */
 export function openBeneath(root: string, path: string, options: BeneathOptions = {}): number {
-  return runSync(beneath(root, path, options));
-}
-
-/** openBeneath with its openat, mkdirat and readlinkat calls on libuv's worker pool. */
-export function openBeneathAsync(root: string, path: string, options: BeneathOptions = {}): Promise<number> {
-  return runOnPool(beneath(root, path, options));
-}
-
-/**
- * openBeneath's walk, for callers that run it inside a walk of their own (staging). fstat and
- * close are made here directly: on an O_PATH descriptor neither waits on anything. A walk
- * abandoned by an error closes what it opened (the finally below).
- */
-export function* beneath(root: string, path: string, options: BeneathOptions = {}): FdWalk<number> {
   const rel = relative(root, path);
   if (rel === '..' || rel.startsWith('../') || rel.startsWith('/')) {
     throw new BpmError(`refusing to use ${path}: not inside the BOSH root ${root}`);
   }
-  let cur = { fd: yield* open(AT_FDCWD, root, O_PATH | constants.O_DIRECTORY, 0, root), shown: root };
+  let cur = { fd: openAt(AT_FDCWD, root, O_PATH | constants.O_DIRECTORY, 0, root), shown: root };
   // The directories walked through, for `..` in a root-owned link's target.
   const parents: (typeof cur)[] = [];
   const pending = components(rel);
@@ -71,7 +49,7 @@ export function* beneath(root: string, path: string, options: BeneathOptions = {
       const part = pending.shift() as string;
       if (part === '..') {
         const up = parents.pop() ?? {
-          fd: yield* open(cur.fd, '..', O_PATH | constants.O_DIRECTORY, 0, cur.shown),
+          fd: openAt(cur.fd, '..', O_PATH | constants.O_DIRECTORY, 0, cur.shown),
           shown: `${cur.shown}/..`,
         };
         closeSync(cur.fd);
@@ -79,15 +57,11 @@ export function* beneath(root: string, path: string, options: BeneathOptions = {
         continue;
       }
       const shown = cur.shown === '/' ? `/${part}` : `${cur.shown}/${part}`;
-      const next = yield* openComponent(cur.fd, part, shown, options.create, path);
-      const st: Stats = fstatSync(next);
+      const next = openComponent(cur.fd, part, shown, options.create, path);
+      const st = fstatSync(next);
       if (st.isSymbolicLink()) {
-        let target: string | undefined;
-        try {
-          target = st.uid === 0 && links < MAX_LINKS ? yield* readlink(next, shown) : undefined;
-        } finally {
-          closeSync(next);
-        }
+        const target = st.uid === 0 && links < MAX_LINKS ? readlinkFd(next, shown) : undefined;
+        closeSync(next);
         if (st.uid !== 0) throw foreignLink(path, shown, st.uid);
         if (target === undefined) throw new SysError('stat', 'ELOOP', path);
         links += 1;
@@ -95,8 +69,7 @@ export function* beneath(root: string, path: string, options: BeneathOptions = {
         if (target.startsWith('/')) {
           for (const p of parents.splice(0)) closeSync(p.fd);
           closeSync(cur.fd);
-          cur = { fd: -1, shown: '/' }; // closed: the finally below must not close it again
-          cur.fd = yield* open(AT_FDCWD, '/', O_PATH | constants.O_DIRECTORY, 0, '/');
+          cur = { fd: openAt(AT_FDCWD, '/', O_PATH | constants.O_DIRECTORY, 0, '/'), shown: '/' };
         }
         continue;
       }
@@ -117,24 +90,24 @@ export function* beneath(root: string, path: string, options: BeneathOptions = {
 }
 
 /** One step: open `name` in `dirfd`, creating it as a directory first when asked and missing. */
-function* openComponent(
+function openComponent(
   dirfd: number,
   name: string,
   shown: string,
   create: number | undefined,
   path: string,
-): FdWalk<number> {
+): number {
   try {
-    return yield* openPath(dirfd, name, shown);
+    return openPathAt(dirfd, name, shown);
   } catch (err) {
     if (!hasCode(err, 'ENOENT')) throw err;
     if (create === undefined) throw new SysError('stat', 'ENOENT', path);
   }
   try {
-    yield* mkdir(dirfd, name, create, shown);
+    mkdirAt(dirfd, name, create, shown);
   } catch (err) {
     // Lost a race with another creator: use what is there now (checked like anything else).
     if (!hasCode(err, 'EEXIST')) throw err;
   }
-  return yield* openPath(dirfd, name, shown);
+  return openPathAt(dirfd, name, shown);
 }

@@ -29,8 +29,6 @@ export interface PrerequisitesInput {
   persistentDisk: boolean;
   /** The vcap user: owner of everything created on the job's behalf. */
   user: User;
-  /** Make the staging set-up's calls on libuv's worker pool (the supervisor; src/host/staging.ts). */
-  onPool?: boolean;
 }
 
 /** Descriptors of the opened process logs; the caller closes them. */
@@ -149,7 +147,7 @@ async function create(input: PrerequisitesInput): Promise<Prerequisites> {
     stdout = openLogFile(input.paths.stdoutLog(input.proc), input.user);
     stderr = openLogFile(input.paths.stderrLog(input.proc), input.user);
     const shared = new Set(input.volumes.filter((v) => v.shared).map((v) => v.path));
-    const mountSources = await stageSources(input.paths, input.proc, sources, shared, input.onPool);
+    const mountSources = await stageSources(input.paths, input.proc, sources, shared);
     return { stdout, stderr, mountSources };
   } catch (err) {
     closeQuietly(stdout);

@@ -16,33 +16,26 @@
 // - a point is made private again just before it is unmounted, so unmounting a shared volume's
 //   clone cannot take what runc mounted below that volume out of the container.
 //
-// The set-up is a walk (src/host/fd-walk.ts): with `onPool` (the supervisor) its calls run on
-// libuv's worker pool, because mkdirat, open_tree and move_mount wait in the kernel while other
-// containers' `runc init`s mount and the supervisor starts its jobs on one thread; the CLI makes
-// the same calls directly. Their removal (clearStaging) is always on the pool.
-//
 // The points are needed only until runc has made the container's own mounts: start removes them
 // when `runc run --detach` returns, run when runc exits. A bpm killed in between leaves them; the
 // next start, run or stop of the process removes them first (clearStaging).
-import { constants, fstatSync } from 'node:fs';
+import { closeSync, constants, fstatSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { JobPaths } from '../bosh/paths.ts';
-import { closeQuietly, fdPath, O_PATH } from '../sys/at.ts';
-import { goPathError, hasCode } from '../sys/errno.ts';
-import { MNT_DETACH, makePrivateAsync, unmountAsync } from '../sys/mount.ts';
 import {
-  attach,
+  attachTree,
   bindOntoItself,
-  clone,
-  closeTree,
-  type FdWalk,
-  makePrivateFd,
-  mkdir,
-  open,
-  runOnPool,
-  runSync,
-} from './fd-walk.ts';
-import { beneath } from './open-beneath.ts';
+  cloneTree,
+  closeQuietly,
+  fdPath,
+  mkdirAt,
+  O_PATH,
+  openAt,
+  openPathAt,
+} from '../sys/at.ts';
+import { goPathError, hasCode } from '../sys/errno.ts';
+import { MNT_DETACH, makePrivate, makePrivateAsync, unmountAsync } from '../sys/mount.ts';
+import { openBeneath } from './open-beneath.ts';
 import { closeOnPool, fstatOnPool, namesOnPool, openOnPool, rmdirOnPool, unlinkOnPool } from './pool-fs.ts';
 
 /**
@@ -52,13 +45,11 @@ import { closeOnPool, fstatOnPool, namesOnPool, openOnPool, rmdirOnPool, unlinkO
 export type SourceFds = Map<string, number | null>;
 
 /** Create the point `name` in `dirfd` of the same kind as `source` (a directory or a file). */
-function* makePoint(dirfd: number, name: string, source: number, shown: string): FdWalk<number> {
-  if (fstatSync(source).isDirectory()) yield* mkdir(dirfd, name, 0o700, shown);
-  else {
-    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
-    closeQuietly(yield* open(dirfd, name, flags, 0o600, shown));
-  }
-  return yield* open(dirfd, name, O_PATH | constants.O_NOFOLLOW, 0, shown);
+function makePoint(dirfd: number, name: string, source: number, shown: string): number {
+  if (fstatSync(source).isDirectory()) mkdirAt(dirfd, name, 0o700, shown);
+  else
+    closeSync(openAt(dirfd, name, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600, shown));
+  return openPathAt(dirfd, name, shown);
 }
 
 /**
@@ -77,78 +68,66 @@ function pointName(n: number, root: string, path: string): string {
 }
 
 /** Open (creating it root 0700) PROC's staging dir and make it a private mount of its own. */
-function* openStagingDir(paths: JobPaths, dir: string): FdWalk<number> {
-  const below = yield* beneath(paths.rootPaths.root, dir, { create: 0o700 });
+function openStagingDir(paths: JobPaths, dir: string): number {
+  const below = openBeneath(paths.rootPaths.root, dir, { create: 0o700 });
   try {
-    const top = yield* bindOntoItself(below, dir);
+    const top = bindOntoItself(below, dir);
     try {
-      yield* makePrivateFd(top, false);
+      makePrivate(fdPath(top), false);
       return top;
     } catch (err) {
-      yield* closeTree(top);
+      closeSync(top);
       throw err;
     }
   } finally {
-    closeQuietly(below);
+    closeSync(below);
   }
-}
-
-/** The set-up of stageSources, once the old points are gone. */
-function* setUp(
-  paths: JobPaths,
-  proc: string,
-  sources: SourceFds,
-  shared: ReadonlySet<string>,
-): FdWalk<Map<string, string>> {
-  const dir = paths.stagingDir(proc);
-  const staged = new Map<string, string>();
-  const dirfd = yield* openStagingDir(paths, dir);
-  try {
-    let n = 0;
-    for (const [path, source] of sources) {
-      const name = pointName(n++, paths.rootPaths.root, path);
-      const point = `${dir}/${name}`;
-      staged.set(path, point);
-      if (source === null) continue;
-      const target = yield* makePoint(dirfd, name, source, point);
-      let tree: number | undefined;
-      try {
-        tree = yield* clone(source, true, path);
-        yield* attach(tree, target, point);
-        if (!shared.has(path)) yield* makePrivateFd(tree, true);
-      } finally {
-        yield* closeTree(tree);
-        closeQuietly(target);
-      }
-    }
-  } finally {
-    yield* closeTree(dirfd);
-  }
-  return staged;
 }
 
 /**
  * Mount every source onto a fresh staging point of `proc`; returns host path → staging path. A
  * `null` source (a mount_only volume that does not exist) gets a point that is never created, so
  * runc fails on it as it would on the missing path, and no link planted later is followed. The
- * clones of the `shared` volumes keep their peer group; all others are made private. With
- * `onPool` the set-up's calls run on libuv's worker pool.
+ * clones of the `shared` volumes keep their peer group; all others are made private.
  */
 export async function stageSources(
   paths: JobPaths,
   proc: string,
   sources: SourceFds,
   shared: ReadonlySet<string> = new Set(),
-  onPool = false,
 ): Promise<Map<string, string>> {
   await clearStaging(paths, proc);
-  const walk = setUp(paths, proc, sources, shared);
+  const dir = paths.stagingDir(proc);
+  const staged = new Map<string, string>();
+  let dirfd: number | undefined;
   try {
-    return onPool ? await runOnPool(walk) : runSync(walk);
+    dirfd = openStagingDir(paths, dir);
+    let n = 0;
+    for (const [path, source] of sources) {
+      const name = pointName(n++, paths.rootPaths.root, path);
+      const point = `${dir}/${name}`;
+      staged.set(path, point);
+      if (source === null) continue;
+      const target = makePoint(dirfd, name, source, point);
+      let tree: number | undefined;
+      try {
+        tree = cloneTree(source, true, path);
+        attachTree(tree, target, point);
+        if (!shared.has(path)) makePrivate(fdPath(tree), true);
+      } finally {
+        closeQuietly(tree);
+        closeSync(target);
+      }
+    }
   } catch (err) {
+    closeQuietly(dirfd);
+    dirfd = undefined;
     await clearStaging(paths, proc);
     throw err;
+  } finally {
+    closeQuietly(dirfd);
   }
+  return staged;
 }
 
 /** An O_PATH handle of the entry itself: a link there is not followed (it yields the link). */

@@ -5,7 +5,6 @@ import {
   lchownSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readlinkSync,
   rmSync,
   statSync,
@@ -15,7 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openBeneath, openBeneathAsync } from '../../src/host/open-beneath.ts';
+import { openBeneath } from '../../src/host/open-beneath.ts';
 import type { User } from '../../src/host-facts.ts';
 import { needsRoot } from '../helpers/needs-root.ts';
 import { ensureVcap } from './vcap-user.ts';
@@ -102,86 +101,5 @@ describe('openBeneath', { skip }, () => {
     symlinkSync('loop2', join(root, 'data', 'loop1'));
     symlinkSync('loop1', join(root, 'data', 'loop2'));
     assert.throws(() => openBeneath(root, join(root, 'data', 'loop1')), { code: 'ELOOP' });
-  });
-});
-
-// The same walk with its calls on libuv's worker pool (what staging uses): the same results and
-// refusals, in a BOSH root of its own.
-describe('openBeneathAsync', { skip }, () => {
-  const abase = skip ? '' : mkdtempSync(join(tmpdir(), 'bpm-beneath-async-'));
-  const aroot = join(abase, 'R');
-  const aoutside = join(abase, 'outside');
-  before(() => {
-    if (skip) return;
-    mkdirSync(join(aroot, 'data', 'job', 'real'), { recursive: true });
-    mkdirSync(join(aroot, 'data', 'sys', 'log'), { recursive: true });
-    mkdirSync(aoutside);
-    writeFileSync(join(aroot, 'data', 'job', 'file'), 'x');
-  });
-  after(() => {
-    if (!skip) rmSync(abase, { recursive: true, force: true });
-  });
-
-  async function openedAsync(path: string, options = {}): Promise<string> {
-    const fd = await openBeneathAsync(aroot, path, options);
-    try {
-      return readlinkSync(`/proc/self/fd/${fd}`);
-    } finally {
-      closeSync(fd);
-    }
-  }
-
-  it('opens what openBeneath opens, following root-owned links, relative and absolute', async () => {
-    assert.equal(await openedAsync(join(aroot, 'data', 'job', 'file')), join(aroot, 'data', 'job', 'file'));
-    assert.equal(await openedAsync(aroot), aroot);
-    symlinkSync(join(aroot, 'data', 'sys'), join(aroot, 'sys'));
-    symlinkSync('../job/real', join(aroot, 'data', 'sys', 'rel'));
-    assert.equal(await openedAsync(join(aroot, 'sys', 'log')), join(aroot, 'data', 'sys', 'log'));
-    assert.equal(await openedAsync(join(aroot, 'sys', 'rel')), join(aroot, 'data', 'job', 'real'));
-  });
-
-  it('refuses a link anyone but root owns without touching its target', async () => {
-    const link = join(aroot, 'data', 'job', 'evil');
-    vcapLink(aoutside, link);
-    const refusal = (path: string) => ({
-      message: `refusing to use ${path}: ${link} is a symlink owned by uid ${vcap.uid}, not root`,
-    });
-    await assert.rejects(openBeneathAsync(aroot, link), refusal(link));
-    await assert.rejects(
-      openBeneathAsync(aroot, join(link, 'sub'), { create: 0o700 }),
-      refusal(join(link, 'sub')),
-    );
-    assert.equal(statSync(aoutside).nlink, 2, 'nothing was created outside');
-  });
-
-  it('creates missing levels root-owned with the mode given, only when asked; errors worded alike', async () => {
-    const deep = join(aroot, 'data', 'job', 'a', 'b');
-    await assert.rejects(openBeneathAsync(aroot, deep), {
-      message: `stat ${deep}: no such file or directory`,
-    });
-    const fd = await openBeneathAsync(aroot, deep, { create: 0o700 });
-    const st = fstatSync(fd);
-    closeSync(fd);
-    assert.ok(st.isDirectory());
-    assert.deepEqual([st.uid, st.mode & 0o777], [0, 0o700]);
-    const file = join(aroot, 'data', 'job', 'file');
-    await assert.rejects(openBeneathAsync(aroot, join(file, 'x'), { create: 0o700 }), {
-      message: `mkdir ${file}: not a directory`,
-    });
-    await assert.rejects(openBeneathAsync(aroot, aoutside), {
-      message: `refusing to use ${aoutside}: not inside the BOSH root ${aroot}`,
-    });
-    symlinkSync('loop2', join(aroot, 'data', 'loop1'));
-    symlinkSync('loop1', join(aroot, 'data', 'loop2'));
-    await assert.rejects(openBeneathAsync(aroot, join(aroot, 'data', 'loop1')), { code: 'ELOOP' });
-  });
-
-  it('leaves no descriptor open, whether it succeeds or fails', async () => {
-    const count = () => readdirSync('/proc/self/fd').length;
-    const before = count();
-    closeSync(await openBeneathAsync(aroot, join(aroot, 'sys', 'rel')));
-    await assert.rejects(openBeneathAsync(aroot, join(aroot, 'data', 'job', 'evil', 'x')));
-    await assert.rejects(openBeneathAsync(aroot, join(aroot, 'data', 'nope', 'x')));
-    assert.equal(count(), before);
   });
 });
