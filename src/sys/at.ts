@@ -3,12 +3,7 @@
 // they let bpm act on the very directory it checked instead of re-resolving a name a job could
 // have changed in between. Failures are SysErrors `<op> <path>: <errno text>`, where <path> is the
 // caller's name for the object (the descriptor itself has none).
-// The *Async variants make the same calls with the same flags on a libuv worker thread: creating
-// a directory or a point, and above all cloning and attaching a mount, can wait in the kernel on
-// locks the starting containers' `runc init`s hold (the mount lock), and the supervisor's main
-// thread must not wait with them. The workers share the process's mount namespace, so like
-// src/sys/mount.ts's *Async they must not be used after privateMountNamespace().
-import { close, closeSync, constants, fstatSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, readFileSync } from 'node:fs';
 import { SysError } from './errno.ts';
 import { libc } from './libc.ts';
 
@@ -34,27 +29,8 @@ export function openAt(dirfd: number, name: string, flags: number, mode: number,
   return fd;
 }
 
-/** openAt on a worker thread (O_CLOEXEC added likewise). */
-export async function openAtAsync(
-  dirfd: number,
-  name: string,
-  flags: number,
-  mode: number,
-  shown: string,
-): Promise<number> {
-  const { result, errno } = await libc().openatAsync(dirfd, name, flags | O_CLOEXEC, mode);
-  if (result < 0) throw new SysError('open', errno, shown);
-  return result;
-}
-
 export function mkdirAt(dirfd: number, name: string, mode: number, shown: string): void {
   if (libc().mkdirat(dirfd, name, mode) !== 0) throw new SysError('mkdir', libc().errno(), shown);
-}
-
-/** mkdirAt on a worker thread. */
-export async function mkdirAtAsync(dirfd: number, name: string, mode: number, shown: string): Promise<void> {
-  const { result, errno } = await libc().mkdiratAsync(dirfd, name, mode);
-  if (result !== 0) throw new SysError('mkdir', errno, shown);
 }
 
 /** The target of the symlink `fd` refers to (an O_PATH descriptor of the link itself). */
@@ -62,15 +38,6 @@ export function readlinkFd(fd: number, shown: string): string {
   const buf = Buffer.alloc(4097);
   const n = libc().readlinkat(fd, '', buf);
   if (n < 0) throw new SysError('readlink', libc().errno(), shown);
-  if (n >= buf.length) throw new SysError('readlink', 'ENAMETOOLONG', shown);
-  return buf.subarray(0, n).toString('utf8');
-}
-
-/** readlinkFd on a worker thread. */
-export async function readlinkFdAsync(fd: number, shown: string): Promise<string> {
-  const buf = Buffer.alloc(4097);
-  const { result: n, errno } = await libc().readlinkatAsync(fd, '', buf);
-  if (n < 0) throw new SysError('readlink', errno, shown);
   if (n >= buf.length) throw new SysError('readlink', 'ENAMETOOLONG', shown);
   return buf.subarray(0, n).toString('utf8');
 }
@@ -103,21 +70,6 @@ export function attachTree(tree: number, target: number, shown: string): void {
     throw new SysError('move_mount', libc().errno(), shown);
 }
 
-/** cloneTree on a worker thread. */
-export async function cloneTreeAsync(fd: number, recursive: boolean, shown: string): Promise<number> {
-  const flags = OPEN_TREE_CLONE | O_CLOEXEC | AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
-  const { result: tree, errno } = await libc().openTreeAsync(fd, '', flags);
-  if (tree < 0) throw new SysError('open_tree', errno, shown);
-  return tree;
-}
-
-/** attachTree on a worker thread. */
-export async function attachTreeAsync(tree: number, target: number, shown: string): Promise<void> {
-  const flags = MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH;
-  const { result, errno } = await libc().moveMountAsync(tree, '', target, '', flags);
-  if (result !== 0) throw new SysError('move_mount', errno, shown);
-}
-
 /**
  * Bind the directory `fd` onto itself (what `mount --bind path path` does, from the descriptor);
  * returns a descriptor of the new mount's root.
@@ -131,16 +83,6 @@ export function bindOntoItself(fd: number, shown: string): number {
     closeSync(tree);
     throw err;
   }
-}
-
-/**
- * Close a descriptor from cloneTree on a worker thread, ignoring errors: the kernel's last close of
- * such a descriptor dissolves the tree if it was never attached, under the mount lock, and some
- * kernels take that lock to find out even when it was attached.
- */
-export function closeTreeQuietly(fd: number | undefined): Promise<void> {
-  if (fd === undefined) return Promise.resolve();
-  return new Promise((resolve) => close(fd, () => resolve()));
 }
 
 /** `/proc/self/fd/N`: the object of a descriptor, for calls that only take a path (mount flags). */

@@ -43,31 +43,15 @@ export interface Libc {
   umount2Async(target: string, flags: number): Promise<AsyncResult>;
   unshare(flags: number): number;
   openat(dirfd: number, path: string, flags: number, mode: number): number;
-  /** openat(2) on a libuv worker thread (path lookup and creation can wait on the kernel's locks). */
-  openatAsync(dirfd: number, path: string, flags: number, mode: number): Promise<AsyncResult>;
   mkdirat(dirfd: number, path: string, mode: number): number;
-  /** mkdirat(2) on a libuv worker thread. */
-  mkdiratAsync(dirfd: number, path: string, mode: number): Promise<AsyncResult>;
   /** readlinkat(2) into `buf`; returns the byte count or -1. */
   readlinkat(dirfd: number, path: string, buf: Buffer): number;
-  /** readlinkat(2) into `buf` on a libuv worker thread; `result` is the byte count or -1. */
-  readlinkatAsync(dirfd: number, path: string, buf: Buffer): Promise<AsyncResult>;
   fchownat(dirfd: number, path: string, uid: number, gid: number, flags: number): number;
   renameat(olddirfd: number, oldpath: string, newdirfd: number, newpath: string): number;
   /** open_tree(2) (kernel 5.2), through syscall(2). */
   openTree(dirfd: number, path: string, flags: number): number;
   /** move_mount(2) (kernel 5.2), through syscall(2). */
   moveMount(fromDirfd: number, fromPath: string, toDirfd: number, toPath: string, flags: number): number;
-  /** open_tree(2) on a libuv worker thread: it waits on the kernel's mount lock. */
-  openTreeAsync(dirfd: number, path: string, flags: number): Promise<AsyncResult>;
-  /** move_mount(2) on a libuv worker thread (same lock). */
-  moveMountAsync(
-    fromDirfd: number,
-    fromPath: string,
-    toDirfd: number,
-    toPath: string,
-    flags: number,
-  ): Promise<AsyncResult>;
   /** prctl(2) with one argument (the others 0). */
   prctl(option: number, arg: number): number;
   socket(domain: number, type: number, protocol: number): number;
@@ -122,18 +106,7 @@ interface KoffiModule {
   load(path: string | null): { func(definition: string): NativeFn };
   struct(name: string, def: Record<string, string>): unknown;
   errno(): number;
-  /** Memory settings; only before the first load(). */
-  config(settings: { resident_async_pools?: number }): unknown;
 }
-
-/**
- * koffi keeps this many stack-and-heap sets (128 KiB each) for async calls and maps and unmaps a
- * fresh pair, on the calling thread, for every call beyond them. Its default is 8; while the
- * supervisor starts 30 jobs, more than 8 calls wait on workers at once (the exit watch, each
- * running runc's waitid), so each further call (staging, spawning) paid two mmaps and two munmaps
- * of its own in a process of ~70 threads. 32 is koffi's maximum; a set is allocated on its first use.
- */
-const RESIDENT_ASYNC_POOLS = 32;
 
 // pidfd_open(2) is 434 and pidfd_send_signal(2) 424 on every architecture (they postdate the
 // syscall table unification).
@@ -175,7 +148,6 @@ function loadKoffi(): KoffiModule {
 
 function bind(): Libc {
   const koffi = loadKoffi();
-  koffi.config({ resident_async_pools: RESIDENT_ASYNC_POOLS });
   let lib: { func(definition: string): NativeFn };
   try {
     lib = koffi.load('libc.so.6');
@@ -252,18 +224,6 @@ function bind(): Libc {
   const renameat = lazy(() =>
     lib.func('int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)'),
   );
-  // koffi cannot call a variadic function on a worker thread, so the async open_tree/move_mount
-  // use glibc's wrappers (glibc >= 2.36) or else syscall(2) declared with these fixed parameters:
-  // on Linux x86-64 and arm64 a variadic callee receives integer and pointer arguments in the same
-  // registers as named ones, and glibc's syscall() only moves them into the kernel's.
-  const openTreeFixed = lazy(() =>
-    lib.func('long syscall(long number, int dfd, const char *path, unsigned int flags)'),
-  );
-  const moveMountFixed = lazy(() =>
-    lib.func(
-      'long syscall(long number, int from_dfd, const char *from_path, int to_dfd, const char *to_path, unsigned int flags)',
-    ),
-  );
   /** The glibc wrapper when there is one (glibc >= 2.36), else syscall(2). */
   const wrapperOr = <F>(definition: string, wrap: (fn: NativeFn) => F, viaSyscall: F) =>
     lazy((): F => {
@@ -290,24 +250,10 @@ function bind(): Libc {
       const done: Callback = (err, result) => {
         // koffi restores the worker's errno on this thread for the duration of the callback.
         if (err) reject(err);
-        else resolve({ result: Number(result), errno: result < 0 ? koffi.errno() : 0 });
+        else resolve({ result, errno: result < 0 ? koffi.errno() : 0 });
       };
       fn.async(...args, done);
     });
-
-  const openTreeAsync = wrapperOr(
-    'int open_tree(int dfd, const char *path, unsigned int flags)',
-    (fn) => (dirfd: number, path: string, flags: number) => runAsync(fn, [dirfd, path, flags]),
-    (dirfd: number, path: string, flags: number) =>
-      runAsync(openTreeFixed(), [SYS_open_tree, dirfd, path, flags]),
-  );
-  const moveMountAsync = wrapperOr(
-    'int move_mount(int from_dfd, const char *from_path, int to_dfd, const char *to_path, unsigned int flags)',
-    (fn) => (fromDirfd: number, fromPath: string, toDirfd: number, toPath: string, flags: number) =>
-      runAsync(fn, [fromDirfd, fromPath, toDirfd, toPath, flags]),
-    (fromDirfd: number, fromPath: string, toDirfd: number, toPath: string, flags: number) =>
-      runAsync(moveMountFixed(), [SYS_move_mount, fromDirfd, fromPath, toDirfd, toPath, flags]),
-  );
 
   return {
     errno: () => koffi.errno(),
@@ -325,11 +271,8 @@ function bind(): Libc {
     umount2Async: (target, flags) => runAsync(umount2(), [target, flags]),
     unshare: (flags) => unshare()(flags) as number,
     openat: (dirfd, path, flags, mode) => openat()(dirfd, path, flags, mode) as number,
-    openatAsync: (dirfd, path, flags, mode) => runAsync(openat(), [dirfd, path, flags, mode]),
     mkdirat: (dirfd, path, mode) => mkdirat()(dirfd, path, mode) as number,
-    mkdiratAsync: (dirfd, path, mode) => runAsync(mkdirat(), [dirfd, path, mode]),
     readlinkat: (dirfd, path, buf) => Number(readlinkat()(dirfd, path, buf, buf.length)),
-    readlinkatAsync: (dirfd, path, buf) => runAsync(readlinkat(), [dirfd, path, buf, buf.length]),
     fchownat: (dirfd, path, uid, gid, flags) => fchownat()(dirfd, path, uid, gid, flags) as number,
     renameat: (olddirfd, oldpath, newdirfd, newpath) =>
       renameat()(olddirfd, oldpath, newdirfd, newpath) as number,
@@ -351,9 +294,6 @@ function bind(): Libc {
           flags,
         ),
       ),
-    openTreeAsync: (dirfd, path, flags) => openTreeAsync()(dirfd, path, flags),
-    moveMountAsync: (fromDirfd, fromPath, toDirfd, toPath, flags) =>
-      moveMountAsync()(fromDirfd, fromPath, toDirfd, toPath, flags),
     prctl: (option, arg) => prctl()(option, arg, 0, 0, 0) as number,
     socket: (domain, type, protocol) => socket()(domain, type, protocol) as number,
     bind: (fd, addr) => bind()(fd, addr, addr.length) as number,
