@@ -63,6 +63,9 @@ export function httpProbe(
         if ('code' in status)
           finish({ ok: status.code >= 200 && status.code < 400, detail: `HTTP ${status.code}` });
         else if ('bad' in status) finish({ ok: false, detail: status.bad });
+        // However it is made up (a job sending interim responses without end), what is kept and
+        // parsed again on each chunk stays bounded.
+        else if (head.length > MAX_HEAD_BYTES) finish({ ok: false, detail: 'response header too large' });
       });
       socket.once('end', () => finish({ ok: false, detail: 'connection closed before a response' }));
       socket.once('error', (err) => finish({ ok: false, detail: err.message }));

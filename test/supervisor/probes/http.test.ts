@@ -146,6 +146,12 @@ test('no answer, a closed connection or something other than HTTP fails', async 
     detail: 'response header too large',
   });
   endless.close();
+  const interims = await replying('HTTP/1.1 100 Continue\r\n\r\n'.repeat(2_000), 4_096);
+  assert.deepEqual(await httpProbe(interims.port, '/')(never), {
+    ok: false,
+    detail: 'response header too large',
+  });
+  interims.close();
 });
 
 test('a path that would split the request line is not sent', async () => {
