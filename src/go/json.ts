@@ -110,7 +110,7 @@ function encodeNative(v: GoJsonValue): string | undefined {
     (_key, x: unknown) => {
       switch (typeof x) {
         case 'string':
-          // JSON.stringify escapes `"`, `\\` and controls as Go does; the rest Go's way.
+          // Nothing to escape: as it is; anything else quoted Go's way (goQuoteJson).
           return PLAIN.test(x) ? x : rawJSON(goQuoteJson(x));
         case 'number':
         case 'bigint':
