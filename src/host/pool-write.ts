@@ -4,20 +4,19 @@
 // open and write there waited for the disk (and for the kernel's locks while 30 `runc init`s set
 // up their mounts) with the event loop stopped. Name-based like src/go/os.ts: only for
 // root-only trees (the bundles), never for a path a job could plant a link in.
-import { close, lstat, mkdir, open, rename, type Stats, stat, unlink, writeFile } from 'node:fs';
+import { lstat, mkdir, open, rename, type Stats, stat, writeFile } from 'node:fs';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { ATOMIC_TEMP_FLAGS, atomicTempName } from '../go/os.ts';
 import { goPathError, hasCode, SysError } from '../sys/errno.ts';
+import { closeOnPool, unlinkOnPool } from './pool-fs.ts';
 
 const mkdirPromise = promisify(mkdir);
 const statPromise: (path: string) => Promise<Stats> = promisify(stat);
 const lstatPromise: (path: string) => Promise<Stats> = promisify(lstat);
 const openPromise = promisify(open);
 const writeFilePromise = promisify(writeFile);
-const closePromise = promisify(close);
 const renamePromise = promisify(rename);
-const unlinkPromise = promisify(unlink);
 
 async function isDirectory(path: string, of: (path: string) => Promise<Stats>): Promise<boolean | undefined> {
   try {
@@ -69,11 +68,11 @@ export async function writeFileAtomicOnPool(file: string, contents: string, dir:
   try {
     await writeFilePromise(fd, contents, 'utf8');
   } catch (err) {
-    await closePromise(fd).catch(() => {});
+    await closeOnPool(fd).catch(() => {});
     await unlinkQuietly(tmp);
     throw goPathError('write', tmp, err);
   }
-  await closePromise(fd);
+  await closeOnPool(fd);
   try {
     await renamePromise(tmp, file);
   } catch (err) {
@@ -84,7 +83,7 @@ export async function writeFileAtomicOnPool(file: string, contents: string, dir:
 
 async function unlinkQuietly(path: string): Promise<void> {
   try {
-    await unlinkPromise(path);
+    await unlinkOnPool(path);
   } catch {
     // The original error matters more than a leftover temporary file.
   }
