@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, closeSync, constants, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { BpmError, messageOf } from '../errors.ts';
 import { commandPath, lookPath } from '../go/exec.ts';
 import { mkdirAll, removeAll } from '../go/os.ts';
@@ -67,19 +68,33 @@ export interface HookPlaces {
   session: string;
 }
 
+/**
+ * The hook waits behind this gate until bpm has recorded its session: a bpm killed before that
+ * closes the gate's descriptor 3 unwritten, and the hook never runs (nothing would find what it
+ * forked). The gate is the session leader and execs setpriv, which execs the hook, in one pid.
+ */
+export const HOOK_GATE = 'read -r go <&3 && [ "$go" = go ] || exit 125; exec "$@" 3<&-';
+
 function run(file: string, env: Record<string, string>, logs: ProcessLogs, session: string): Promise<void> {
   assertExecutable(file);
   const setpriv = lookPath('setpriv');
   return new Promise((resolve, reject) => {
-    const child = spawn(setpriv, ['--pdeathsig', 'KILL', '--', file], {
-      env,
-      stdio: ['ignore', logs.stdout, logs.stderr],
-      detached: true, // setsid: the hook and what it forks form one session
-    });
+    const child = spawn(
+      '/bin/sh',
+      ['-c', HOOK_GATE, 'bpm-hook-gate', setpriv, '--pdeathsig', 'KILL', '--', file],
+      {
+        env,
+        stdio: ['ignore', logs.stdout, logs.stderr, 'pipe'],
+        detached: true, // setsid: the hook and what it forks form one session
+      },
+    );
+    const gate = child.stdio[3] as Writable | null;
+    gate?.on('error', () => {}); // the gate died first (its status is reported below)
     if (child.pid !== undefined) recordHookSession(session, child.pid);
+    gate?.end('go\n');
     child.once('error', (err) => {
       forgetHookSession(session);
-      reject(new Error(`fork/exec ${setpriv}: ${goErrnoText(err)}`));
+      reject(new Error(`fork/exec /bin/sh: ${goErrnoText(err)}`));
     });
     child.once('close', (code, signal) => {
       forgetHookSession(session);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import {
   chmodSync,
   closeSync,
@@ -12,8 +13,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { after, test } from 'node:test';
-import { runPreStartHook } from '../../src/host/pre-start-hook.ts';
+import { HOOK_GATE, runPreStartHook } from '../../src/host/pre-start-hook.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bpm-hook-'));
 const scratch = join(dir, 'data', 'bpm', 'hooks', 'job');
@@ -111,4 +113,31 @@ test('what a killed run left in the scratch directory is gone before the next ho
     closeSync(logs.stderr);
   }
   assert.equal(readFileSync(out, 'utf8'), 'tmp\n');
+});
+
+/** Run HOOK_GATE in front of `command`; `write` is what "bpm" sends through descriptor 3 before closing it. */
+function throughGate(write: string, command: string[]): Promise<number | null> {
+  const child = spawn('/bin/sh', ['-c', HOOK_GATE, 'bpm-hook-gate', ...command], {
+    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+  });
+  const gate = child.stdio[3] as Writable;
+  gate.on('error', () => {});
+  gate.end(write);
+  return new Promise((resolve) => child.once('close', (code) => resolve(code)));
+}
+
+test("the gate runs the hook only after bpm said go, and the hook does not get the gate's pipe", async () => {
+  const marker = join(dir, 'gate-ran');
+  // a bpm killed before it recorded the session closes the pipe unwritten (or half written)
+  for (const write of ['', 'g', 'stop\n']) {
+    assert.equal(
+      await throughGate(write, ['/bin/sh', '-c', `touch ${marker}`]),
+      125,
+      `after ${JSON.stringify(write)}`,
+    );
+    assert.equal(existsSync(marker), false, `the hook ran after ${JSON.stringify(write)}`);
+  }
+  // the hook's own shell: exit 8 if it holds a descriptor 3 (`[` is dash's builtin: it opens none)
+  const hook = 'if [ -e /proc/$$/fd/3 ]; then exit 8; fi; exit 7';
+  assert.equal(await throughGate('go\n', ['/bin/sh', '-c', hook]), 7);
 });
