@@ -1,12 +1,22 @@
 // The ways bpm runs runc: output captured, stdio handed over as fds (or bpm's own), or output
 // teed.
 // Start failures (ENOENT, EACCES, …) become RuncError with Go's `fork/exec` text.
+//
+// What the supervisor calls — captured output (`state`, `list`), descriptors (`run --detach`,
+// `kill`, `delete`), an exec probe — starts runc by posix_spawn on a libuv worker
+// (sys/posix-spawn.ts): no fork of bpm, no wait for the exec on the event loop. Captured output
+// goes into anonymous in-memory files (sys/memfd.ts), read once runc has exited. withStdio,
+// attached and teed stay on node:child_process: they are the foreground I/O of `bpm run`, `bpm
+// exec` and `bpm shell` (bpm's terminal handed over, or output relayed while runc runs), one call
+// per CLI command, where a fork costs nothing that matters.
 import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
-import { writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { traceTiming } from '../log/trace-timing.ts';
+import { anonymousFile, readWhole } from '../sys/memfd.ts';
 import { type ChildStdio, type SpawnedChild, spawnChild } from '../sys/posix-spawn.ts';
 import type { ExitResult } from '../text/exit-status.ts';
+import { goErrnoText } from '../text/os-error.ts';
 import { execFailureText, RuncError } from './errors.ts';
 
 /**
@@ -54,28 +64,46 @@ export interface Captured {
   output: Buffer;
 }
 
-/** Run with stdin /dev/null and capture stdout and stderr together. */
-export async function captureCombined(binary: string, args: string[]): Promise<Captured> {
-  const chunks: Buffer[] = [];
-  const exit = await settle(binary, args, ['ignore', 'pipe', 'pipe'], (child) => {
-    child.stdout?.on('data', (c: Buffer) => chunks.push(c));
-    child.stderr?.on('data', (c: Buffer) => chunks.push(c));
-  });
-  return { exit, output: Buffer.concat(chunks) };
+/** An anonymous file for runc's output; failing to make one is a RuncError, as Go's pipe2 is. */
+function outputFile(name: string): number {
+  try {
+    return anonymousFile(name);
+  } catch (err) {
+    throw new RuncError(`memfd_create: ${goErrnoText(err)}`);
+  }
 }
 
-/** Run with stdin /dev/null and capture stdout and stderr apart. */
+/**
+ * Run with stdin /dev/null and capture stdout and stderr together: one anonymous file as both, so
+ * they interleave in the order runc wrote them. Read once runc has exited (sys/memfd.ts).
+ */
+export async function captureCombined(binary: string, args: string[]): Promise<Captured> {
+  const fd = outputFile('bpm-runc-output');
+  try {
+    const exit = await withDescriptors(binary, args, ['ignore', fd, fd]);
+    return { exit, output: readWhole(fd) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Run with stdin /dev/null and capture stdout and stderr apart, each in its anonymous file. */
 export async function captureApart(
   binary: string,
   args: string[],
 ): Promise<{ exit: ExitResult; stdout: Buffer; stderr: Buffer }> {
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  const exit = await settle(binary, args, ['ignore', 'pipe', 'pipe'], (child) => {
-    child.stdout?.on('data', (c: Buffer) => out.push(c));
-    child.stderr?.on('data', (c: Buffer) => err.push(c));
-  });
-  return { exit, stdout: Buffer.concat(out), stderr: Buffer.concat(err) };
+  const out = outputFile('bpm-runc-stdout');
+  try {
+    const err = outputFile('bpm-runc-stderr');
+    try {
+      const exit = await withDescriptors(binary, args, ['ignore', out, err]);
+      return { exit, stdout: readWhole(out), stderr: readWhole(err) };
+    } finally {
+      closeSync(err);
+    }
+  } finally {
+    closeSync(out);
+  }
 }
 
 /** stdin, stdout and stderr all /dev/null. */

@@ -20,6 +20,8 @@ export interface Libc {
   pollManyAsync(fds: Buffer, nfds: number, timeoutMs: number): Promise<AsyncResult>;
   /** eventfd(2). */
   eventfd(initval: number, flags: number): number;
+  /** memfd_create(2) (glibc >= 2.27; Node 24 needs 2.28). */
+  memfdCreate(name: string, flags: number): number;
   pidfdOpen(pid: number, flags: number): number;
   /** pidfd_send_signal(fd, sig, NULL, 0). */
   pidfdSendSignal(fd: number, sig: number): number;
@@ -170,6 +172,7 @@ function bind(): Libc {
   });
   const pollMany = lazy(() => lib.func('int poll(_Inout_ uint8_t *fds, unsigned long nfds, int timeout)'));
   const eventfd = lazy(() => lib.func('int eventfd(unsigned int initval, int flags)'));
+  const memfdCreate = lazy(() => lib.func('int memfd_create(const char *name, unsigned int flags)'));
   const mount = lazy(() =>
     lib.func(
       'int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)',
@@ -262,6 +265,7 @@ function bind(): Libc {
     pollOneAsync: (fd, events, timeoutMs) => runAsync(poll(), [{ fd, events, revents: 0 }, 1, timeoutMs]),
     pollManyAsync: (fds, nfds, timeoutMs) => runAsync(pollMany(), [fds, nfds, timeoutMs]),
     eventfd: (initval, flags) => eventfd()(initval, flags) as number,
+    memfdCreate: (name, flags) => memfdCreate()(name, flags) as number,
     pidfdOpen: (pid, flags) => pidfdOpen()(pid, flags),
     pidfdSendSignal: (fd, sig) => pidfdSendSignal()(fd, sig),
     mount: (source, target, fstype, flags, data) => mount()(source, target, fstype, flags, data) as number,
