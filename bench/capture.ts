@@ -9,7 +9,8 @@
 // wait for events: performance.eventLoopUtilization), the longest synchronous stretch of the call
 // (performance.now() around the call up to its first await, and around each callback or
 // continuation), and the main thread's own CPU time (/proc/self/task/PID/schedstat). Then N calls
-// at once, as N stops do: the event loop's busy time and the wall time of the batch.
+// at once, as N stops do: the event loop's busy time, the main thread's CPU time and its time
+// runnable but waiting for a CPU (schedstat's second figure), and the wall time of the batch.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -27,9 +28,12 @@ const N = arg('--n', 30);
 const runc = ['/usr/sbin/runc', '/usr/bin/runc'].find((p) => existsSync(p));
 if (runc === undefined) throw new Error('runc is not installed (run scripts/setup.sh)');
 
-function mainThreadCpuMs(): number {
-  return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+/** The main thread's schedstat: time on a CPU, and time runnable but waiting for one (ms). */
+function mainThreadSched(): { cpu: number; queued: number } {
+  const [cpu, queued] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ');
+  return { cpu: Number(cpu) / 1e6, queued: Number(queued) / 1e6 };
 }
+const mainThreadCpuMs = (): number => mainThreadSched().cpu;
 
 /** The longest synchronous stretch seen since the last reset (ms). */
 let longest = 0;
@@ -91,7 +95,7 @@ async function main(): Promise<void> {
   try {
     for (const [call, args, apart] of calls) {
       const one = new Map<string, { busy: number[]; longest: number[]; cpu: number[] }>();
-      const batch = new Map<string, { busy: number[]; cpu: number[]; wall: number[] }>();
+      const batch = new Map<string, { busy: number[]; cpu: number[]; queued: number[]; wall: number[] }>();
       for (let run = 0; run <= RUNS; run++) {
         for (const [name, capture] of variants) {
           // One at a time: per call.
@@ -111,16 +115,19 @@ async function main(): Promise<void> {
           one.set(name, f);
           // N at once.
           const e0 = performance.eventLoopUtilization();
-          const c0 = mainThreadCpuMs();
+          const s0 = mainThreadSched();
           const t0 = performance.now();
           await Promise.all(Array.from({ length: N }, () => capture(args, apart)));
           const wall = performance.now() - t0;
-          const cpu = mainThreadCpuMs() - c0;
+          const s1 = mainThreadSched();
+          const cpu = s1.cpu - s0.cpu;
+          const queued = s1.queued - s0.queued;
           const busy = performance.eventLoopUtilization(e0).active;
           if (run === 0) continue;
-          const b = batch.get(name) ?? { busy: [], cpu: [], wall: [] };
+          const b = batch.get(name) ?? { busy: [], cpu: [], queued: [], wall: [] };
           b.busy.push(busy);
           b.cpu.push(cpu);
+          b.queued.push(queued);
           b.wall.push(wall);
           batch.set(name, b);
         }
@@ -130,7 +137,7 @@ async function main(): Promise<void> {
         const f = one.get(name)!;
         const b = batch.get(name)!;
         console.log(
-          `    ${name.padEnd(14)} loop busy ${median(f.busy).toFixed(2).padStart(6)} ms, longest stretch ${median(f.longest).toFixed(2).padStart(6)} ms, main-thread CPU ${median(f.cpu).toFixed(2).padStart(6)} ms | ${N} ∥: loop busy ${median(b.busy).toFixed(1).padStart(6)} ms, CPU ${median(b.cpu).toFixed(1).padStart(5)} ms, wall ${median(b.wall).toFixed(0).padStart(5)} ms`,
+          `    ${name.padEnd(14)} loop busy ${median(f.busy).toFixed(2).padStart(6)} ms, longest stretch ${median(f.longest).toFixed(2).padStart(6)} ms, main-thread CPU ${median(f.cpu).toFixed(2).padStart(6)} ms | ${N} ∥: loop busy ${median(b.busy).toFixed(1).padStart(6)} ms, CPU ${median(b.cpu).toFixed(1).padStart(5)} ms, waiting for a CPU ${median(b.queued).toFixed(1).padStart(5)} ms, wall ${median(b.wall).toFixed(0).padStart(5)} ms`,
         );
       }
     }

@@ -7,8 +7,9 @@
 // waits for the exec. The child's end is taken by a blocking waitid(2) on another worker, so the
 // event loop never waits for either.
 //
-// For programs bpm runs with descriptors or /dev/null as stdio and nothing read back (runc run
-// --detach, kill, delete, an exec probe's runc exec). The child is claimed from the orphan reaper
+// For programs bpm runs with descriptors or /dev/null as stdio (runc run --detach, kill, delete,
+// an exec probe's runc exec), or whose output it reads from anonymous files once they have exited
+// (runc state and list, through memfd.ts). The child is claimed from the orphan reaper
 // (reaper.ts) until it is reaped here; it is a worker thread's child, which the reaper's sweep does
 // not list anyway. The worker's waitid only waits (WNOWAIT); the main thread reaps, so a signal
 // sent from the main thread before it has (kill) reaches that child and never a reused pid.
