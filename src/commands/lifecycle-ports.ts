@@ -26,7 +26,7 @@ import { becomeSubreaper } from '../sys/reaper.ts';
 import { waitForExit, waitForPidfd } from '../sys/wait-exit.ts';
 
 /** The real host port, whose runc is the concrete client (`shell` and `exec` use its `exec`). */
-export type RealHost = HostPort & { runc(features: HostFeatures): RuncClient };
+export type RealHost = HostPort & { runc(features: HostFeatures, lockFd?: number): RuncClient };
 
 /** A pidfd on the verified init; the descriptor is closed once every wait on it returned. */
 function pidfdInit(fd: number): InitHandle {
@@ -49,7 +49,7 @@ function pidfdInit(fd: number): InitHandle {
 export function realHost(root: RootPaths): RealHost {
   return {
     probeFeatures,
-    runc: (features) => RuncClient.forRoot(root, features.systemd),
+    runc: (features, lockFd?: number) => RuncClient.forRoot(root, features.systemd, lockFd),
     openInit: (stateFile) => {
       const init = readInitProcess(stateFile);
       const fd = init === undefined ? undefined : openLiveProcess(init.pid, init.startTime);

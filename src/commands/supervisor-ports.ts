@@ -62,7 +62,7 @@ export function lifecycleProcessPort(root: RootPaths, op: Operation): ProcessPor
         ref.job,
         ref.proc,
         async (locked, log) => {
-          const host = probeHost(op.host);
+          const host = probeHost(op.host, locked.lockFd);
           const stateFile = host.runc.stateFile(locked.cid);
           const live = op.host.openInit(stateFile);
           if (live !== undefined) {

@@ -23,10 +23,11 @@ export interface Host<R extends RuncPort = RuncPort> {
 
 /**
  * Probe host features (docs/behaviour/locking-and-recovery.md §6.3) and make the runc client that
- * follows from them.
+ * follows from them; under the lifecycle lock, pass `ref.lockFd` (its runc calls inherit the lock).
  */
 export function probeHost<R extends RuncPort>(
-  port: Pick<HostPort, 'probeFeatures'> & { runc(features: HostFeatures): R },
+  port: Pick<HostPort, 'probeFeatures'> & { runc(features: HostFeatures, lockFd?: number): R },
+  lockFd?: number,
 ): Host<R> {
   let features: HostFeatures;
   try {
@@ -34,7 +35,7 @@ export function probeHost<R extends RuncPort>(
   } catch (err) {
     throw new BpmError(`failed to fetch system features: ${messageOf(err)}`, { cause: err });
   }
-  return { features, runc: port.runc(features) };
+  return { features, runc: port.runc(features, lockFd) };
 }
 
 /** The operation was cancelled through its AbortSignal (never by a bpm command of its own). */

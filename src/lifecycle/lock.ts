@@ -2,6 +2,9 @@
 // per-process lock held for the whole operation. The lock is released explicitly and the release logged on
 // failure too (docs/behaviour/policy.md fix #9); the kernel would drop it at exit anyway. With the
 // operation's AbortSignal, the wait for a lock another bpm holds ends when it aborts (CancelledError).
+// `main` gets the lock's descriptor in its ref (`lockFd`): the runc calls made under the lock inherit
+// it, so that a bpm killed while one runs leaves the lock held until that runc is done
+// (docs/behaviour/locking-and-recovery.md §1.2).
 import type { RootPaths } from '../bosh/paths.ts';
 import { lookupUser } from '../go/user.ts';
 import { lifecycleLockName } from '../ids/container-id.ts';
@@ -16,8 +19,9 @@ import { type ProcessRef, processRef } from './process-ref.ts';
 export type LifecycleCommand = 'start' | 'stop' | 'run' | 'supervise';
 
 /**
- * Open bpm.log, take the lifecycle lock, run `main`, release the lock. `signal` (the operation's)
- * ends the wait for the lock when it aborts: CancelledError, logged as failed-to-acquire-lock.
+ * Open bpm.log, take the lifecycle lock, run `main` with the lock's descriptor in its ref, release
+ * the lock. `signal` (the operation's) ends the wait for the lock when it aborts: CancelledError,
+ * logged as failed-to-acquire-lock.
  */
 export async function withLifecycleLock<T>(
   root: RootPaths,
@@ -46,7 +50,7 @@ export async function withLifecycleLock<T>(
       acquiring.info('complete');
     }
     try {
-      return await main(ref, log);
+      return await main({ ...ref, lockFd: lock.fd }, log);
     } finally {
       const releasing = log.session('releasing-lifecycle-lock');
       releasing.info('starting');

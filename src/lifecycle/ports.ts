@@ -47,8 +47,12 @@ export interface RecordedProcess {
 export interface HostPort {
   /** The host feature probe (docs/behaviour/locking-and-recovery.md §6.3); throws the bare cause. */
   probeFeatures(): HostFeatures;
-  /** The runc client that follows from the features (`--systemd-cgroup`). */
-  runc(features: HostFeatures): RuncPort;
+  /**
+   * The runc client that follows from the features (`--systemd-cgroup`); given the held lifecycle
+   * lock's descriptor (`ProcessRef.lockFd`), the runc calls that change the container and exit on
+   * their own inherit it, so that a killed bpm's lock lasts until they are done.
+   */
+  runc(features: HostFeatures, lockFd?: number): RuncPort;
   /** The container init runc's state file names, if it is still that very process. */
   openInit(stateFile: string): InitHandle | undefined;
   /** Resolves true once process `pid` exited, false when `abort` aborted first. */

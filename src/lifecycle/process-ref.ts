@@ -9,6 +9,11 @@ export interface ProcessRef {
   /** The runc container id. */
   cid: string;
   paths: JobPaths;
+  /**
+   * The lifecycle lock's descriptor, in the ref withLifecycleLock hands its operation (lock.ts):
+   * the runc calls made under the lock inherit it (docs/behaviour/locking-and-recovery.md §1.2).
+   */
+  lockFd?: number;
 }
 
 export function processRef(root: RootPaths, job: string, proc: string): ProcessRef {

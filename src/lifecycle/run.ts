@@ -68,7 +68,7 @@ export function runProcess(
       log.error('invalid-environment-definition', err);
       throw err;
     }
-    const host = probeHost(op.host);
+    const host = probeHost(op.host, ref.lockFd);
     const running = await runningOrCleared(ref, host, op, log, 'run');
     if (running !== undefined) throw stillRunning(ref, running.pid);
 

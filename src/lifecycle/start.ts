@@ -26,7 +26,7 @@ export function startProcess(ref: ProcessRef, log: Logger, op: Operation): Promi
     const config = loadConfig(ref, log);
     const proc = selectProcess(ref, config, log);
     traceTiming('config');
-    const host = probeHost(op.host);
+    const host = probeHost(op.host, ref.lockFd);
     traceTiming('probed');
     const running = await runningOrCleared(ref, host, op, log);
     traceTiming('state');

@@ -147,7 +147,7 @@ export function stopProcess(
 ): Promise<void> {
   return inSession(log, async () => {
     checkpoint(op.signal);
-    const host = probeHost(op.host);
+    const host = probeHost(op.host, ref.lockFd);
     traceTiming('probed');
     const stateFile = host.runc.stateFile(ref.cid);
     assertOwnContainer(ref, stateFile);

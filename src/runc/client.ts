@@ -31,6 +31,14 @@ export interface RuncOptions {
   root: string;
   /** The host runs systemd: pass `--systemd-cgroup`. */
   systemdCgroup: boolean;
+  /**
+   * The lifecycle lock's descriptor, while an operation holds it: each runc that changes the
+   * container and exits on its own (`run --detach`, `kill`, `delete`) gets a copy as its fd 3, so
+   * that the lock lasts until that runc is done even when bpm is killed first
+   * (docs/behaviour/locking-and-recovery.md §1.2). Never given to a foreground `run` (it lasts as
+   * long as the container), `exec`, `state` or `list`.
+   */
+  lockFd?: number;
 }
 
 /** Signals bpm sends through `runc kill`. */
@@ -93,8 +101,9 @@ export class RuncClient {
   }
 
   /** The client for a BOSH root: its bundled runc and `R/sys/run/bpm-runc`. */
-  static forRoot(root: RootPaths, systemdCgroup: boolean): RuncClient {
-    return new RuncClient({ binary: root.runcBinary, root: root.runcRoot, systemdCgroup });
+  static forRoot(root: RootPaths, systemdCgroup: boolean, lockFd?: number): RuncClient {
+    const options: RuncOptions = { binary: root.runcBinary, root: root.runcRoot, systemdCgroup };
+    return new RuncClient(lockFd === undefined ? options : { ...options, lockFd });
   }
 
   private args(...operation: string[]): string[] {
@@ -104,7 +113,12 @@ export class RuncClient {
   }
 
   private async check(operation: string[]): Promise<void> {
-    const exit = await withDescriptors(this.options.binary, this.args(...operation), NO_STDIO);
+    const exit = await withDescriptors(
+      this.options.binary,
+      this.args(...operation),
+      NO_STDIO,
+      this.options.lockFd,
+    );
     if (!succeeded(exit)) throw RuncError.fromExit(exit);
   }
 
@@ -179,6 +193,7 @@ export class RuncClient {
         run.cid,
       ),
       ['ignore', run.stdoutFd, run.stderrFd],
+      this.options.lockFd,
     );
     if (!succeeded(exit)) throw new RuncError(failureText(exit, runcErrorFromLog(run.logFile)), exit);
   }

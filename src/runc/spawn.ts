@@ -114,10 +114,11 @@ async function spawned(
   binary: string,
   args: string[],
   stdio: readonly [ChildStdio, ChildStdio, ChildStdio],
+  fd3?: number,
 ): Promise<SpawnedChild> {
   traceTiming('spawn');
   try {
-    return await spawnChild(binary, [binary, ...args], runcEnvironment(), stdio);
+    return await spawnChild(binary, [binary, ...args], runcEnvironment(), stdio, fd3);
   } catch (err) {
     throw new RuncError(execFailureText(binary, err));
   } finally {
@@ -129,14 +130,15 @@ async function spawned(
  * Run with descriptors (or /dev/null) as stdio and nothing read back; resolves when runc exits.
  * posix_spawn on a worker thread (sys/posix-spawn.ts): the event loop neither copies bpm's memory
  * nor waits for runc's exec, which is what keeps a supervisor's 30 parallel starts from queueing
- * behind one another.
+ * behind one another. `fd3`, when given, is runc's fd 3 (the lifecycle lock, client.ts).
  */
 export async function withDescriptors(
   binary: string,
   args: string[],
   stdio: readonly [ChildStdio, ChildStdio, ChildStdio],
+  fd3?: number,
 ): Promise<ExitResult> {
-  const child = await spawned(binary, args, stdio);
+  const child = await spawned(binary, args, stdio, fd3);
   const exit = await child.exited;
   traceTiming('runc-exit');
   return exit;

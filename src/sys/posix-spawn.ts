@@ -60,7 +60,8 @@ function environ(env: NodeJS.ProcessEnv): string[] {
 }
 
 /**
- * Start `path` with `argv` (argv[0] included), `env`, and `stdio` as fds 0, 1 and 2; every other
+ * Start `path` with `argv` (argv[0] included), `env`, and `stdio` as fds 0, 1 and 2; `fd3`, when
+ * given, as fd 3 (a copy without close-on-exec: the lifecycle lock handed to runc). Every other
  * descriptor bpm holds is close-on-exec (Node's and bpm's own are). Every signal is reset to its
  * default and none is blocked, as Node does for its children. Rejects with a SysError (ENOENT,
  * EACCES, …) when the program cannot be started.
@@ -70,6 +71,7 @@ export async function spawnChild(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
   stdio: readonly [ChildStdio, ChildStdio, ChildStdio],
+  fd3?: number,
 ): Promise<SpawnedChild> {
   const c = libc();
   const actions = Buffer.alloc(FILE_ACTIONS_BYTES);
@@ -86,6 +88,11 @@ export async function spawnChild(
           );
         else check('posix_spawn_file_actions_adddup2', c.spawnFileActionsAddDup2(actions, s, fd));
       });
+      // After the stdio, which a source at fd 3 has then been copied to already; Node keeps fds
+      // 0–2 open, so `fd3` is never one the stdio actions overwrite. When `fd3` is 3 itself, glibc
+      // clears its close-on-exec flag instead (as POSIX asks of a dup2 onto the same fd; 2.36 here).
+      if (fd3 !== undefined)
+        check('posix_spawn_file_actions_adddup2', c.spawnFileActionsAddDup2(actions, fd3, 3));
       // Every bit set by hand: sigfillset(3) leaves out glibc's two internal signals (32, 33),
       // which its posix_spawn then sets to SIG_IGN in the child, and an ignored signal stays
       // ignored across exec — into runc, and from there into the job's processes.

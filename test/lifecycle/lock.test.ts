@@ -1,7 +1,7 @@
 // The lifecycle lock around start, stop and run (docs/behaviour/commands.md §1.4): bpm.log first,
 // then a real flock(2) held for the whole operation; the operation's AbortSignal ends the wait.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -40,6 +40,17 @@ test('runs main under the lock and releases it after, logging both sessions', as
     'bpm.start.releasing-lifecycle-lock.starting',
     'bpm.start.releasing-lifecycle-lock.complete',
   ]);
+});
+
+test("main's ref carries the held lock's descriptor (lockFd), for the runc calls made under it", async () => {
+  const file = root.lockFile(lifecycleLockName('fd', 'fd'));
+  const seen = await withLifecycleLock(root, 'start', 'fd', 'fd', async (ref) => {
+    assert.equal(ref.cid, 'bpm-fd');
+    assert.ok(ref.lockFd !== undefined);
+    return { fd: ref.lockFd, target: readlinkSync(`/proc/self/fd/${ref.lockFd}`) };
+  });
+  assert.equal(seen.target, file);
+  assert.throws(() => readlinkSync(`/proc/self/fd/${seen.fd}`), { code: 'ENOENT' }, 'closed on release');
 });
 
 test('aborting the operation ends the wait for a held lock: CancelledError, main never runs', async () => {

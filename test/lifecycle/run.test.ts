@@ -37,6 +37,16 @@ describe('runProcess', () => {
     assert.fail('run succeeded');
   }
 
+  test("under the lock, the runc client gets the lock's descriptor (ref.lockFd): its kill and delete inherit it", async () => {
+    await runProcess({ ...ref(), lockFd: 42 }, w.logger('run', ref()), w.op, {
+      volumes: [],
+      env: [],
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+    });
+    assert.deepEqual(w.host.runcLockFds, [42]);
+  });
+
   test('exit 0: resolves 0; one runc call (run, foreground); no pid file', async () => {
     assert.equal(await run(), 0);
     assert.deepEqual(w.runc.calls, ['run bpm-web']);

@@ -41,6 +41,11 @@ describe('startProcess', () => {
     );
   });
 
+  test("under the lock, the runc client gets the lock's descriptor (ref.lockFd) for its calls", async () => {
+    await startProcess({ ...ref(), lockFd: 42 }, w.logger('start', ref()), w.op);
+    assert.deepEqual(w.host.runcLockFds, [42]);
+  });
+
   test('running: touches nothing, one runc call (state); process-already-running', async () => {
     await start();
     w.runc.calls.length = 0;

@@ -37,6 +37,13 @@ describe('stopProcess', () => {
     assert.equal(existsSync(ref().paths.pidFile('web')), false);
   }
 
+  test("under the lock, the runc client gets the lock's descriptor (ref.lockFd) for its calls", async () => {
+    running();
+    await stopProcess({ ...ref(), lockFd: 42 }, w.logger('stop', ref()), w.op);
+    assert.deepEqual(w.host.runcLockFds, [42]);
+    assertRemoved();
+  });
+
   test('graceful: TERM through the verified init, exit at once, then one runc call (delete)', async () => {
     const c = running();
     await stop();

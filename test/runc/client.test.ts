@@ -22,11 +22,13 @@ const dir = mkdtempSync(join(tmpdir(), 'bpm-runc-client-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const argvFile = join(dir, 'argv');
+const fd3File = join(dir, 'fd3');
 const fake = join(dir, 'runc');
-// Behaviour chosen by FAKE_MODE; argv is recorded one per line.
+// Behaviour chosen by FAKE_MODE; argv is recorded one per line, and what its fd 3 is, if open.
 writeFileSync(
   fake,
   `#!/bin/sh
+readlink /proc/self/fd/3 > ${fd3File} 2>/dev/null
 printf '%s\\n' "$@" > ${argvFile}
 pidfile=; prev=; for a in "$@"; do [ "$prev" = --pid-file ] && pidfile=$a; prev=$a; done
 case "$FAKE_MODE" in
@@ -185,6 +187,51 @@ test('foreground run tees output to logs and streams and reports the exit', asyn
   assert.equal(readFileSync(outPath, 'utf8'), 'out\n');
   assert.equal(readFileSync(errPath, 'utf8'), 'err\n');
   assert.deepEqual(seen.sort(), ['1:out\n', '2:err\n']);
+});
+
+test('lockFd: run --detach, kill and delete get the lock as their fd 3; state, list, a foreground run and exec do not', async () => {
+  const lockFile = join(dir, 'job.lock');
+  const lockFd = openSync(lockFile, 'w');
+  const log = openSync(join(dir, 'lockfd.log'), 'a');
+  const locked = new RuncClient({ binary: fake, root, systemdCgroup: false, lockFd });
+  const fd3 = async (call: () => Promise<unknown>): Promise<string> => {
+    writeFileSync(fd3File, 'not run');
+    await call();
+    return readFileSync(fd3File, 'utf8').trim();
+  };
+  try {
+    mode('ok');
+    const detached = {
+      cid: 'bpm-web',
+      bundle: '/b',
+      pidFile: '/p.pid',
+      stdoutFd: log,
+      stderrFd: log,
+      logFile: runcLog,
+    };
+    assert.equal(await fd3(() => locked.runDetached(detached)), lockFile);
+    assert.equal(await fd3(() => locked.kill('bpm-web', 'TERM')), lockFile);
+    assert.equal(await fd3(() => locked.delete('bpm-web')), lockFile);
+    assert.equal(await fd3(() => client().delete('bpm-web')), '', 'without lockFd, no fd 3');
+    mkdirSync(join(root, 'bpm-web'), { recursive: true });
+    writeFileSync(join(root, 'bpm-web', 'state.json'), '{}');
+    mode('state');
+    assert.equal(await fd3(() => locked.state('bpm-web')), '');
+    mode('list');
+    assert.equal(await fd3(() => locked.list()), '');
+    mode('tee');
+    const out = new PassThrough().resume();
+    const tee = { stdoutLog: log, stderrLog: log, stdout: out, stderr: out };
+    assert.equal(
+      await fd3(() => locked.runForeground({ cid: 'bpm-web', bundle: '/b', tee, logFile: runcLog })),
+      '',
+    );
+    mode('ok');
+    assert.equal(await fd3(() => locked.execProbe('bpm-web', ['true'], new AbortController().signal)), '');
+  } finally {
+    closeSync(log);
+    closeSync(lockFd);
+  }
 });
 
 test('a missing runc is a fork/exec error', async () => {

@@ -62,6 +62,26 @@ test("bpm's close-on-exec descriptors do not reach the child", async () => {
   }
 });
 
+test("fd3: a copy of that descriptor is the child's fd 3, without close-on-exec; nothing else leaks", async () => {
+  const held = join(dir, 'fd3');
+  const fd = openSync(held, 'w'); // close-on-exec, as every descriptor Node opens
+  try {
+    const out = join(dir, 'fd3-out');
+    const outFd = openSync(out, 'w');
+    try {
+      // The shell execs `readlink` so that the descriptor must survive an exec of the child's own.
+      const script = `exec readlink /proc/self/fd/3 /proc/self/fd/${fd}`;
+      const child = await spawnChild('/bin/sh', ['sh', '-c', script], env, ['ignore', outFd, 'ignore'], fd);
+      assert.deepEqual(await child.exited, { code: 1, signal: null }, 'fd N itself is not there');
+    } finally {
+      closeSync(outFd);
+    }
+    assert.equal(readFileSync(out, 'utf8'), `${held}\n`);
+  } finally {
+    closeSync(fd);
+  }
+});
+
 test('a program that cannot be started rejects with its errno (ENOENT, EACCES)', async () => {
   await assert.rejects(spawnChild(join(dir, 'missing'), ['missing'], env, NULL_STDIO), { code: 'ENOENT' });
   await assert.rejects(spawnChild(dir, ['dir'], env, NULL_STDIO), { code: 'EACCES' });

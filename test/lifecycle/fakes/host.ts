@@ -51,7 +51,11 @@ export class FakeHost implements HostPort {
     return this.features;
   }
 
-  runc(): FakeRunc {
+  /** The lifecycle lock descriptor each runc client was made with (`runc(features, lockFd)`). */
+  readonly runcLockFds: (number | undefined)[] = [];
+
+  runc(_features?: HostFeatures, lockFd?: number): FakeRunc {
+    this.runcLockFds.push(lockFd);
     return this.fakeRunc;
   }
 
