@@ -19,14 +19,24 @@ export interface InitProcess {
   startTime: number;
 }
 
-function readState(stateFile: string): Record<string, unknown> | undefined {
+function parseState(text: string): Record<string, unknown> | undefined {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(stateFile, 'utf8'));
+    parsed = JSON.parse(text);
   } catch {
     return undefined;
   }
   return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
+}
+
+function readState(stateFile: string): Record<string, unknown> | undefined {
+  let text: string;
+  try {
+    text = readFileSync(stateFile, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return parseState(text);
 }
 
 /** The bundle directory runc recorded for the container; undefined when there is no readable record. */
@@ -41,8 +51,34 @@ export function readBundle(stateFile: string): string | undefined {
   return undefined;
 }
 
+/**
+ * runc writes its state struct's fields in order: the container id (a bpm container id: no quote,
+ * no backslash), then the init's pid and start time, before anything a job's config put in the
+ * file. A file that begins exactly so is read from that head without parsing the whole record
+ * (~27 KiB, a third of a millisecond of the event loop per parse, several times per start and stop);
+ * anything else, or a file that does not end as a JSON object does, goes through the full parse.
+ */
+const INIT_HEAD =
+  /^\{"id":"[^"\\]*","init_process_pid":([1-9][0-9]{0,15}),"init_process_start":([0-9]{1,16}),/;
+
+function readInitHead(text: string): InitProcess | undefined {
+  const m = INIT_HEAD.exec(text);
+  if (m === null || !text.trimEnd().endsWith('}')) return undefined;
+  const pid = Number(m[1]);
+  const startTime = Number(m[2]);
+  return Number.isSafeInteger(pid) && Number.isSafeInteger(startTime) ? { pid, startTime } : undefined;
+}
+
 export function readInitProcess(stateFile: string): InitProcess | undefined {
-  const parsed = readState(stateFile);
+  let text: string;
+  try {
+    text = readFileSync(stateFile, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const head = readInitHead(text);
+  if (head !== undefined) return head;
+  const parsed = parseState(text);
   if (parsed === undefined) return undefined;
   const { init_process_pid: pid, init_process_start: startTime } = parsed;
   if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0) return undefined;

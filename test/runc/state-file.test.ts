@@ -18,6 +18,22 @@ test('reads init_process_pid and init_process_start from runc 1.1 state.json', (
   assert.deepEqual(readInitProcess(f), { pid: 18504, startTime: 208447 });
 });
 
+test("runc's head is read without the rest; a file that does not start or end as runc writes it is parsed whole", () => {
+  // what a job can put in its config (an env value) never reaches the head
+  const config = '"config":{"env":["X=\\",\\"init_process_pid\\":1,"]}';
+  const ok = `{"id":"bpm-x","init_process_pid":42,"init_process_start":7,"created":"now",${config}}\n`;
+  assert.deepEqual(readInitProcess(file('head', ok)), { pid: 42, startTime: 7 });
+  // cut after the head: not a whole record, so not an answer
+  assert.equal(readInitProcess(file('cut', ok.slice(0, 80))), undefined);
+  // another field order, or an id the head pattern does not take: the whole parse decides
+  const reordered = '{"init_process_start":7,"id":"bpm-x","init_process_pid":42}';
+  assert.deepEqual(readInitProcess(file('order', reordered)), { pid: 42, startTime: 7 });
+  const quoted = '{"id":"a\\"b","init_process_pid":43,"init_process_start":8}';
+  assert.deepEqual(readInitProcess(file('quoted', quoted)), { pid: 43, startTime: 8 });
+  const zero = '{"id":"bpm-x","init_process_pid":0,"init_process_start":8}';
+  assert.equal(readInitProcess(file('zero-head', zero)), undefined);
+});
+
 test('anything unexpected is undefined (the caller asks runc)', () => {
   assert.equal(readInitProcess(join(dir, 'missing')), undefined);
   assert.equal(readInitProcess(file('trunc', '{"init_process_pid":1')), undefined);
