@@ -17,7 +17,7 @@ import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { captureApart, captureCombined } from '../src/runc/spawn.ts';
-import { load, median } from './support.ts';
+import { load, mainThreadCpuMs, mainThreadSched, median, withSupervisorPool } from './support.ts';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(name);
@@ -27,13 +27,6 @@ const RUNS = arg('--runs', 5);
 const N = arg('--n', 30);
 const runc = ['/usr/sbin/runc', '/usr/bin/runc'].find((p) => existsSync(p));
 if (runc === undefined) throw new Error('runc is not installed (run scripts/setup.sh)');
-
-/** The main thread's schedstat: time on a CPU, and time runnable but waiting for one (ms). */
-function mainThreadSched(): { cpu: number; queued: number } {
-  const [cpu, queued] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ');
-  return { cpu: Number(cpu) / 1e6, queued: Number(queued) / 1e6 };
-}
-const mainThreadCpuMs = (): number => mainThreadSched().cpu;
 
 /** The longest synchronous stretch seen since the last reset (ms). */
 let longest = 0;
@@ -147,13 +140,4 @@ async function main(): Promise<void> {
   console.log(`RSS ${rss()} MiB; load at the end ${load()}`);
 }
 
-if (process.env['UV_THREADPOOL_SIZE'] === undefined) {
-  // The pool size is read when it first starts: re-run with the supervisor's (4 + 2 per job).
-  const child = spawn(process.execPath, process.argv.slice(1), {
-    stdio: 'inherit',
-    env: { ...process.env, UV_THREADPOOL_SIZE: '64' },
-  });
-  child.on('exit', (code) => process.exit(code ?? 1));
-} else {
-  await main();
-}
+await withSupervisorPool(main);

@@ -6,10 +6,10 @@
 // Prints, per variant, the medians of the wall time and of the main thread's own CPU time
 // (/proc/self/task/PID/schedstat), and the posix_spawn figures as ratios of child_process's.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { spawnChild } from '../src/sys/posix-spawn.ts';
-import { load, median } from './support.ts';
+import { load, mainThreadCpuMs, median, withSupervisorPool } from './support.ts';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(name);
@@ -20,20 +20,7 @@ const N = arg('--n', 60);
 const runc = ['/usr/sbin/runc', '/usr/bin/runc'].find((p) => existsSync(p));
 if (runc === undefined) throw new Error('runc is not installed (run scripts/setup.sh)');
 
-if (process.env['UV_THREADPOOL_SIZE'] === undefined) {
-  // The pool size is read when it first starts: re-run with the supervisor's (4 + 2 per job).
-  const child = spawn(process.execPath, process.argv.slice(1), {
-    stdio: 'inherit',
-    env: { ...process.env, UV_THREADPOOL_SIZE: '64' },
-  });
-  child.on('exit', (code) => process.exit(code ?? 1));
-} else {
-  await main();
-}
-
-function mainThreadCpuMs(): number {
-  return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
-}
+await withSupervisorPool(main);
 
 async function nodeSpawn(): Promise<void> {
   await new Promise<void>((resolve, reject) => {

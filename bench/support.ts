@@ -162,3 +162,24 @@ export function removeRoot(b: BenchRoot): void {
   }
   rmSync(b.root, { recursive: true, force: true });
 }
+
+/** The main thread's schedstat: time on a CPU, and time runnable but waiting for one (ms). */
+export function mainThreadSched(): { cpu: number; queued: number } {
+  const [cpu, queued] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ');
+  return { cpu: Number(cpu) / 1e6, queued: Number(queued) / 1e6 };
+}
+
+export const mainThreadCpuMs = (): number => mainThreadSched().cpu;
+
+/**
+ * Run `main` with libuv's pool at the supervisor's size for 30 jobs (4 + 2 per job): the size is
+ * read when the pool first starts, so without UV_THREADPOOL_SIZE this script re-runs itself with it.
+ */
+export async function withSupervisorPool(main: () => Promise<void>): Promise<void> {
+  if (process.env['UV_THREADPOOL_SIZE'] !== undefined) return main();
+  const child = spawn(process.execPath, process.argv.slice(1), {
+    stdio: 'inherit',
+    env: { ...process.env, UV_THREADPOOL_SIZE: '64' },
+  });
+  child.on('exit', (code) => process.exit(code ?? 1));
+}
