@@ -83,6 +83,11 @@ function ppidOf(pid: number): number {
   return Number(rest[1] ?? 0);
 }
 
+/** Still there and not a zombie. */
+function isLive(pid: number): boolean {
+  return existsSync(`/proc/${pid}`) && !isZombie(pid);
+}
+
 function isZombie(pid: number): boolean {
   const stat = readOr(`/proc/${pid}/stat`, '');
   return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
@@ -172,7 +177,9 @@ export function inspectJob(r: BoshRoot, job: string, expected: Expected, proc = 
     if (written !== String(pid)) problems.push(`${cid}: pid file says ${written}, runc says ${pid}`);
     if (pid > 0 && (!existsSync(`/proc/${pid}`) || isZombie(pid)))
       problems.push(`${cid}: init ${pid} is not alive`);
-    const orphans = procs.filter((p) => !descendsFrom(p, pid));
+    // A process that ended during the walk (the job's own short `sleep`s) has no ancestry left to
+    // read: it is gone, not outside the container.
+    const orphans = procs.filter((p) => !descendsFrom(p, pid) && isLive(p));
     if (orphans.length > 0)
       problems.push(`${cid}: processes outside the live container: ${orphans.join(' ')}`);
     if (procs.length === 0) problems.push(`${cid}: no process in the container's cgroup`);
