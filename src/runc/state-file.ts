@@ -29,14 +29,18 @@ function parseState(text: string): Record<string, unknown> | undefined {
   return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
 }
 
-function readState(stateFile: string): Record<string, unknown> | undefined {
-  let text: string;
+/** The state file's text; undefined when it cannot be read. */
+function readText(stateFile: string): string | undefined {
   try {
-    text = readFileSync(stateFile, 'utf8');
+    return readFileSync(stateFile, 'utf8');
   } catch {
     return undefined;
   }
-  return parseState(text);
+}
+
+function readState(stateFile: string): Record<string, unknown> | undefined {
+  const text = readText(stateFile);
+  return text === undefined ? undefined : parseState(text);
 }
 
 /** The bundle directory runc recorded for the container; undefined when there is no readable record. */
@@ -70,12 +74,8 @@ function readInitHead(text: string): InitProcess | undefined {
 }
 
 export function readInitProcess(stateFile: string): InitProcess | undefined {
-  let text: string;
-  try {
-    text = readFileSync(stateFile, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const text = readText(stateFile);
+  if (text === undefined) return undefined;
   const head = readInitHead(text);
   if (head !== undefined) return head;
   const parsed = parseState(text);
