@@ -110,11 +110,11 @@ function sizeWorkerPool(jobs: number): void {
 /**
  * V8's heap heuristics set for memory rather than speed: without it the old generation grows with
  * every burst of starts and through a crash loop (RSS 77 -> 88 MiB over 1,000 restarts, where the
- * heap after full collections stays flat), with it the RSS stays a saw-tooth at 72-81 MiB, for the
+ * heap after full collections stays flat), with it the RSS stays a saw-tooth at 78-83 MiB, for the
  * same CPU per restart (docs/performance.md, "The supervisor", change 14). The heuristics read the
- * flag whenever they decide, so setting it here acts like `node --optimize-for-size`; on the command
- * line it would change V8's flag hash, and the single executable would reject its code cache with
- * a warning on stderr at every start.
+ * flag whenever they decide, so setting it here does what `node --optimize-for-size` does, but for
+ * the heap's start-up configuration (~2 MiB); on the command line it would change V8's flag hash,
+ * and the single executable would reject its code cache with a warning on stderr at every start.
  */
 function heapForMemory(): void {
   setFlagsFromString('--optimize-for-size');
