@@ -7,11 +7,14 @@
 //   BPM_BENCH_TRACE_GC=1     crash loop: run the supervisor under node --trace-gc, print the heap after full GCs
 //   BPM_BENCH_WAIT_SCALE=N   multiply the waits for the supervisor's log (60 s, 120 s) by N: 20 in the
 //                            Noble VM, whose emulated CPU starts 30 containers in more than a minute
+//   BPM_BENCH_KEEP_CACHES=1  thirty: do not drop the page cache first
 // Figures (docs/performance.md, "The supervisor"):
 //   thirty  30 jobs started then stopped: runc floor, 30 ∥ bpm start + 30 ∥ bpm stop, `bpm supervise`
 //           from exec until all run plus SIGTERM until it exits, and 30 ∥ start + 30 ∥ stop requests
-//           on a running supervisor's control socket; then its RSS with 30 running, its CPU over an
-//           idle minute and `strace -c -f` of 10 idle seconds.
+//           on a running supervisor's control socket (one supervisor per run), measured in turns
+//           after dropping the page cache (support.ts, measureInTurns and dropCaches); then the RSS
+//           of one supervisor after RUNS + 1 such cycles with 30 running, its CPU over an idle minute
+//           and `strace -c -f` of 10 idle seconds.
 //   crash   a process that exits 0.1 s after each start, restarted on a short back-off: how late
 //           each start attempt is against its planned time, and the supervisor's CPU and RSS series.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -23,12 +26,13 @@ import {
   type BenchRoot,
   bpm,
   bpmBin,
+  dropCaches,
   floorBundle,
   floorRun,
   floorStop,
   load,
   makeRoot,
-  measure,
+  measureInTurns,
   median,
   percentile,
   removeRoot,
@@ -175,57 +179,84 @@ async function thirty(b: BenchRoot): Promise<void> {
   const bundles = jobs.map((j) => floorBundle(b, j, `bpm-floor-${j}`));
   await Promise.all(jobs.map((j) => bpm(b, 'stop', j)));
 
-  const floor = await measure(`floor: ${JOBS} ∥ runc run -d, then ${JOBS} ∥ kill + delete`, RUNS, () =>
-    timed(async () => {
-      await Promise.all(jobs.map((j, i) => floorRun(b, bundles[i]!, `bpm-floor-${j}`, j)));
-      await Promise.all(jobs.map((j) => floorStop(b, `bpm-floor-${j}`)));
-    }),
-  );
-  const cli = await measure(`cli: ${JOBS} ∥ bpm start, then ${JOBS} ∥ bpm stop`, RUNS, () =>
-    timed(async () => {
-      await Promise.all(jobs.map((j) => bpm(b, 'start', j)));
-      await Promise.all(jobs.map((j) => bpm(b, 'stop', j)));
-    }),
-  );
-
+  // Container starts slow down over a long run until the page cache is dropped (support.ts).
+  const dropped = dropCaches();
   const tail = new LogTail(join(b.root, 'sys', 'log', 'bpm', 'supervisor.log'));
   try {
+    let started = 0;
+    /** A supervisor of the 30 jobs, once its log says every process runs. */
+    const supervisorUp = async (): Promise<Supervisor> => {
+      const s = startSupervisor(b, jobs);
+      started++;
+      const n = started;
+      await tail.until(() => tail.count('bpm.supervise.supervising') >= n, UP_WAIT_MS, 'supervising');
+      return s;
+    };
+    const cycle = async (): Promise<void> => {
+      await Promise.all(jobs.map((j) => ask(b, { op: 'start', job: j, process: j })));
+      await Promise.all(jobs.map((j) => ask(b, { op: 'stop', job: j, process: j })));
+    };
     const ups: number[] = [];
     const downs: number[] = [];
     const freshRss: number[] = [];
-    let runs = 0;
-    const life = await measure(`supervise: exec until ${JOBS} run, then SIGTERM until exit`, RUNS, () =>
-      timed(async () => {
-        const t0 = performance.now();
-        const s = startSupervisor(b, jobs);
-        runs++;
-        await tail.until(() => tail.count('bpm.supervise.supervising') >= runs, UP_WAIT_MS, 'supervising');
-        const t1 = performance.now();
-        freshRss.push(usage(s.child.pid!).rssMiB);
-        await stopSupervisor(s);
-        ups.push(t1 - t0);
-        downs.push(performance.now() - t1);
-      }),
-    );
+    const cycleCpu: number[] = [];
+    const [floor, cli, life, sock] = (await measureInTurns(RUNS, [
+      {
+        label: `floor: ${JOBS} ∥ runc run -d, then ${JOBS} ∥ kill + delete`,
+        once: () =>
+          timed(async () => {
+            await Promise.all(jobs.map((j, i) => floorRun(b, bundles[i]!, `bpm-floor-${j}`, j)));
+            await Promise.all(jobs.map((j) => floorStop(b, `bpm-floor-${j}`)));
+          }),
+      },
+      {
+        label: `cli: ${JOBS} ∥ bpm start, then ${JOBS} ∥ bpm stop`,
+        once: () =>
+          timed(async () => {
+            await Promise.all(jobs.map((j) => bpm(b, 'start', j)));
+            await Promise.all(jobs.map((j) => bpm(b, 'stop', j)));
+          }),
+      },
+      {
+        label: `supervise: exec until ${JOBS} run, then SIGTERM until exit`,
+        once: () =>
+          timed(async () => {
+            const t0 = performance.now();
+            const s = await supervisorUp();
+            const t1 = performance.now();
+            freshRss.push(usage(s.child.pid!).rssMiB);
+            await stopSupervisor(s);
+            ups.push(t1 - t0);
+            downs.push(performance.now() - t1);
+          }),
+      },
+      {
+        // A supervisor that stays up: everything stopped through it first, then one timed cycle.
+        label: `socket: ${JOBS} ∥ start requests, then ${JOBS} ∥ stop requests`,
+        once: async () => {
+          const s = await supervisorUp();
+          await Promise.all(jobs.map((j) => ask(b, { op: 'stop', job: j, process: j })));
+          const cpu0 = usage(s.child.pid!).cpuMs;
+          const ms = await timed(cycle);
+          cycleCpu.push(usage(s.child.pid!).cpuMs - cpu0);
+          await stopSupervisor(s);
+          return ms;
+        },
+      },
+    ])) as [number, number, number, number];
+    const cpuPerCycle = median(cycleCpu);
 
-    // A supervisor that stays: everything stopped through it, then start/stop requests only.
-    const s = startSupervisor(b, jobs);
-    runs++;
-    await tail.until(() => tail.count('bpm.supervise.supervising') >= runs, UP_WAIT_MS, 'supervising');
+    // One supervisor through RUNS + 1 cycles, then its memory with all 30 running, and idle.
+    const s = await supervisorUp();
     const pid = s.child.pid!;
     await Promise.all(jobs.map((j) => ask(b, { op: 'stop', job: j, process: j })));
-    const cpu0 = usage(pid).cpuMs;
-    const sock = await measure(`socket: ${JOBS} ∥ start requests, then ${JOBS} ∥ stop requests`, RUNS, () =>
-      timed(async () => {
-        await Promise.all(jobs.map((j) => ask(b, { op: 'start', job: j, process: j })));
-        await Promise.all(jobs.map((j) => ask(b, { op: 'stop', job: j, process: j })));
-      }),
-    );
-    const cpuPerCycle = (usage(pid).cpuMs - cpu0) / (RUNS + 1);
+    for (let i = 0; i <= RUNS; i++) await cycle();
     await Promise.all(jobs.map((j) => ask(b, { op: 'start', job: j, process: j })));
 
     say('');
-    say(`${JOBS} jobs started then stopped (medians of ${RUNS}; ratios to the floor of this run)`);
+    say(
+      `${JOBS} jobs started then stopped (medians of ${RUNS}, measured in turns${dropped ? ' after dropping the page cache' : ''}; ratios to the floor of this run)`,
+    );
     say(`  floor: ${JOBS} ∥ runc run -d, ${JOBS} ∥ runc kill + delete   ${ms(floor)}  1.00x`);
     say(`  cli: ${JOBS} ∥ bpm start, ${JOBS} ∥ bpm stop                ${ms(cli)}  ${ratio(cli, floor)}`);
     say(
@@ -234,7 +265,6 @@ async function thirty(b: BenchRoot): Promise<void> {
     say(
       `  socket: ${JOBS} ∥ start + ${JOBS} ∥ stop requests         ${ms(sock)}  ${ratio(sock, floor)}  ${ratio(sock, cli)} of cli (supervisor CPU ${ms(cpuPerCycle)} per cycle)`,
     );
-
     say(
       `supervisor just up with ${JOBS} running: VmRSS ${median(freshRss).toFixed(1)} MiB (median)   target <= 80 MiB`,
     );

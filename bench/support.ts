@@ -94,6 +94,46 @@ export async function measure(label: string, runs: number, once: () => Promise<n
   return median(xs);
 }
 
+/**
+ * Several figures measured in turns: one warm-up of each, then `runs` rounds of all of them, each
+ * round starting one further along (a, b, c; b, c, a; ...), so that a drift of the machine over
+ * the run (the load, the slow-down dropCaches undoes) reaches each figure
+ * alike instead of the last one measured. The medians, in the order given; the runs go to stderr.
+ */
+export async function measureInTurns(
+  runs: number,
+  figures: ReadonlyArray<{ label: string; once: () => Promise<number> }>,
+): Promise<number[]> {
+  for (const f of figures) await f.once();
+  const xs = figures.map((): number[] => []);
+  for (let r = 0; r < runs; r++) {
+    for (let k = 0; k < figures.length; k++) {
+      const i = (r + k) % figures.length;
+      xs[i]!.push(await figures[i]!.once());
+    }
+  }
+  for (const [i, f] of figures.entries())
+    process.stderr.write(`  ${f.label}: ${xs[i]!.map((x) => x.toFixed(0)).join(' ')} ms\n`);
+  return xs.map(median);
+}
+
+/**
+ * Free the page cache (`sync; echo 1 > /proc/sys/vm/drop_caches`, root only) before a figure. On
+ * this VM, container starts got ~1.3-1.6x slower over a few hundred containers' runs, and
+ * dropping the page cache brought them back (docs/performance.md, "The supervisor"); the figure's
+ * warm-up reads the binaries back. BPM_BENCH_KEEP_CACHES=1 skips it. False when not done.
+ */
+export function dropCaches(): boolean {
+  if (process.env['BPM_BENCH_KEEP_CACHES'] === '1') return false;
+  try {
+    spawnSync('sync');
+    writeFileSync('/proc/sys/vm/drop_caches', '1');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const load = (): string =>
   loadavg()
     .map((l) => l.toFixed(2))
