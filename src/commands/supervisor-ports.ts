@@ -46,16 +46,16 @@ export function lifecycleProcessPort(root: RootPaths, op: Operation): ProcessPor
       const end = outcome.exitedAtOnce?.end;
       return end === undefined ? {} : { exitedAtOnce: end };
     },
-    stop: (ref, config, signal) =>
+    stop: (ref, config, signal, keepBundle) =>
       withLifecycleLock(
         root,
         'stop',
         ref.job,
         ref.proc,
-        (locked, log) => stopProcess(locked, log, op, config),
+        (locked, log) => stopProcess(locked, log, { ...op, keepBundles: keepBundle }, config),
         signal,
       ),
-    clearExited: (ref, config, signal) =>
+    clearExited: (ref, config, signal, keepBundle) =>
       withLifecycleLock(
         root,
         'supervise',
@@ -67,10 +67,10 @@ export function lifecycleProcessPort(root: RootPaths, op: Operation): ProcessPor
           const live = op.host.openInit(stateFile);
           if (live !== undefined) {
             live.close();
-            await stopProcess(locked, log, op, config);
+            await stopProcess(locked, log, { ...op, keepBundles: keepBundle }, config);
           } else if (existsSync(stateFile)) {
             assertOwnContainer(locked, stateFile);
-            await removeProcess(locked, host.runc, op.host, log);
+            await removeProcess(locked, host.runc, op.host, log, keepBundle);
           }
         },
         signal,

@@ -3,23 +3,49 @@
 // over config.json (docs/behaviour/policy.md fix #6), so runc never reads a half-written or stale-tailed
 // spec.
 //
+// A bundle may outlive its container: the supervisor keeps a stopped process's bundle (the
+// Operation's keepBundles, src/lifecycle/remove.ts), where `bpm stop` removes it as upstream does.
+// writeBundle reuses a bundle whose config.json already holds the very spec:
+// its rootfs then holds the mount points runc made for that spec's mounts, which the next `runc run`
+// finds in place instead of making them again (docs/performance.md, "The supervisor", change 15). A
+// bundle with any other config.json (or none) gets an empty rootfs before the new spec is written,
+// so a container never sees the mount points of an earlier spec.
+//
 // Errors: writeBundle rejects with a BpmError `bundle build failure: <cause>` (final text of this step).
 // removeBundle rejects with the bare Go-style cause; a missing bundle is fine.
 import type { JobPaths } from '../bosh/paths.ts';
 import { BpmError, messageOf } from '../errors.ts';
+import { readTextOnPool } from './pool-fs.ts';
 import { mkdirAllOnPool, writeFileAtomicOnPool } from './pool-write.ts';
 import { removeTree } from './remove-tree.ts';
 
+/** The bundle's config.json; undefined when there is none or it cannot be read (it is written anew). */
+async function currentSpec(file: string): Promise<string | undefined> {
+  try {
+    return await readTextOnPool(file);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Create the bundle of `proc` and write its serialised spec; every call is a request on libuv's
- * worker pool (src/host/pool-write.ts), so the supervisor's thread goes on with other processes.
+ * Create the bundle of `proc` with its serialised spec, or keep it when it already holds that spec
+ * (see above); every call is a request on libuv's worker pool (src/host/pool-write.ts), so the
+ * supervisor's thread goes on with other processes. True when the bundle was kept.
  */
-export async function writeBundle(paths: JobPaths, proc: string, specJson: string): Promise<void> {
+export async function writeBundle(paths: JobPaths, proc: string, specJson: string): Promise<boolean> {
   try {
     const dir = paths.bundle(proc);
+    const rootfs = paths.rootfs(proc);
+    if ((await currentSpec(paths.configJson(proc))) === specJson) {
+      await mkdirAllOnPool(rootfs, 0o755);
+      return true;
+    }
     await mkdirAllOnPool(dir, 0o700); // and the levels above it, the JOB level too, 0700
-    await mkdirAllOnPool(paths.rootfs(proc), 0o755);
+    await removeTree(rootfs); // an earlier spec's mount points; none on a first start
+    await mkdirAllOnPool(rootfs, 0o755);
     await writeFileAtomicOnPool(paths.configJson(proc), specJson, dir);
+    return false;
   } catch (err) {
     throw new BpmError(`bundle build failure: ${messageOf(err)}`, { cause: err });
   }

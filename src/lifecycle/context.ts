@@ -13,6 +13,11 @@ export interface Operation<H extends HostPort = HostPort> extends LifecyclePorts
   host: H;
   /** Aborting it cancels the operation at its next step or wait (a running runc is not killed). */
   signal: AbortSignal;
+  /**
+   * Keep a removed container's bundle for the process's next start (the supervisor's operations,
+   * src/lifecycle/remove.ts); the CLI's remove it, as upstream does.
+   */
+  keepBundles?: boolean;
 }
 
 /** The probed host: its features and the runc client that follows from them. */

@@ -47,6 +47,7 @@ async function recover(ref: ProcessRef, host: Host, op: Operation, log: Logger):
   }
   checkpoint(op.signal);
   try {
+    // After a broken state file the bundle goes too, whoever asks: the next start makes it anew.
     await removeProcess(ref, host.runc, op.host, log);
   } catch (err) {
     throw stepFailed(
@@ -127,7 +128,7 @@ export async function runningOrCleared(
   noteFoundStopped(ref, host, op, log, witness);
   log.info('removing-stopped-process');
   try {
-    await removeProcess(ref, host.runc, op.host, log);
+    await removeProcess(ref, host.runc, op.host, log, op.keepBundles);
   } catch (err) {
     throw stepFailed(log, 'failed-to-cleanup', 'failed to clean up stale job-process', err);
   }

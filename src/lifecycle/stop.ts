@@ -88,7 +88,7 @@ export async function shutDown(
 
 async function removeContainer(ref: ProcessRef, host: Host, op: Operation, log: Logger): Promise<void> {
   try {
-    await removeProcess(ref, host.runc, op.host, log);
+    await removeProcess(ref, host.runc, op.host, log, op.keepBundles);
   } catch (err) {
     throw stepFailed(log, 'failed-to-cleanup', 'failed to cleanup job-process', err);
   }
@@ -112,7 +112,7 @@ async function initFromRunc(
   }
   if (!state.exists) {
     log.info('job-already-stopped');
-    await removeLeftovers(ref, op.host, log);
+    await removeLeftovers(ref, op.host, log, op.keepBundles);
     return undefined;
   }
   return runcInit(ref, host, op, state.state.status === 'stopped' ? 0 : state.state.pid);
@@ -170,15 +170,17 @@ export function stopProcess(
 /**
  * No container, but a bundle or pid file left by a stop that was killed between `runc delete` and
  * their removal: remove them now, so that no stale pid file (whose number the kernel may reuse)
- * outlives the container. Nothing is logged when there is nothing to remove.
+ * outlives the container (the bundle stays with `keepBundle`, src/lifecycle/remove.ts). Nothing
+ * is logged when there is nothing to remove.
  */
 async function removeLeftovers(
   ref: ProcessRef,
   host: Pick<HostPort, 'removePidFile'>,
   log: Logger,
+  keepBundle = false,
 ): Promise<void> {
   try {
-    if (existsSync(ref.paths.bundle(ref.proc))) {
+    if (!keepBundle && existsSync(ref.paths.bundle(ref.proc))) {
       log.info('destroying-bundle');
       await removeBundle(ref.paths, ref.proc);
     }

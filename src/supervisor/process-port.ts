@@ -35,10 +35,19 @@ export interface ProcessPort {
    * with the init's end when it exited at once and was reaped (undefined: it did not, or unknown).
    */
   start(ref: ProcessRef, signal: AbortSignal): Promise<{ exitedAtOnce?: ExitResult }>;
-  /** The lifecycle's stop of a live container, with `config`'s shutdown, under the lock. */
-  stop(ref: ProcessRef, config: ProcessConfig, signal: AbortSignal): Promise<void>;
-  /** Remove an exited container (or stop one that runs again) under the lock. */
-  clearExited(ref: ProcessRef, config: ProcessConfig, signal: AbortSignal): Promise<void>;
+  /**
+   * The lifecycle's stop of a live container, with `config`'s shutdown, under the lock. Its bundle
+   * stays for the next start with `keepBundle` (src/host/bundle.ts), and goes with a process that is
+   * no longer supervised.
+   */
+  stop(ref: ProcessRef, config: ProcessConfig, signal: AbortSignal, keepBundle: boolean): Promise<void>;
+  /** Remove an exited container (or stop one that runs again) under the lock; `keepBundle` as for stop. */
+  clearExited(
+    ref: ProcessRef,
+    config: ProcessConfig,
+    signal: AbortSignal,
+    keepBundle: boolean,
+  ): Promise<void>;
   /** Stop claiming the init, reap it if it has exited, close its descriptor: its end, if known. */
   release(init: LiveInit): ExitResult | undefined;
   /** The end of the init runc's state file names, if it is the supervisor's child and exited. */

@@ -75,6 +75,8 @@ export class SupervisedProcess {
   private nextRestartAt: number | undefined;
   private cancelTimer: (() => void) | undefined;
   private lastExit: LastExit | undefined;
+  /** Set by retire(): its stop removes the bundle too. */
+  private retiring = false;
   /** Aborted by down(): ends a start's wait for its dependencies and for the lifecycle lock. */
   private upCancel = new AbortController();
   /** The start or stop in progress; the next one waits for it. */
@@ -192,12 +194,22 @@ export class SupervisedProcess {
     try {
       const run = askRun ? await this.port.askRunToStop(this.ref) : undefined;
       if (run !== undefined) this.log.info('asked-bpm-run-to-stop', { ...this.data(), pid: String(run) });
-      if (live !== undefined) await this.port.stop(this.ref, this.config, this.signal);
-      else await this.port.clearExited(this.ref, this.config, this.signal);
+      const keepBundle = !this.retiring;
+      if (live !== undefined) await this.port.stop(this.ref, this.config, this.signal, keepBundle);
+      else await this.port.clearExited(this.ref, this.config, this.signal, keepBundle);
     } catch (err) {
       this.log.error('failed-to-stop', err, this.data());
     }
     return this.release();
+  }
+
+  /**
+   * down() for good: the process is no longer supervised (a reload dropped it, or the start-up
+   * sweep found it), so its bundle goes with its container instead of staying for a next start.
+   */
+  retire(): Promise<void> {
+    this.retiring = true;
+    return this.down();
   }
 
   /** down() then up(): an operator's restart. */

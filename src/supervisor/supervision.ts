@@ -157,7 +157,7 @@ export class Supervision {
     const { specs, dependencies } = loaded;
     const plan = planReload(new Map([...this.byKey].map(([k, p]) => [k, p.config])), configsOf(specs));
     const going = [...plan.stopped, ...plan.restarted].map((k) => this.byKey.get(k)!);
-    await this.stopInOrder(going);
+    await this.stopInOrder(going, new Set(plan.stopped));
     for (const p of going) this.byKey.delete(p.key);
     for (const [key, spec] of specs) {
       if (this.byKey.has(key)) continue;
@@ -217,7 +217,7 @@ export class Supervision {
       stopped.map(async (key) => {
         const ref = refs.get(key)!;
         const gone = new SupervisedProcess(ref, held.get(key)!.config, this.deps());
-        if (!(await this.stopUnlessRun(gone))) return;
+        if (!(await this.stopUnlessRun(gone, true))) return;
         const data = { container: ref.cid, job: ref.job, process: ref.proc };
         if (this.opts.ports.process.hasContainer(ref)) {
           log.error('failed-to-sweep', new Error('the container is still there'), data);
@@ -227,14 +227,15 @@ export class Supervision {
   }
 
   /**
-   * Stop `p`: true once down() is through. A container a live `bpm run` runs is left to that run
-   * (false): the run holds the lifecycle lock until its process ends, so a stop would only wait
-   * for it — holding up a reload, the shutdown or the sweep for as long as an errand runs.
+   * Stop `p` (`retire`: for good, its bundle too): true once down() is through. A container a live
+   * `bpm run` runs is left to that run (false): the run holds the lifecycle lock until its process
+   * ends, so a stop would only wait for it — holding up a reload, the shutdown or the sweep for as
+   * long as an errand runs.
    */
-  private async stopUnlessRun(p: SupervisedProcess): Promise<boolean> {
+  private async stopUnlessRun(p: SupervisedProcess, retire = false): Promise<boolean> {
     const runner = this.opts.ports.process.runOwner(p.ref);
     if (runner === undefined) {
-      await p.down();
+      await (retire ? p.retire() : p.down());
       return true;
     }
     p.detach();
@@ -258,13 +259,16 @@ export class Supervision {
     await Promise.all([this.sweeping, this.stopInOrder(this.processes)]);
   }
 
-  /** Stop `procs`, each once every process of `procs` that depends on it is down. */
-  private stopInOrder(procs: readonly SupervisedProcess[]): Promise<void> {
+  /** Stop `procs`, each once every process of `procs` that depends on it is down; `retired` for good. */
+  private stopInOrder(
+    procs: readonly SupervisedProcess[],
+    retired: ReadonlySet<string> = new Set(),
+  ): Promise<void> {
     return stopDependentsFirst(
       procs.map((p) => p.key),
       this.dependencies,
       async (key) => {
-        await this.stopUnlessRun(this.byKey.get(key)!);
+        await this.stopUnlessRun(this.byKey.get(key)!, retired.has(key));
       },
     );
   }

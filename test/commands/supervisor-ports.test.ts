@@ -1,9 +1,10 @@
 // The supervisor's process port (src/commands/supervisor-ports.ts) over the lifecycle fakes and a
 // real lifecycle lock (flock(2) in a temporary root): a stop keeps the process's lock until the
 // removal of its bundle and staging points has ended, so a start of the same process that comes
-// meanwhile waits, and never meets a half-removed bundle.
+// meanwhile waits, and never meets a half-removed bundle; a stop that keeps the bundle leaves it to
+// the next start, which reuses it.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { lifecycleProcessPort } from '../../src/commands/supervisor-ports.ts';
 import { lifecycleLockName } from '../../src/ids/container-id.ts';
@@ -45,7 +46,7 @@ describe('lifecycleProcessPort', () => {
       });
     };
     const port = lifecycleProcessPort(w.root, w.op);
-    const stopping = port.stop(ref, config, w.abort.signal);
+    const stopping = port.stop(ref, config, w.abort.signal, false); // for good: the bundle goes
     await reached;
     assert.equal(existsSync(bundle), false, 'the bundle is gone before the staging points are cleared');
     const lockFile = w.root.lockFile(lifecycleLockName('web', 'web'));
@@ -61,5 +62,26 @@ describe('lifecycleProcessPort', () => {
     const run = calls.findIndex((call) => call.startsWith('run '));
     assert.ok(ended >= 0 && run > ended, `the start ran runc after the removal ended: ${calls.join(', ')}`);
     assert.ok(existsSync(bundle), 'the start wrote its own bundle');
+  });
+
+  test('stop with keepBundle: the container and pid file go, the next start keeps config.json', async () => {
+    const ref = w.ref('web');
+    const bundle = ref.paths.bundle('web');
+    mkdirSync(w.root.locksDir, { recursive: true });
+    const port = lifecycleProcessPort(w.root, w.op);
+    await port.start(ref, w.abort.signal);
+    const config = selectProcess(ref, loadConfig(ref, w.logger('stop', ref), 'stop'), w.logger('stop', ref));
+    const written = statSync(ref.paths.configJson('web')).ino;
+    await port.stop(ref, config, w.abort.signal, true);
+    assert.equal(w.runc.containers.has(ref.cid), false);
+    assert.equal(existsSync(ref.paths.pidFile('web')), false);
+    assert.ok(existsSync(bundle), 'the bundle stays');
+    await port.start(ref, w.abort.signal);
+    assert.ok(w.runc.containers.has(ref.cid), 'started again');
+    assert.equal(
+      statSync(ref.paths.configJson('web')).ino,
+      written,
+      'the same config.json, not written anew',
+    );
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {
   closeSync,
+  mkdirSync,
   mkdtempSync,
   openSync,
   readdirSync,
@@ -50,6 +51,32 @@ describe('bundles', () => {
     }
     assert.deepEqual(readdirSync(job.bundle('worker')).sort(), ['config.json', 'rootfs']);
     assert.equal(mode(file), 0o600);
+  });
+
+  it('keeps a bundle that holds the very spec: config.json untouched, rootfs with what runc made', async () => {
+    const spec = '{\n\t"ociVersion": "1.3.0"\n}\n';
+    assert.equal(await writeBundle(job, 'kept', spec), false);
+    mkdirSync(join(job.rootfs('kept'), 'var', 'vcap'), { recursive: true }); // a mount point runc made
+    const before = statSync(job.configJson('kept')).ino;
+    assert.equal(await writeBundle(job, 'kept', spec), true);
+    assert.equal(statSync(job.configJson('kept')).ino, before);
+    assert.deepEqual(readdirSync(job.rootfs('kept')), ['var']);
+  });
+
+  it('another spec empties the rootfs before the new config.json is written', async () => {
+    mkdirSync(join(job.rootfs('kept'), 'var', 'vcap', 'data'), { recursive: true });
+    assert.equal(await writeBundle(job, 'kept', '{}\n'), false);
+    assert.deepEqual(readdirSync(job.rootfs('kept')), []);
+    assert.equal(mode(job.rootfs('kept')), 0o755);
+    assert.equal(readFileSync(job.configJson('kept'), 'utf8'), '{}\n');
+  });
+
+  it('a bundle without config.json (a start killed while writing it) gets an empty rootfs', async () => {
+    rmSync(job.configJson('kept'));
+    mkdirSync(join(job.rootfs('kept'), 'tmp'));
+    assert.equal(await writeBundle(job, 'kept', '{}\n'), false);
+    assert.deepEqual(readdirSync(job.rootfs('kept')), []);
+    await removeBundle(job, 'kept');
   });
 
   it('reports failures as bundle build failures', async () => {

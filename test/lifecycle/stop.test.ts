@@ -57,6 +57,35 @@ describe('stopProcess', () => {
     assert.deepEqual(w.host.stagingClears, ['web/web'], 'the removal clears the staging points');
   });
 
+  test("keepBundles (the supervisor's operations): the container and pid file go, the bundle stays", async () => {
+    const c = running();
+    await stopProcess(ref(), w.logger('stop', ref()), { ...w.op, keepBundles: true });
+    assert.deepEqual(c.init.received, ['TERM']);
+    assert.deepEqual(w.runc.calls, ['delete --force bpm-web']);
+    assert.deepEqual(w.events(), [
+      'bpm.stop.starting',
+      ...REMOVED.filter((e) => e !== 'bpm.stop.destroying-bundle'),
+      'bpm.stop.complete',
+    ]);
+    assert.equal(w.runc.containers.has(ref().cid), false);
+    assert.equal(existsSync(ref().paths.pidFile('web')), false);
+    assert.equal(existsSync(bundle()), true);
+  });
+
+  test('keepBundles, no container: a bundle found is kept, a stale pid file removed', async () => {
+    mkdirSync(bundle(), { recursive: true });
+    mkdirSync(ref().paths.pidDir, { recursive: true });
+    writeFileSync(ref().paths.pidFile('web'), '4242');
+    await stopProcess(ref(), w.logger('stop', ref()), { ...w.op, keepBundles: true });
+    assert.deepEqual(w.events(), [
+      'bpm.stop.starting',
+      'bpm.stop.job-already-stopped',
+      'bpm.stop.deleting-pidfile',
+      'bpm.stop.complete',
+    ]);
+    assert.equal(existsSync(bundle()), true);
+  });
+
   test('shutdown_signal: INT sends SIGINT first', async () => {
     w.addJob('web', webJob('  shutdown_signal: INT\n'));
     const c = running();

@@ -184,6 +184,16 @@ describe('SupervisedProcess', () => {
     assert.deepEqual(f.log.events(), []);
   });
 
+  test('retire: the stop of a process no longer supervised removes its bundle too', async () => {
+    const f = fakeSupervisor();
+    const p = make(f);
+    await p.up();
+    await p.retire();
+    assert.deepEqual(f.process.calls, ['start', 'stop', 'release']);
+    assert.equal(f.process.bundleRemovals, 1);
+    assert.equal(p.snapshot().actual, 'stopped');
+  });
+
   test('stop while running: unwatched first, the lifecycle stop, reaped, no restart', async () => {
     const f = fakeSupervisor();
     const p = make(f);
@@ -196,6 +206,7 @@ describe('SupervisedProcess', () => {
     assert.equal(p.snapshot().actual, 'stopped');
     assert.equal(p.snapshot().desired, 'stopped');
     assert.deepEqual(f.log.events(), ['starting', 'started', 'stopping', 'stopped']);
+    assert.equal(f.process.bundleRemovals, 0, 'its bundle stays for the next start');
     await f.clock.advance(600 * SECOND);
     assert.equal(f.process.calls.filter((c) => c === 'start').length, 1, 'no restart');
     assert.equal(f.process.lastExits.length, 0, 'a stop is no crash');

@@ -63,6 +63,7 @@ describe('Supervision: the start-up sweep', () => {
     release();
     await shutdown;
     assert.deepEqual(f.process.calls, ['clear'], "the lifecycle's stop of a container it did not start");
+    assert.equal(f.process.bundleRemovals, 1, 'swept for good: its bundle goes too');
     assert.deepEqual(messages(f), ['not-swept', 'process.stopping', 'process.stopped', 'swept']);
     const [notSwept, , , swept] = f.log.lines;
     assert.equal(notSwept?.data['container'], 'other');

@@ -2,7 +2,7 @@
 // new processes start, removed ones stop, changed ones restart, unchanged ones keep their
 // container, and a bpm.yml that no longer loads keeps its old config running.
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BoshRoot, eventually, scaledMs, skipReason, within } from '../../helpers/bosh-root.ts';
@@ -56,6 +56,12 @@ describe('bpm supervise: reload', { skip }, () => {
     assert.notEqual(r.containerState(change)?.pid, pids[change], 'changed: restarted');
     assert.equal(r.containerState(change)?.status, 'running');
     assert.equal(r.containerState(gone), undefined, 'removed: stopped');
+    assert.equal(existsSync(r.paths.job(gone).bundle(gone)), false, 'and its bundle removed');
+    assert.match(
+      readFileSync(r.paths.job(change).configJson(change), 'utf8'),
+      /COLOUR=blue/,
+      'changed: new spec',
+    );
     assert.equal(r.containerState(fresh)?.status, 'running', 'new: started');
     const notLoaded = supervisorLog(r).filter(
       (l) => l.message === 'bpm.supervise.job-not-supervised' && l.data['job'] === broken,

@@ -121,6 +121,10 @@ describe('bpm supervise', { skip }, () => {
     const stopped = await r.bpm('stop', job);
     assert.equal(stopped.code, 0, stopped.stderr);
     assert.equal(r.containerState(job), undefined, 'stopped through the supervisor');
+    // The bundle stays for the next start, with the mount points runc made in its rootfs.
+    const paths = r.paths.job(job);
+    const mountPoint = statSync(join(paths.rootfs(job), 'var', 'vcap')).ino;
+    const config = statSync(paths.configJson(job)).ino;
     await sleep(scaledMs(500));
     assert.equal(r.containerState(job), undefined, 'and not restarted: desired state is stopped');
     const down = JSON.parse((await r.bpm('status', job, '--json')).stdout);
@@ -134,6 +138,8 @@ describe('bpm supervise', { skip }, () => {
     assert.equal((await r.bpm('start', job)).code, 0);
     const pid = r.containerState(job)?.pid;
     assert.equal(r.containerState(job)?.status, 'running');
+    assert.equal(statSync(paths.configJson(job)).ino, config, 'the same spec: config.json kept');
+    assert.equal(statSync(join(paths.rootfs(job), 'var', 'vcap')).ino, mountPoint, 'and its rootfs');
     assert.equal((await r.bpm('restart', job)).code, 0);
     assert.notEqual(r.containerState(job)?.pid, pid, 'restart made a new container');
     const table = (await r.bpm('status', job)).stdout;
@@ -147,8 +153,10 @@ describe('bpm supervise', { skip }, () => {
     assert.equal(existsSync(join(r.root, 'data', 'bpm', 'supervisor', 'control.sock')), false);
     const plain = JSON.parse((await r.bpm('status', job, '--json')).stdout);
     assert.equal('supervisor' in plain.processes[0], false, 'no supervisor, no supervisor key');
+    assert.ok(existsSync(paths.bundle(job)), "the supervisor's shutdown keeps the bundle too");
     assert.equal((await r.bpm('start', job)).code, 0, 'without a supervisor start works as before');
     assert.equal((await r.bpm('stop', job)).code, 0);
+    assert.equal(existsSync(paths.bundle(job)), false, 'the CLI stop removes it, as upstream');
   });
 
   test('bpm stop of a process in back-off cancels the planned restart: stopped, no failed-to-stop', async () => {

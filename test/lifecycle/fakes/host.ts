@@ -2,7 +2,7 @@
 // The bundle's files, the pid file and the last-exit records are the real ones (plain files under the
 // temporary BOSH root); prerequisites only open the two process logs; staging clears and cgroup
 // set-ups are only counted.
-import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { JobPaths } from '../../../src/bosh/paths.ts';
 import { BpmError } from '../../../src/errors.ts';
@@ -139,10 +139,13 @@ export class FakeHost implements HostPort {
    * The real bundle's files, written synchronously: the real writeBundle's requests on libuv's pool
    * would finish outside the virtual clock's view of what is pending.
    */
-  async writeBundle(paths: JobPaths, proc: string, specJson: string): Promise<void> {
+  async writeBundle(paths: JobPaths, proc: string, specJson: string): Promise<boolean> {
+    if (existsSync(paths.configJson(proc)) && readFileSync(paths.configJson(proc), 'utf8') === specJson)
+      return true;
     mkdirAll(paths.bundle(proc), 0o700);
     mkdirAll(paths.rootfs(proc), 0o755);
     writeFileAtomic(paths.configJson(proc), specJson, paths.bundle(proc));
+    return false;
   }
 
   readPidFile = readPidFile;

@@ -36,6 +36,8 @@ export const TERMINATED: ExitResult = { code: 143, signal: null };
 export class FakeProcessPort implements ProcessPort {
   /** The calls, in order: `start`, `stop`, `clear`, `release`, `reap-dead`, `ask-run`. */
   readonly calls: string[] = [];
+  /** Stops and clears that removed the bundle too (the process is no longer supervised). */
+  bundleRemovals = 0;
   readonly lastExits: LastExit[] = [];
   container: Container | undefined;
   /** What each start does, in order; then `runs`. */
@@ -97,15 +99,27 @@ export class FakeProcessPort implements ProcessPort {
     return { exitedAtOnce: outcome.exitsAtOnce };
   }
 
-  async stop(_ref: ProcessRef, _config: ProcessConfig, signal: AbortSignal): Promise<void> {
+  async stop(
+    _ref: ProcessRef,
+    _config: ProcessConfig,
+    signal: AbortSignal,
+    keepBundle: boolean,
+  ): Promise<void> {
     this.calls.push('stop');
+    if (!keepBundle) this.bundleRemovals++;
     await this.locked(signal);
     if (this.container !== undefined) this.container.end ??= TERMINATED;
     this.container = undefined;
   }
 
-  async clearExited(_ref: ProcessRef, _config: ProcessConfig, signal: AbortSignal): Promise<void> {
+  async clearExited(
+    _ref: ProcessRef,
+    _config: ProcessConfig,
+    signal: AbortSignal,
+    keepBundle: boolean,
+  ): Promise<void> {
     this.calls.push('clear');
+    if (!keepBundle) this.bundleRemovals++;
     await this.locked(signal);
     this.container = undefined;
   }
