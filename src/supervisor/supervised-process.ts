@@ -204,8 +204,9 @@ export class SupervisedProcess {
   }
 
   /**
-   * down() for good: the process is no longer supervised (a reload dropped it, or the start-up
-   * sweep found it), so its bundle goes with its container instead of staying for a next start.
+   * down() for good: the process is no longer supervised (a reload dropped it, the start-up sweep
+   * found it, or the supervisor shuts down), so its bundle goes with its container instead of
+   * staying for a next start.
    */
   retire(): Promise<void> {
     this.retiring = true;

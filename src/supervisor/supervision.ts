@@ -253,10 +253,14 @@ export class Supervision {
     return { ports, watcher, log };
   }
 
-  /** Stop every process, dependents first, once the start-up sweep's stops are through too. */
+  /**
+   * Stop every process for good (bundles too: a stopped supervisor leaves none), dependents first,
+   * once the start-up sweep's stops are through too.
+   */
   async stopAll(): Promise<void> {
     await this.applying;
-    await Promise.all([this.sweeping, this.stopInOrder(this.processes)]);
+    const all = this.processes;
+    await Promise.all([this.sweeping, this.stopInOrder(all, new Set(all.map((p) => p.key)))]);
   }
 
   /** Stop `procs`, each once every process of `procs` that depends on it is down; `retired` for good. */

@@ -153,10 +153,10 @@ describe('bpm supervise', { skip }, () => {
     assert.equal(existsSync(join(r.root, 'data', 'bpm', 'supervisor', 'control.sock')), false);
     const plain = JSON.parse((await r.bpm('status', job, '--json')).stdout);
     assert.equal('supervisor' in plain.processes[0], false, 'no supervisor, no supervisor key');
-    assert.ok(existsSync(paths.bundle(job)), "the supervisor's shutdown keeps the bundle too");
+    assert.equal(existsSync(paths.bundle(job)), false, "the supervisor's shutdown removes the bundle");
     assert.equal((await r.bpm('start', job)).code, 0, 'without a supervisor start works as before');
     assert.equal((await r.bpm('stop', job)).code, 0);
-    assert.equal(existsSync(paths.bundle(job)), false, 'the CLI stop removes it, as upstream');
+    assert.equal(existsSync(paths.bundle(job)), false, 'and so does the CLI stop, as upstream');
   });
 
   test('bpm stop of a process in back-off cancels the planned restart: stopped, no failed-to-stop', async () => {
