@@ -13,6 +13,7 @@ import { printNotifyFailed } from '../presenters/lifecycle-notices.ts';
 import { jobsWithConfig } from '../supervisor/jobs.ts';
 import { supervise } from '../supervisor/supervise.ts';
 import { openSupervisorLog, type SupervisorLog } from '../supervisor/supervisor-log.ts';
+import { limitMallocArenas } from '../sys/malloc.ts';
 import { commandOperation } from './lifecycle-ports.ts';
 import { supervisorPorts } from './supervisor-ports.ts';
 import type { Command } from './types.ts';
@@ -22,6 +23,7 @@ const superviseCommand: Command = async (inv) => {
   // None named: every job with a bpm.yml, looked up again on each reload.
   const jobs = Array.isArray(named) ? named : [];
   heapForMemory();
+  limitMallocArenas(2); // before the worker pool's threads start
   sizeWorkerPool(jobs.length > 0 ? jobs.length : jobsWithConfig(inv.root).length);
   let opened: SupervisorLog;
   try {

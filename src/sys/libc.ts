@@ -56,6 +56,8 @@ export interface Libc {
   moveMount(fromDirfd: number, fromPath: string, toDirfd: number, toPath: string, flags: number): number;
   /** prctl(2) with one argument (the others 0). */
   prctl(option: number, arg: number): number;
+  /** glibc's mallopt(3): 1 on success, 0 on failure. */
+  mallopt(param: number, value: number): number;
   socket(domain: number, type: number, protocol: number): number;
   /** bind(2) to the `struct sockaddr` in `addr`. */
   bind(fd: number, addr: Buffer): number;
@@ -180,6 +182,7 @@ function bind(): Libc {
   );
   const umount2 = lazy(() => lib.func('int umount2(const char *target, int flags)'));
   const unshare = lazy(() => lib.func('int unshare(int flags)'));
+  const mallopt = lazy(() => lib.func('int mallopt(int param, int value)'));
   const prctl = lazy(() =>
     lib.func('int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)'),
   );
@@ -299,6 +302,7 @@ function bind(): Libc {
         ),
       ),
     prctl: (option, arg) => prctl()(option, arg, 0, 0, 0) as number,
+    mallopt: (param, value) => mallopt()(param, value) as number,
     socket: (domain, type, protocol) => socket()(domain, type, protocol) as number,
     bind: (fd, addr) => bind()(fd, addr, addr.length) as number,
     sendto: (fd, data, flags, addr) => Number(sendto()(fd, data, data.length, flags, addr, addr.length)),
