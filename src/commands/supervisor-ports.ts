@@ -3,6 +3,7 @@
 // (sys/reaper.ts), Node's timers and the probe loops' host (probe-host.ts). Made once per `bpm supervise`.
 import { closeSync, existsSync } from 'node:fs';
 import type { RootPaths } from '../bosh/paths.ts';
+import { removeBundle } from '../host/bundle.ts';
 import { bpmContainers } from '../lifecycle/bpm-containers.ts';
 import { type Operation, probeHost } from '../lifecycle/context.ts';
 import { recordLastExit } from '../lifecycle/last-exit.ts';
@@ -75,6 +76,21 @@ export function lifecycleProcessPort(root: RootPaths, op: Operation): ProcessPor
         },
         signal,
       ),
+    removeKeptBundle: async (ref, signal) => {
+      if (!existsSync(ref.paths.bundle(ref.proc))) return;
+      await withLifecycleLock(
+        root,
+        'supervise',
+        ref.job,
+        ref.proc,
+        async (locked, log) => {
+          if (existsSync(root.runcStateFile(locked.cid))) return; // a container again: its stop's
+          log.info('destroying-bundle');
+          await removeBundle(locked.paths, locked.proc);
+        },
+        signal,
+      );
+    },
     release(init) {
       try {
         return reapPidfd(init.fd, init.pid, init.startTime);

@@ -48,6 +48,11 @@ export interface ProcessPort {
     signal: AbortSignal,
     keepBundle: boolean,
   ): Promise<void>;
+  /**
+   * Remove the bundle a stopped process kept (no container), under the lock; nothing to do without
+   * one. For a process stopped for good that had no container left to stop.
+   */
+  removeKeptBundle(ref: ProcessRef, signal: AbortSignal): Promise<void>;
   /** Stop claiming the init, reap it if it has exited, close its descriptor: its end, if known. */
   release(init: LiveInit): ExitResult | undefined;
   /** The end of the init runc's state file names, if it is the supervisor's child and exited. */

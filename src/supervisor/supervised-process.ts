@@ -167,8 +167,10 @@ export class SupervisedProcess {
     this.upCancel.abort();
     return this.serial(async () => {
       this.upCancel = new AbortController();
-      // Never started (or cleared already): nothing to stop, nothing to log.
+      // Never started (or cleared already): nothing to stop, nothing to log; for good, the bundle
+      // an earlier stop kept goes.
       if (this.init === undefined && !this.port.hasContainer(this.ref)) {
+        if (this.retiring) await this.removeKeptBundle();
         this.setActual('stopped');
         return;
       }
@@ -211,6 +213,14 @@ export class SupervisedProcess {
   retire(): Promise<void> {
     this.retiring = true;
     return this.down();
+  }
+
+  private async removeKeptBundle(): Promise<void> {
+    try {
+      await this.port.removeKeptBundle(this.ref, this.signal);
+    } catch (err) {
+      this.log.error('failed-to-remove-bundle', err, this.data());
+    }
   }
 
   /** down() then up(): an operator's restart. */

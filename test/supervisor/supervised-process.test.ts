@@ -184,6 +184,17 @@ describe('SupervisedProcess', () => {
     assert.deepEqual(f.log.events(), []);
   });
 
+  test('retire after a stop: nothing to stop, the bundle the stop kept is removed', async () => {
+    const f = fakeSupervisor();
+    const p = make(f);
+    await p.up();
+    await p.down();
+    assert.equal(f.process.bundleRemovals, 0);
+    await p.retire();
+    assert.deepEqual(f.process.calls, ['start', 'stop', 'release']);
+    assert.equal(f.process.bundleRemovals, 1);
+  });
+
   test('retire: the stop of a process no longer supervised removes its bundle too', async () => {
     const f = fakeSupervisor();
     const p = make(f);

@@ -147,13 +147,19 @@ describe('bpm supervise', { skip }, () => {
     // Without a readiness probe a running process is ready.
     assert.match(table, /running\/ready\s+0\s+-/);
     assert.equal(events(r, job, 'started').length, 3);
+    assert.equal((await r.bpm('stop', job)).code, 0);
+    assert.ok(existsSync(paths.bundle(job)), 'stopped through the supervisor: the bundle stays');
 
     sup.child.kill('SIGTERM');
     assert.equal((await sup.done).code, 0);
     assert.equal(existsSync(join(r.root, 'data', 'bpm', 'supervisor', 'control.sock')), false);
     const plain = JSON.parse((await r.bpm('status', job, '--json')).stdout);
     assert.equal('supervisor' in plain.processes[0], false, 'no supervisor, no supervisor key');
-    assert.equal(existsSync(paths.bundle(job)), false, "the supervisor's shutdown removes the bundle");
+    assert.equal(
+      existsSync(paths.bundle(job)),
+      false,
+      "the supervisor's shutdown removes the bundle it kept",
+    );
     assert.equal((await r.bpm('start', job)).code, 0, 'without a supervisor start works as before');
     assert.equal((await r.bpm('stop', job)).code, 0);
     assert.equal(existsSync(paths.bundle(job)), false, 'and so does the CLI stop, as upstream');

@@ -88,6 +88,12 @@ export class FakeProcessPort implements ProcessPort {
     return this.container !== undefined;
   }
 
+  /** Counted in bundleRemovals, not in calls. */
+  async removeKeptBundle(_ref: ProcessRef, signal: AbortSignal): Promise<void> {
+    await this.locked(signal);
+    this.bundleRemovals++;
+  }
+
   async start(_ref: ProcessRef, signal: AbortSignal): Promise<{ exitedAtOnce?: ExitResult }> {
     this.calls.push('start');
     await this.locked(signal);
