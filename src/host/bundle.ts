@@ -5,11 +5,12 @@
 //
 // A bundle may outlive its container: the supervisor keeps a stopped process's bundle (the
 // Operation's keepBundles, src/lifecycle/remove.ts), where `bpm stop` removes it as upstream does.
-// writeBundle reuses a bundle whose config.json already holds the very spec:
-// its rootfs then holds the mount points runc made for that spec's mounts, which the next `runc run`
-// finds in place instead of making them again (docs/performance.md, "The supervisor", change 15). A
-// bundle with any other config.json (or none) gets an empty rootfs before the new spec is written,
-// so a container never sees the mount points of an earlier spec.
+// writeBundle reuses a bundle whose config.json already holds the very spec, when the caller says
+// the container could not have written into its root (src/oci/root-writable.ts): its rootfs then
+// holds only the mount points runc made for that spec's mounts, which the next `runc run` finds in
+// place instead of making them again (docs/performance.md, "The supervisor", change 15). Any other
+// bundle (another config.json, none, or a root the container could write) gets an empty rootfs
+// before the new spec is written, so a container never sees what an earlier one had in its root.
 //
 // Errors: writeBundle rejects with a BpmError `bundle build failure: <cause>` (final text of this step).
 // removeBundle rejects with the bare Go-style cause; a missing bundle is fine.
@@ -29,15 +30,21 @@ async function currentSpec(file: string): Promise<string | undefined> {
 }
 
 /**
- * Create the bundle of `proc` with its serialised spec, or keep it when it already holds that spec
- * (see above); every call is a request on libuv's worker pool (src/host/pool-write.ts), so the
- * supervisor's thread goes on with other processes. True when the bundle was kept.
+ * Create the bundle of `proc` with its serialised spec, or keep it when `reusable` and it already
+ * holds that spec (see above); every call is a request on libuv's worker pool
+ * (src/host/pool-write.ts), so the supervisor's thread goes on with other processes. True when the
+ * bundle was kept.
  */
-export async function writeBundle(paths: JobPaths, proc: string, specJson: string): Promise<boolean> {
+export async function writeBundle(
+  paths: JobPaths,
+  proc: string,
+  specJson: string,
+  reusable = false,
+): Promise<boolean> {
   try {
     const dir = paths.bundle(proc);
     const rootfs = paths.rootfs(proc);
-    if ((await currentSpec(paths.configJson(proc))) === specJson) {
+    if (reusable && (await currentSpec(paths.configJson(proc))) === specJson) {
       await mkdirAllOnPool(rootfs, 0o755);
       return true;
     }

@@ -12,6 +12,7 @@ import type { User } from '../host-facts.ts';
 import type { Logger } from '../log/logger.ts';
 import { traceTiming } from '../log/trace-timing.ts';
 import { buildSpec } from '../oci/build.ts';
+import { mayWriteItsRoot } from '../oci/root-writable.ts';
 import { serializeSpec } from '../oci/serialize.ts';
 import type { Host, Operation } from './context.ts';
 import type { FieldLocator } from './job-config.ts';
@@ -101,7 +102,8 @@ export async function withProcessSession<T>(
       op.host.prepareContainerCgroup(host.features, spec.linux?.resources);
       traceTiming('spec');
       session.info('creating-bundle');
-      await op.host.writeBundle(ref.paths, ref.proc, serializeSpec(spec));
+      // Kept from an earlier start only where the container could not have written into its root.
+      await op.host.writeBundle(ref.paths, ref.proc, serializeSpec(spec), !mayWriteItsRoot(spec));
       const hook = proc.hooks?.preStart ?? '';
       if (hook !== '')
         await op.host.runPreStartHook(hook, spec.process?.env ?? [], logs, {

@@ -9,6 +9,7 @@ import {
   readSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,17 +56,17 @@ describe('bundles', () => {
 
   it('keeps a bundle that holds the very spec: config.json untouched, rootfs with what runc made', async () => {
     const spec = '{\n\t"ociVersion": "1.3.0"\n}\n';
-    assert.equal(await writeBundle(job, 'kept', spec), false);
+    assert.equal(await writeBundle(job, 'kept', spec, true), false);
     mkdirSync(join(job.rootfs('kept'), 'var', 'vcap'), { recursive: true }); // a mount point runc made
     const before = statSync(job.configJson('kept')).ino;
-    assert.equal(await writeBundle(job, 'kept', spec), true);
+    assert.equal(await writeBundle(job, 'kept', spec, true), true);
     assert.equal(statSync(job.configJson('kept')).ino, before);
     assert.deepEqual(readdirSync(job.rootfs('kept')), ['var']);
   });
 
   it('another spec empties the rootfs before the new config.json is written', async () => {
     mkdirSync(join(job.rootfs('kept'), 'var', 'vcap', 'data'), { recursive: true });
-    assert.equal(await writeBundle(job, 'kept', '{}\n'), false);
+    assert.equal(await writeBundle(job, 'kept', '{}\n', true), false);
     assert.deepEqual(readdirSync(job.rootfs('kept')), []);
     assert.equal(mode(job.rootfs('kept')), 0o755);
     assert.equal(readFileSync(job.configJson('kept'), 'utf8'), '{}\n');
@@ -74,6 +75,12 @@ describe('bundles', () => {
   it('a bundle without config.json (a start killed while writing it) gets an empty rootfs', async () => {
     rmSync(job.configJson('kept'));
     mkdirSync(join(job.rootfs('kept'), 'tmp'));
+    assert.equal(await writeBundle(job, 'kept', '{}\n', true), false);
+    assert.deepEqual(readdirSync(job.rootfs('kept')), []);
+  });
+
+  it('not reusable (a container that could write its root): the same spec still gets an empty rootfs', async () => {
+    writeFileSync(join(job.rootfs('kept'), 'left-by-root'), 'x');
     assert.equal(await writeBundle(job, 'kept', '{}\n'), false);
     assert.deepEqual(readdirSync(job.rootfs('kept')), []);
     await removeBundle(job, 'kept');

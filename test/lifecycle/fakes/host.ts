@@ -139,9 +139,9 @@ export class FakeHost implements HostPort {
    * The real bundle's files, written synchronously: the real writeBundle's requests on libuv's pool
    * would finish outside the virtual clock's view of what is pending.
    */
-  async writeBundle(paths: JobPaths, proc: string, specJson: string): Promise<boolean> {
-    if (existsSync(paths.configJson(proc)) && readFileSync(paths.configJson(proc), 'utf8') === specJson)
-      return true;
+  async writeBundle(paths: JobPaths, proc: string, specJson: string, reusable = false): Promise<boolean> {
+    const file = paths.configJson(proc);
+    if (reusable && existsSync(file) && readFileSync(file, 'utf8') === specJson) return true;
     mkdirAll(paths.bundle(proc), 0o700);
     mkdirAll(paths.rootfs(proc), 0o755);
     writeFileAtomic(paths.configJson(proc), specJson, paths.bundle(proc));
