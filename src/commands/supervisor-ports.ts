@@ -84,7 +84,8 @@ export function lifecycleProcessPort(root: RootPaths, op: Operation): ProcessPor
         ref.job,
         ref.proc,
         async (locked, log) => {
-          if (existsSync(root.runcStateFile(locked.cid))) return; // a container again: its stop's
+          // A container made meanwhile (a `bpm start` took the lock first) keeps its bundle.
+          if (existsSync(root.runcStateFile(locked.cid))) return;
           log.info('destroying-bundle');
           await removeBundle(locked.paths, locked.proc);
         },
