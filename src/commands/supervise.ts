@@ -82,9 +82,7 @@ const superviseCommand: Command = async (inv) => {
 };
 
 /**
- * The command's ports, except that a stopped process keeps its bundle for its next start (runc then
- * finds the mount points it made in the rootfs last time: src/host/bundle.ts), and that a start does
- * not wait out its early-exit window (50–250 ms,
+ * The command's ports, except that a start does not wait out its early-exit window (50–250 ms,
  * src/lifecycle/early-exit.ts): the supervisor watches each init's pidfd for as long as it runs,
  * so a death right after the start is seen when it happens, as a crash, and restarted by the
  * policy. The check stays with a zero window: an init already gone when `runc run` returns is
@@ -95,7 +93,6 @@ function supervisorOperation(root: RootPaths): Operation {
   return {
     ...op,
     host: { ...op.host, watchEarlyExit: (ref, host) => op.host.watchEarlyExit(ref, host, 0) },
-    keepBundles: true,
   };
 }
 

@@ -41,7 +41,8 @@ export function lifecycleProcessPort(root: RootPaths, op: Operation): ProcessPor
         'start',
         ref.job,
         ref.proc,
-        (locked, log) => startProcess(locked, log, op),
+        // A stopped container found in the way goes, its bundle stays for this start to reuse.
+        (locked, log) => startProcess(locked, log, { ...op, keepBundles: true }),
         signal,
       );
       const end = outcome.exitedAtOnce?.end;

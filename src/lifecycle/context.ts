@@ -14,8 +14,9 @@ export interface Operation<H extends HostPort = HostPort> extends LifecyclePorts
   /** Aborting it cancels the operation at its next step or wait (a running runc is not killed). */
   signal: AbortSignal;
   /**
-   * Keep a removed container's bundle for the process's next start (the supervisor's operations,
-   * src/lifecycle/remove.ts); the CLI's remove it, as upstream does.
+   * Keep a removed container's bundle for the process's next start (the supervisor's port sets it
+   * per call: commands/supervisor-ports.ts; src/lifecycle/remove.ts); the CLI's remove it, as
+   * upstream does.
    */
   keepBundles?: boolean;
 }
