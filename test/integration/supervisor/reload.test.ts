@@ -30,52 +30,63 @@ describe('bpm supervise: reload', { skip }, () => {
     for (const name of [keep, change, gone, broken]) job(name);
     // No --job: every job with a bpm.yml, looked up again on each reload.
     const sup = r.spawnBpm(['supervise']);
-    assert.ok(
-      await eventually(
-        () => [keep, change, gone, broken].every((j) => events(r, j, 'started').length === 1),
-        30_000,
-      ),
-      'all started',
-    );
-    const pids = Object.fromEntries([keep, change, broken].map((j) => [j, r.containerState(j)?.pid]));
+    // A failed assertion must not leave this supervisor running: the next tests' would be refused.
+    try {
+      assert.ok(
+        await eventually(
+          () => [keep, change, gone, broken].every((j) => events(r, j, 'started').length === 1),
+          30_000,
+        ),
+        'all started',
+      );
+      const pids = Object.fromEntries([keep, change, broken].map((j) => [j, r.containerState(j)?.pid]));
 
-    job(change, { COLOUR: 'blue' });
-    rmSync(join(r.root, 'jobs', gone), { recursive: true });
-    writeFileSync(join(r.root, 'jobs', broken, 'config', 'bpm.yml'), 'processes: [\n');
-    job(fresh);
-    sup.child.kill('SIGHUP');
-    assert.ok(
-      await eventually(() => reloads().length === 1 && events(r, fresh, 'started').length === 1, 30_000),
-    );
-    const summary = reloads()[0]!.data;
-    assert.equal(summary['started'], `${fresh}/${fresh}`);
-    assert.equal(summary['stopped'], `${gone}/${gone}`);
-    assert.equal(summary['restarted'], `${change}/${change}`);
-    assert.equal(r.containerState(keep)?.pid, pids[keep], 'unchanged: untouched');
-    assert.equal(r.containerState(broken)?.pid, pids[broken], 'broken bpm.yml: the old config runs on');
-    assert.notEqual(r.containerState(change)?.pid, pids[change], 'changed: restarted');
-    assert.equal(r.containerState(change)?.status, 'running');
-    assert.equal(r.containerState(gone), undefined, 'removed: stopped');
-    assert.equal(existsSync(r.paths.job(gone).bundle(gone)), false, 'and its bundle removed');
-    assert.match(
-      readFileSync(r.paths.job(change).configJson(change), 'utf8'),
-      /COLOUR=blue/,
-      'changed: new spec',
-    );
-    assert.equal(r.containerState(fresh)?.status, 'running', 'new: started');
-    const notLoaded = supervisorLog(r).filter(
-      (l) => l.message === 'bpm.supervise.job-not-supervised' && l.data['job'] === broken,
-    );
-    assert.equal(notLoaded.length, 1, 'the broken bpm.yml is logged');
+      job(change, { COLOUR: 'blue' });
+      rmSync(join(r.root, 'jobs', gone), { recursive: true });
+      writeFileSync(join(r.root, 'jobs', broken, 'config', 'bpm.yml'), 'processes: [\n');
+      job(fresh);
+      sup.child.kill('SIGHUP');
+      // The reload is logged once its stops are done and its starts asked for: the new process and
+      // the changed one's second container start after that, in either order.
+      assert.ok(
+        await eventually(
+          () =>
+            reloads().length === 1 &&
+            events(r, fresh, 'started').length === 1 &&
+            events(r, change, 'started').length === 2,
+          30_000,
+        ),
+      );
+      const summary = reloads()[0]!.data;
+      assert.equal(summary['started'], `${fresh}/${fresh}`);
+      assert.equal(summary['stopped'], `${gone}/${gone}`);
+      assert.equal(summary['restarted'], `${change}/${change}`);
+      assert.equal(r.containerState(keep)?.pid, pids[keep], 'unchanged: untouched');
+      assert.equal(r.containerState(broken)?.pid, pids[broken], 'broken bpm.yml: the old config runs on');
+      assert.notEqual(r.containerState(change)?.pid, pids[change], 'changed: restarted');
+      assert.equal(r.containerState(change)?.status, 'running');
+      assert.equal(r.containerState(gone), undefined, 'removed: stopped');
+      assert.equal(existsSync(r.paths.job(gone).bundle(gone)), false, 'and its bundle removed');
+      assert.match(
+        readFileSync(r.paths.job(change).configJson(change), 'utf8'),
+        /COLOUR=blue/,
+        'changed: new spec',
+      );
+      assert.equal(r.containerState(fresh)?.status, 'running', 'new: started');
+      const notLoaded = supervisorLog(r).filter(
+        (l) => l.message === 'bpm.supervise.job-not-supervised' && l.data['job'] === broken,
+      );
+      assert.equal(notLoaded.length, 1, 'the broken bpm.yml is logged');
 
-    // bpm reload answers once the reload is applied: here, nothing to do.
-    const reloaded = await r.bpm('reload');
-    assert.equal(reloaded.code, 0, reloaded.stderr);
-    assert.equal(reloads().length, 2);
-    assert.equal(reloads()[1]!.data['restarted'], '');
-    assert.equal(r.containerState(keep)?.pid, pids[keep]);
-
-    sup.child.kill('SIGTERM');
+      // bpm reload answers once the reload is applied: here, nothing to do.
+      const reloaded = await r.bpm('reload');
+      assert.equal(reloaded.code, 0, reloaded.stderr);
+      assert.equal(reloads().length, 2);
+      assert.equal(reloads()[1]!.data['restarted'], '');
+      assert.equal(r.containerState(keep)?.pid, pids[keep]);
+    } finally {
+      sup.child.kill('SIGTERM');
+    }
     assert.equal((await sup.done).code, 0);
     const without = await r.bpm('reload');
     assert.equal(without.code, 1);
