@@ -2,7 +2,6 @@
 // SIGTERM/SIGINT end it (later ones are ignored while it stops everything); under a systemd
 // Type=notify unit it reports READY=1 once everything is supervised (with --monit-compat: once the
 // monit API listens) and STOPPING=1 on the signal.
-import { setFlagsFromString } from 'node:v8';
 import type { RootPaths } from '../bosh/paths.ts';
 import { BpmError, messageOf, UsageError } from '../errors.ts';
 import { serviceNotifier } from '../host/service-notifier.ts';
@@ -14,6 +13,7 @@ import { jobsWithConfig } from '../supervisor/jobs.ts';
 import { supervise } from '../supervisor/supervise.ts';
 import { openSupervisorLog, type SupervisorLog } from '../supervisor/supervisor-log.ts';
 import { limitMallocArenas } from '../sys/malloc.ts';
+import { heapForMemory, releaseHeapGarbage } from '../sys/v8-heap.ts';
 import { commandOperation } from './lifecycle-ports.ts';
 import { supervisorPorts } from './supervisor-ports.ts';
 import type { Command } from './types.ts';
@@ -73,6 +73,7 @@ const superviseCommand: Command = async (inv) => {
         return () => process.off('SIGHUP', listener);
       },
       ports,
+      settled: releaseHeapGarbage,
       ready: () => notifier.ready(),
     });
   } finally {
@@ -107,19 +108,6 @@ function supervisorOperation(root: RootPaths): Operation {
 function sizeWorkerPool(jobs: number): void {
   if (process.env['UV_THREADPOOL_SIZE'] !== undefined) return;
   process.env['UV_THREADPOOL_SIZE'] = String(Math.min(128, 4 + 2 * jobs));
-}
-
-/**
- * V8's heap heuristics set for memory rather than speed: without it the old generation grows with
- * every burst of starts and through a crash loop (RSS 77 -> 88 MiB over 1,000 restarts, where the
- * heap after full collections stays flat), with it the RSS stays a saw-tooth at 78-83 MiB, for the
- * same CPU per restart (docs/performance.md, "The supervisor", change 14). The heuristics read the
- * flag whenever they decide, so setting it here does what `node --optimize-for-size` does, but for
- * the heap's start-up configuration (~2 MiB); on the command line it would change V8's flag hash,
- * and the single executable would reject its code cache with a warning on stderr at every start.
- */
-function heapForMemory(): void {
-  setFlagsFromString('--optimize-for-size');
 }
 
 export default superviseCommand;

@@ -25,6 +25,11 @@ export interface SuperviseOptions {
   onReload?: (listener: () => void) => () => void;
   /** The supervised processes' ports (the command passes the real ones: commands/supervisor-ports.ts). */
   ports: SupervisorPorts;
+  /**
+   * Called once every process is started or adopted, before it says so: the end of the start-up's
+   * burst of work (the command hands the garbage of it back to the kernel).
+   */
+  settled?: () => void;
   /** Called once every process is started or adopted (the command sends sd_notify's READY=1). */
   ready?: () => void;
 }
@@ -60,6 +65,7 @@ export async function supervise(opts: SuperviseOptions): Promise<number> {
     });
     const first = await supervision.start();
     void first.ups.then(() => {
+      opts.settled?.();
       log.info('supervising', { processes: String(supervision.processes.length) });
       opts.ready?.();
     });
